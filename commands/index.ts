@@ -1,0 +1,9 @@
+// Every slash command the bot has, in the order /help lists them. Adding a command is adding
+// its file here; the platforms pick it up from this list.
+import type { CommandDeclaration } from '../src/core/framework/declarations.ts';
+import help from './help.ts';
+import profiel from './profiel.ts';
+import update from './update.ts';
+import handreiking from './handreiking.ts';
+
+export const commands: readonly CommandDeclaration[] = [update, handreiking, profiel, help];

@@ -1,0 +1,129 @@
+// /profiel — who am I here: organisation or gemeente, role, language.
+// /profiel koppel <organisatie> — ask to be recognised as part of an organisation or gemeente.
+// /profiel taal <nl|en> — the language the bot answers me in.
+// /profiel verzoeken — (coordinators, admins) open requests, with buttons to decide.
+import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
+import { choice, string } from '../src/core/framework/options.ts';
+import { ephemeral, errorReply, type Reply } from '../src/core/framework/reply.ts';
+import type { CommandContext } from '../src/core/framework/context.ts';
+import type { Translate } from '../src/core/i18n.ts';
+import type { LinkRequestView } from '../src/core/members/members.ts';
+
+export default defineCommand({
+  name: 'profiel',
+  defaultSubcommand: 'toon',
+  subcommands: [
+    subcommand({
+      name: 'toon',
+      access: 'everyone',
+      options: {},
+      async run(ctx) {
+        const { actor, t } = ctx;
+        const organisation = actor.organisation
+          ? `${actor.organisation.name} (${t(`organisationKinds.${actor.organisation.kind}`)})`
+          : t('profile.noOrganisation');
+        return ephemeral({
+          title: t('profile.title', { name: actor.displayName }),
+          sections: [
+            {
+              fields: [
+                { label: t('profile.organisation'), value: organisation },
+                { label: t('profile.role'), value: t(`roles.${actor.role}`) },
+                { label: t('profile.status'), value: t(actor.approved ? 'profile.approved' : 'profile.notApproved') },
+                { label: t('profile.language'), value: t(`languages.${ctx.locale}`) },
+              ],
+            },
+          ],
+          footer: actor.approved ? undefined : t('profile.howToLink'),
+        });
+      },
+    }),
+    subcommand({
+      name: 'koppel',
+      access: 'everyone',
+      options: { organisatie: string({ required: true, rest: true, maxLength: 100, autocomplete: 'organisations' }) },
+      async run(ctx, input) {
+        const { t } = ctx;
+        const found = await ctx.services.members.findOrganisation(input.organisatie);
+        if (!found.match) {
+          const suggestions = found.candidates.slice(0, 5).map((org) => org.name).join(', ');
+          return errorReply(
+            suggestions ? t('profile.ambiguous', { name: input.organisatie, suggestions }) : t('profile.unknownOrganisation', { name: input.organisatie }),
+          );
+        }
+        if (ctx.actor.approved && ctx.actor.organisation?.id === found.match.id) {
+          return ephemeral({ text: t('profile.alreadyLinked', { organisation: found.match.name }) });
+        }
+        const { created } = await ctx.services.members.requestLink(ctx.actor.id, found.match.id, requestNotice);
+        return ephemeral({ text: t(created ? 'profile.requested' : 'profile.alreadyRequested', { organisation: found.match.name }) });
+      },
+    }),
+    subcommand({
+      name: 'taal',
+      access: 'everyone',
+      options: { taal: choice(['nl', 'en'] as const, { required: true }) },
+      async run(ctx, input) {
+        await ctx.services.members.setLocale(ctx.actor.id, input.taal);
+        return ephemeral({ text: ctx.t('profile.languageSet', { lng: input.taal }) });
+      },
+    }),
+    subcommand({
+      name: 'verzoeken',
+      access: 'coordinator',
+      options: {},
+      async run(ctx) {
+        const pending = await ctx.services.members.pendingRequests();
+        if (pending.length === 0) return ephemeral({ text: ctx.t('profile.noRequests') });
+        return ephemeral({
+          title: ctx.t('profile.requestsTitle', { count: pending.length }),
+          sections: pending.map((request) => ({
+            text: ctx.t('profile.requestLine', {
+              name: request.member.displayName,
+              organisation: request.organisation.name,
+              when: ctx.format.dateTime(request.createdAt),
+            }),
+          })),
+          buttons: pending.slice(0, 10).flatMap((request) => decisionButtons(ctx.t, request, true)),
+        });
+      },
+    }),
+  ],
+  buttons: [
+    { name: 'goedkeuren', access: 'coordinator', run: (ctx, value) => decide(ctx, value, true) },
+    { name: 'afwijzen', access: 'coordinator', run: (ctx, value) => decide(ctx, value, false) },
+  ],
+});
+
+async function decide(ctx: CommandContext, requestId: string | undefined, approve: boolean): Promise<Reply> {
+  const { t } = ctx;
+  if (!requestId) return errorReply(t('errors.unknownAction'));
+  const { request, changed } = await ctx.services.members.decide(requestId, ctx.actor.id, approve, decisionNotice);
+  if (!request) return errorReply(t('profile.requestGone'));
+  if (!changed) return ephemeral({ text: t('profile.alreadyDecided', { name: request.member.displayName, status: t(`profile.statuses.${request.status}`) }) });
+  const key = approve ? 'profile.approvedBy' : 'profile.rejectedBy';
+  return ephemeral({ text: t(key, { name: request.member.displayName, organisation: request.organisation.name }) });
+}
+
+/** What coordinators and admins receive when someone asks to be linked. */
+function requestNotice(t: Translate, request: LinkRequestView): Reply {
+  return {
+    visibility: 'ephemeral',
+    title: t('profile.noticeTitle'),
+    text: t('profile.noticeText', { name: request.member.displayName, organisation: request.organisation.name }),
+    buttons: decisionButtons(t, request, false),
+  };
+}
+
+/** What the requester receives once someone decided. */
+function decisionNotice(t: Translate, request: LinkRequestView): Reply {
+  const key = request.status === 'approved' ? 'profile.youWereApproved' : 'profile.youWereRejected';
+  return { visibility: 'ephemeral', text: t(key, { organisation: request.organisation.name }) };
+}
+
+function decisionButtons(t: Translate, request: LinkRequestView, named: boolean) {
+  const who = named ? ` ${request.member.displayName}` : '';
+  return [
+    { actionId: 'profiel.goedkeuren', label: t('profile.approve') + who, value: request.id, style: 'primary' as const },
+    { actionId: 'profiel.afwijzen', label: t('profile.reject') + who, value: request.id, style: 'danger' as const },
+  ];
+}

@@ -1,0 +1,75 @@
+// /update plaats [#thema] <tekst> [gemeente:…] — share news with the alliance.
+// /update lijst [thema] [organisatie] — the latest updates, newest first.
+import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
+import { choice, string } from '../src/core/framework/options.ts';
+import { ephemeral, errorReply, inChannel, type Section } from '../src/core/framework/reply.ts';
+import type { CommandContext } from '../src/core/framework/context.ts';
+import type { UpdateView } from '../src/core/updates/updates.ts';
+import { themes } from '../src/core/themes.ts';
+
+export const UPDATE_MAX_LENGTH = 2000;
+
+export default defineCommand({
+  name: 'update',
+  subcommands: [
+    subcommand({
+      name: 'plaats',
+      access: 'approved',
+      options: {
+        thema: choice(themes, { hashPrefix: true }),
+        tekst: string({ required: true, long: true, maxLength: UPDATE_MAX_LENGTH }),
+        gemeente: string({ autocomplete: 'gemeenten', maxLength: 100 }),
+      },
+      async run(ctx, input) {
+        const gemeente = input.gemeente ? await findGemeente(ctx, input.gemeente) : undefined;
+        if (gemeente === null) return errorReply(ctx.t('update.unknownGemeente', { name: input.gemeente }));
+        const update = await ctx.services.updates.post({
+          authorId: ctx.actor.id,
+          organisationId: ctx.actor.organisation?.id,
+          gemeenteId: gemeente?.id,
+          theme: input.thema,
+          body: input.tekst,
+          channel: ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef, name: ctx.place.channelName } : undefined,
+        });
+        return inChannel({ title: ctx.t('update.postedTitle'), sections: [updateSection(ctx, update)] });
+      },
+    }),
+    subcommand({
+      name: 'lijst',
+      access: 'approved',
+      options: {
+        thema: choice(themes, { hashPrefix: true }),
+        organisatie: string({ autocomplete: 'organisations', maxLength: 100 }),
+      },
+      async run(ctx, input) {
+        let organisationId: string | undefined;
+        if (input.organisatie) {
+          const found = await ctx.services.members.findOrganisation(input.organisatie);
+          if (!found.match) return errorReply(ctx.t('update.unknownOrganisation', { name: input.organisatie }));
+          organisationId = found.match.id;
+        }
+        const updates = await ctx.services.updates.list({ theme: input.thema, organisationId, limit: 10 });
+        if (updates.length === 0) return ephemeral({ text: ctx.t('update.none') });
+        return ephemeral({
+          title: ctx.t('update.listTitle', { count: updates.length }),
+          sections: updates.map((update) => updateSection(ctx, update)),
+        });
+      },
+    }),
+  ],
+});
+
+/** A gemeente by name; null when the name fits none (undefined is "not asked"). */
+async function findGemeente(ctx: CommandContext, name: string) {
+  const found = await ctx.services.members.findOrganisation(name);
+  return found.match?.kind === 'gemeente' ? found.match : null;
+}
+
+function updateSection(ctx: CommandContext, update: UpdateView): Section {
+  const from = [update.author, update.organisation].filter(Boolean).join(' · ');
+  const about = [update.theme ? `#${update.theme}` : undefined, update.gemeente].filter(Boolean).join(' · ');
+  return {
+    title: ctx.t('update.sectionTitle', { from, when: ctx.format.dateTime(update.createdAt) }),
+    text: about ? `${update.body}\n_${about}_` : update.body,
+  };
+}

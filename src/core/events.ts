@@ -1,0 +1,25 @@
+// Every platform event that may change something is claimed here once. A retried Slack
+// delivery, a replayed Discord interaction or a double click finds its key taken and does nothing.
+import type { Store } from './store.ts';
+
+export class EventLedger {
+  constructor(private readonly store: Store) {}
+
+  /** True when this call is the first to claim the key. */
+  async claim(key: string): Promise<boolean> {
+    const inserted = await this.store.$executeRaw`
+      INSERT INTO "ProcessedEvent" ("key", "createdAt") VALUES (${key}, now()) ON CONFLICT DO NOTHING`;
+    return inserted === 1;
+  }
+
+  /** Gives a key back after a failure, so the platform's retry can try again. */
+  async release(key: string): Promise<void> {
+    await this.store.processedEvent.deleteMany({ where: { key } });
+  }
+
+  /** Keys older than any platform retries (Slack retries within minutes) can go. */
+  async prune(olderThan: Date): Promise<number> {
+    const { count } = await this.store.processedEvent.deleteMany({ where: { createdAt: { lt: olderThan } } });
+    return count;
+  }
+}

@@ -1,0 +1,154 @@
+// Typed command options. One declaration gives: the zod schema that validates input from any
+// platform, the Discord option type, the Slack/console text parsing rules and the form field.
+import { z } from 'zod';
+
+export type OptionKind = 'string' | 'integer' | 'choice' | 'user' | 'datetime';
+
+export interface OptionDeclaration<T = unknown> {
+  kind: OptionKind;
+  required: boolean;
+  /** Multi-line free text: a textarea in forms, and the rest of the line when typed. */
+  long: boolean;
+  /** When typed, takes the rest of the line (several words, no quotes needed). */
+  rest: boolean;
+  /** In typed form, a leading `#word` fills this option (`/update plaats #samenwerking …`). */
+  hashPrefix: boolean;
+  /** Free text that could identify people: forms warn and show the emergency line. */
+  sensitive: boolean;
+  maxLength?: number;
+  minLength?: number;
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  /** Name of the data source that suggests values (Discord autocomplete). */
+  autocomplete?: string;
+  schema: z.ZodType<T>;
+}
+
+type Common = { required?: boolean; autocomplete?: string };
+
+// Characters that never belong in chat input: control characters other than newline and tab.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+function wrap<T>(schema: z.ZodType<T>, required: boolean): z.ZodType<T | undefined> {
+  const empty = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
+  return required ? (empty as z.ZodType<T | undefined>) : (empty.optional() as z.ZodType<T | undefined>);
+}
+
+function textSchema(minLength: number, maxLength: number) {
+  return z
+    .string({ error: 'required' })
+    .transform((value) => value.trim())
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'characters')
+    .refine((value) => value.length >= minLength, 'tooShort')
+    .refine((value) => value.length <= maxLength, 'tooLong');
+}
+
+export function string<R extends boolean = false>(
+  options: Common & {
+    required?: R;
+    maxLength?: number;
+    minLength?: number;
+    long?: boolean;
+    rest?: boolean;
+    hashPrefix?: boolean;
+    sensitive?: boolean;
+  } = {},
+): OptionDeclaration<R extends true ? string : string | undefined> {
+  const maxLength = options.maxLength ?? (options.long ? 4000 : 200);
+  const minLength = options.minLength ?? 1;
+  return {
+    kind: 'string',
+    required: options.required ?? false,
+    long: options.long ?? false,
+    rest: options.rest ?? options.long ?? false,
+    hashPrefix: options.hashPrefix ?? false,
+    sensitive: options.sensitive ?? false,
+    maxLength,
+    minLength,
+    autocomplete: options.autocomplete,
+    schema: wrap(textSchema(minLength, maxLength), options.required ?? false) as z.ZodType<never>,
+  };
+}
+
+export function integer<R extends boolean = false>(
+  options: Common & { required?: R; min?: number; max?: number } = {},
+): OptionDeclaration<R extends true ? number : number | undefined> {
+  const min = options.min ?? Number.MIN_SAFE_INTEGER;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const schema = z.coerce
+    .number({ error: 'integer' })
+    .refine((value) => Number.isInteger(value), 'integer')
+    .refine((value) => value >= min, 'tooSmall')
+    .refine((value) => value <= max, 'tooLarge');
+  return {
+    kind: 'integer',
+    required: options.required ?? false,
+    long: false,
+    rest: false,
+    hashPrefix: false,
+    sensitive: false,
+    min: options.min,
+    max: options.max,
+    autocomplete: options.autocomplete,
+    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
+  };
+}
+
+export function choice<const C extends readonly string[], R extends boolean = false>(
+  choices: C,
+  options: Common & { required?: R; hashPrefix?: boolean } = {},
+): OptionDeclaration<R extends true ? C[number] : C[number] | undefined> {
+  const schema = z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase().replace(/^#/, '') : value),
+    z.enum(choices as unknown as [string, ...string[]], { error: 'choice' }),
+  );
+  return {
+    kind: 'choice',
+    required: options.required ?? false,
+    long: false,
+    rest: false,
+    hashPrefix: options.hashPrefix ?? false,
+    sensitive: false,
+    choices,
+    autocomplete: options.autocomplete,
+    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
+  };
+}
+
+/** A platform user, given as a platform mention; adapters turn mentions into `platform:id`. */
+export function user<R extends boolean = false>(
+  options: Common & { required?: R } = {},
+): OptionDeclaration<R extends true ? string : string | undefined> {
+  const schema = z.string({ error: 'required' }).regex(/^(slack|discord|console):[A-Za-z0-9._-]+$/, 'user');
+  return {
+    kind: 'user',
+    required: options.required ?? false,
+    long: false,
+    rest: false,
+    hashPrefix: false,
+    sensitive: false,
+    autocomplete: options.autocomplete,
+    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
+  };
+}
+
+export type OptionsShape = Record<string, OptionDeclaration<unknown>>;
+export type InputOf<O extends OptionsShape> = { [K in keyof O]: O[K] extends OptionDeclaration<infer T> ? T : never };
+
+/** A moment in time typed in words; the framework parses it in the configured zone first. */
+export function datetime<R extends boolean = false>(
+  options: Common & { required?: R; future?: boolean } = {},
+): OptionDeclaration<R extends true ? Date : Date | undefined> {
+  const schema = z.date({ error: 'datetime' });
+  return {
+    kind: 'datetime',
+    required: options.required ?? false,
+    long: false,
+    rest: false,
+    hashPrefix: false,
+    sensitive: false,
+    autocomplete: options.autocomplete,
+    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
+  };
+}

@@ -1,0 +1,71 @@
+// The neutral reply every handler returns. Adapters render it as Block Kit, embeds or terminal
+// text. Text uses a small markup every platform can show: **bold**, _italic_, `code`,
+// [label](https://link) and lines starting with "- " for lists.
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+export interface Section {
+  title?: string;
+  text?: string;
+  fields?: Field[];
+}
+
+export interface Button {
+  /** `<command>.<button>` as declared in the command file; routes the press back to it. */
+  actionId: string;
+  label: string;
+  /** Passed back to the button handler, e.g. the id of the record the button acts on. */
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface Reply {
+  /** Ephemeral: only the person who asked sees it. Channel: everyone in the channel. */
+  visibility: 'ephemeral' | 'channel';
+  title?: string;
+  text?: string;
+  sections?: Section[];
+  buttons?: Button[];
+  /** Small print under the reply (source, hints). */
+  footer?: string;
+  /** Marks replies that explain a mistake, so adapters can style them. */
+  isError?: boolean;
+}
+
+export function ephemeral(parts: Omit<Reply, 'visibility'>): Reply {
+  return { visibility: 'ephemeral', ...parts };
+}
+
+export function inChannel(parts: Omit<Reply, 'visibility'>): Reply {
+  return { visibility: 'channel', ...parts };
+}
+
+export function errorReply(text: string, usage?: string): Reply {
+  return { visibility: 'ephemeral', isError: true, text, footer: usage };
+}
+
+/** Markup stripped to plain text: the console, notification previews and fallbacks. */
+export function plainText(markup: string): string {
+  return markup
+    .replace(/\*\*(.+?)\*\*/g, '$1')
+    .replace(/(^|[\s(])_(.+?)_(?=[\s).,!?:;]|$)/g, '$1$2')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '$1 ($2)');
+}
+
+/** The whole reply as plain text: titles, fields, buttons as words. */
+export function replyToPlainText(reply: Reply): string {
+  const lines: string[] = [];
+  if (reply.title) lines.push(plainText(reply.title));
+  if (reply.text) lines.push(plainText(reply.text));
+  for (const section of reply.sections ?? []) {
+    if (section.title) lines.push('', plainText(section.title));
+    if (section.text) lines.push(plainText(section.text));
+    for (const field of section.fields ?? []) lines.push(`${plainText(field.label)}: ${plainText(field.value)}`);
+  }
+  if (reply.footer) lines.push('', plainText(reply.footer));
+  return lines.join('\n').trim();
+}

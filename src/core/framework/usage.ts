@@ -1,0 +1,75 @@
+// Usage lines and forms, both derived from the declarations so they never drift from them.
+import { describeKeys, type CommandDeclaration, type Invocable } from './declarations.ts';
+import type { OptionDeclaration } from './options.ts';
+import type { Translate } from '../i18n.ts';
+
+/** `/update plaats [#thema] <tekst> [gemeente:…]` */
+export function usageLine(command: CommandDeclaration, sub: string | undefined, invocable: Invocable): string {
+  const parts = [`/${command.name}`];
+  if (sub) parts.push(sub);
+  let afterLong = false;
+  for (const [name, option] of Object.entries(invocable.options)) {
+    const shown = option.hashPrefix ? `#${name}` : afterLong ? `${name}:…` : name;
+    parts.push(option.required ? `<${shown}>` : `[${shown}]`);
+    if (option.rest) afterLong = true;
+  }
+  return parts.join(' ');
+}
+
+/** Every usage line of a command, one per sub-command. */
+export function commandUsage(command: CommandDeclaration): string[] {
+  if (command.subcommands?.length) return command.subcommands.map((sub) => usageLine(command, sub.name, sub));
+  return command.root ? [usageLine(command, undefined, command.root)] : [`/${command.name}`];
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  kind: OptionDeclaration['kind'];
+  long: boolean;
+  required: boolean;
+  maxLength?: number;
+  choices?: { value: string; label: string }[];
+  /** What the person already typed, so a form never makes them type it again. */
+  value?: string;
+  error?: string;
+}
+
+export interface Form {
+  command: string;
+  subcommand?: string;
+  title: string;
+  submitLabel: string;
+  /** The privacy warning and emergency line, for forms that invite sensitive free text. */
+  notice?: string;
+  fields: FormField[];
+}
+
+export function buildForm(
+  command: CommandDeclaration,
+  sub: string | undefined,
+  invocable: Invocable,
+  t: Translate,
+  values: Record<string, unknown> = {},
+  errors: Record<string, string> = {},
+): Form {
+  const options = Object.entries(invocable.options);
+  return {
+    command: command.name,
+    subcommand: sub,
+    title: `/${command.name}${sub ? ` ${sub}` : ''}`,
+    submitLabel: t('forms.submit'),
+    notice: options.some(([, option]) => option.sensitive) ? t('safety.formNotice') : undefined,
+    fields: options.map(([name, option]) => ({
+      name,
+      label: t(describeKeys.option(command.name, sub, name)),
+      kind: option.kind,
+      long: option.long,
+      required: option.required,
+      maxLength: option.maxLength,
+      choices: option.choices?.map((value) => ({ value, label: t(describeKeys.choice(value)) })),
+      value: typeof values[name] === 'string' ? (values[name] as string) : undefined,
+      error: errors[name],
+    })),
+  };
+}

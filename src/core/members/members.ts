@@ -1,0 +1,248 @@
+// Who is who: platform accounts, the member behind them, their organisation and role.
+// New accounts become members automatically; belonging to an organisation needs approval by a
+// coordinator or admin (link requests). Accounts listed in ADMINS are admins from the start.
+import { toLocale, type Locale, type Translate } from '../i18n.ts';
+import { toDbPlatform, type PlatformName } from '../platform.ts';
+import { isUniqueViolation, type Store } from '../store.ts';
+import { recordAudit } from '../audit.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { Reply } from '../framework/reply.ts';
+import type { Access } from '../framework/declarations.ts';
+
+export type RoleName = 'member' | 'adviser' | 'coordinator' | 'admin';
+export type OrganisationKindName = 'movisie' | 'consortium' | 'gemeente';
+
+export interface OrganisationView {
+  id: string;
+  slug: string;
+  name: string;
+  shortName?: string;
+  kind: OrganisationKindName;
+}
+
+export interface MemberView {
+  id: string;
+  displayName: string;
+  role: RoleName;
+  approved: boolean;
+  locale?: Locale;
+  organisation?: OrganisationView;
+  identities: { platform: PlatformName; externalId: string }[];
+}
+
+export interface LinkRequestView {
+  id: string;
+  member: { id: string; displayName: string };
+  organisation: OrganisationView;
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: Date;
+}
+
+const ROLE_ORDER: RoleName[] = ['member', 'adviser', 'coordinator', 'admin'];
+
+/** Whether a member may use something declared with this access level. */
+export function mayAccess(member: MemberView, access: Access): boolean {
+  if (access === 'everyone') return true;
+  if (access === 'approved') return member.approved || member.role === 'admin';
+  return ROLE_ORDER.indexOf(member.role) >= ROLE_ORDER.indexOf(access);
+}
+
+const memberInclude = { organisation: true, identities: true } as const;
+
+export class MemberManager {
+  constructor(
+    private readonly store: Store,
+    private readonly outbox: Outbox,
+    private readonly admins: ReadonlySet<string>,
+  ) {}
+
+  /** The member behind a platform account, created on first contact. */
+  async resolve(platform: PlatformName, externalId: string, displayName?: string): Promise<MemberView> {
+    const where = { platform_externalId: { platform: toDbPlatform(platform), externalId } };
+    let identity = await this.store.platformIdentity.findUnique({ where, include: { member: { include: memberInclude } } });
+    if (!identity) {
+      try {
+        await this.store.member.create({
+          data: {
+            displayName: displayName ?? externalId,
+            identities: { create: { platform: toDbPlatform(platform), externalId, displayName } },
+          },
+        });
+      } catch (error) {
+        // Two first events of one person at once: the other one created the member.
+        if (!isUniqueViolation(error)) throw error;
+      }
+      identity = await this.store.platformIdentity.findUniqueOrThrow({ where, include: { member: { include: memberInclude } } });
+    }
+    let member = identity.member;
+    if (this.admins.has(`${platform}:${externalId}`) && (member.role !== 'ADMIN' || !member.approvedAt)) {
+      member = await this.store.member.update({
+        where: { id: member.id },
+        data: { role: 'ADMIN', approvedAt: member.approvedAt ?? new Date() },
+        include: memberInclude,
+      });
+    }
+    return toMemberView(member);
+  }
+
+  async get(memberId: string): Promise<MemberView> {
+    return toMemberView(await this.store.member.findUniqueOrThrow({ where: { id: memberId }, include: memberInclude }));
+  }
+
+  async setLocale(memberId: string, locale: Locale): Promise<void> {
+    await this.store.member.update({ where: { id: memberId }, data: { locale } });
+  }
+
+  async listOrganisations(kind?: OrganisationKindName): Promise<OrganisationView[]> {
+    const rows = await this.store.organisation.findMany({
+      where: kind ? { kind: kind.toUpperCase() as 'GEMEENTE' } : undefined,
+      orderBy: [{ kind: 'asc' }, { name: 'asc' }],
+    });
+    return rows.map(toOrganisationView);
+  }
+
+  /**
+   * An organisation by slug, abbreviation or (part of its) name, ignoring case, accents and
+   * the word "gemeente". Returns the candidates when the words fit more than one.
+   */
+  async findOrganisation(query: string): Promise<{ match?: OrganisationView; candidates: OrganisationView[] }> {
+    const all = await this.listOrganisations();
+    const wanted = normalise(query);
+    const exact = all.find((org) => [org.slug, org.shortName ?? '', org.name].some((name) => normalise(name) === wanted));
+    if (exact) return { match: exact, candidates: [exact] };
+    const partial = wanted ? all.filter((org) => normalise(`${org.name} ${org.shortName ?? ''}`).includes(wanted)) : [];
+    return partial.length === 1 ? { match: partial[0], candidates: partial } : { candidates: partial };
+  }
+
+  /**
+   * Asks to be recognised as part of an organisation; coordinators and admins get a message
+   * with buttons to decide. Asking again while a request is open returns that request.
+   */
+  async requestLink(
+    memberId: string,
+    organisationId: string,
+    notice: (t: Translate, request: LinkRequestView) => Reply,
+  ): Promise<{ request: LinkRequestView; created: boolean }> {
+    return this.store.$transaction(async (tx) => {
+      const open = await tx.linkRequest.findFirst({
+        where: { memberId, status: 'PENDING' },
+        include: { member: true, organisation: true },
+      });
+      if (open && open.organisationId === organisationId) return { request: toRequestView(open), created: false };
+      if (open) await tx.linkRequest.update({ where: { id: open.id }, data: { status: 'REJECTED', decidedAt: new Date() } });
+      const created = await tx.linkRequest.create({
+        data: { memberId, organisationId },
+        include: { member: true, organisation: true },
+      });
+      const view = toRequestView(created);
+      const deciders = await tx.member.findMany({ where: { role: { in: ['COORDINATOR', 'ADMIN'] } }, select: { id: true } });
+      await this.outbox.notifyMembers(tx, deciders.map((d) => d.id), `link-request:${view.id}`, (t) => notice(t, view));
+      return { request: view, created: true };
+    });
+  }
+
+  async pendingRequests(): Promise<LinkRequestView[]> {
+    const rows = await this.store.linkRequest.findMany({
+      where: { status: 'PENDING' },
+      include: { member: true, organisation: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map(toRequestView);
+  }
+
+  /**
+   * Approves or rejects a link request once; a second click (or a second coordinator) finds
+   * it decided and changes nothing. The requester hears the outcome.
+   */
+  async decide(
+    requestId: string,
+    deciderId: string,
+    approve: boolean,
+    outcome: (t: Translate, request: LinkRequestView) => Reply,
+  ): Promise<{ request?: LinkRequestView; changed: boolean }> {
+    return this.store.$transaction(async (tx) => {
+      const { count } = await tx.linkRequest.updateMany({
+        where: { id: requestId, status: 'PENDING' },
+        data: { status: approve ? 'APPROVED' : 'REJECTED', decidedById: deciderId, decidedAt: new Date() },
+      });
+      const row = await tx.linkRequest.findUnique({ where: { id: requestId }, include: { member: true, organisation: true } });
+      if (!row || count === 0) return { request: row ? toRequestView(row) : undefined, changed: false };
+      if (approve) {
+        await tx.member.update({
+          where: { id: row.memberId },
+          data: { organisationId: row.organisationId, approvedAt: new Date() },
+        });
+      }
+      await recordAudit(tx, {
+        actorId: deciderId,
+        action: approve ? 'link-request.approve' : 'link-request.reject',
+        subject: row.memberId,
+        details: { organisation: row.organisation.slug },
+      });
+      const view = toRequestView(row);
+      await this.outbox.notifyMembers(tx, [row.memberId], `link-decision:${row.id}`, (t) => outcome(t, view));
+      return { request: view, changed: true };
+    });
+  }
+}
+
+export function normalise(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\bgemeente\b/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+type OrganisationRow = { id: string; slug: string; name: string; shortName: string | null; kind: string };
+
+function toOrganisationView(row: OrganisationRow): OrganisationView {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    shortName: row.shortName ?? undefined,
+    kind: row.kind.toLowerCase() as OrganisationKindName,
+  };
+}
+
+function toMemberView(row: {
+  id: string;
+  displayName: string;
+  role: string;
+  approvedAt: Date | null;
+  locale: string | null;
+  organisation: OrganisationRow | null;
+  identities: { platform: string; externalId: string }[];
+}): MemberView {
+  return {
+    id: row.id,
+    displayName: row.displayName,
+    role: row.role.toLowerCase() as RoleName,
+    approved: row.approvedAt !== null,
+    locale: toLocale(row.locale),
+    organisation: row.organisation ? toOrganisationView(row.organisation) : undefined,
+    identities: row.identities.map((identity) => ({
+      platform: identity.platform.toLowerCase() as PlatformName,
+      externalId: identity.externalId,
+    })),
+  };
+}
+
+function toRequestView(row: {
+  id: string;
+  status: string;
+  createdAt: Date;
+  member: { id: string; displayName: string };
+  organisation: OrganisationRow;
+}): LinkRequestView {
+  return {
+    id: row.id,
+    member: { id: row.member.id, displayName: row.member.displayName },
+    organisation: toOrganisationView(row.organisation),
+    status: row.status.toLowerCase() as LinkRequestView['status'],
+    createdAt: row.createdAt,
+  };
+}

@@ -1,0 +1,68 @@
+// Sends what the outbox holds through the adapters that are running, with retries. A failed
+// send is tried again later (Retry-After when the platform gave one); nothing is lost when the
+// process stops, because unsent rows stay in the database.
+import { safeError, type Logger } from '../logger.ts';
+import type { PlatformName } from '../platform.ts';
+import type { Outbox, OutboxItem } from './outbox.ts';
+
+export type Deliver = (item: OutboxItem) => Promise<void>;
+
+/** Thrown by a deliverer when the platform asked to wait (HTTP 429 with Retry-After). */
+export class RetryLaterError extends Error {
+  constructor(message: string, readonly retryAfterMs: number) {
+    super(message);
+  }
+}
+
+export class OutboxWorker {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly deliverers: Map<PlatformName, Deliver>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(intervalMs = 2000): void {
+    this.timer = setInterval(() => void this.kick(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Sends whatever is due now; overlapping calls share one pass. */
+  kick(): Promise<number> {
+    this.running ??= this.runOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Sends until nothing due is left (end of console input, tests). */
+  async drain(maxPasses = 50): Promise<void> {
+    for (let pass = 0; pass < maxPasses; pass++) {
+      await this.running;
+      if ((await this.kick()) === 0) return;
+    }
+  }
+
+  private async runOnce(): Promise<number> {
+    const items = await this.outbox.claimDue([...this.deliverers.keys()]);
+    for (const item of items) await this.send(item);
+    return items.length;
+  }
+
+  private async send(item: OutboxItem): Promise<void> {
+    const deliver = this.deliverers.get(item.target.platform)!;
+    try {
+      await deliver(item);
+      await this.outbox.markSent(item.id);
+    } catch (error) {
+      const retryAfter = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
+      this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, err: safeError(error) }, 'outbox send failed');
+      await this.outbox.markFailed(item, (error as Error).message, retryAfter);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// The domain managers a handler can call, built once per process around one database.
+import type { Locale } from './i18n.ts';
+import type { Store } from './store.ts';
+import type { FieldCipher } from './crypto.ts';
+import { EventLedger } from './events.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { MemberManager } from './members/members.ts';
+import { UpdateManager } from './updates/updates.ts';
+import { GuideManager } from './guide/guide.ts';
+
+export interface CoreSettings {
+  timezone: string;
+  defaultLocale: Locale;
+  /** `platform:userId` accounts that are admins from the start (ADMINS). */
+  admins: string[];
+}
+
+export interface Services {
+  settings: CoreSettings;
+  cipher: FieldCipher;
+  events: EventLedger;
+  outbox: Outbox;
+  members: MemberManager;
+  updates: UpdateManager;
+  guide: GuideManager;
+}
+
+export function createServices(store: Store, settings: CoreSettings, cipher: FieldCipher): Services {
+  const outbox = new Outbox(store, settings.defaultLocale);
+  return {
+    settings,
+    cipher,
+    events: new EventLedger(store),
+    outbox,
+    members: new MemberManager(store, outbox, new Set(settings.admins)),
+    updates: new UpdateManager(store),
+    guide: new GuideManager(store),
+  };
+}

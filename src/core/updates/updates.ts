@@ -1,0 +1,86 @@
+// News updates from the consortium organisations, Movisie and gemeenten: stored once, listed
+// for everyone, whichever platform they were posted on.
+import type { PlatformName } from '../platform.ts';
+import type { Store } from '../store.ts';
+import type { Theme } from '../themes.ts';
+import { ensureChannel } from '../channels.ts';
+
+export interface UpdateView {
+  id: string;
+  theme?: string;
+  body: string;
+  createdAt: Date;
+  author: string;
+  organisation?: string;
+  gemeente?: string;
+}
+
+export interface NewUpdate {
+  authorId: string;
+  organisationId?: string;
+  gemeenteId?: string;
+  theme?: Theme;
+  body: string;
+  channel?: { platform: PlatformName; ref: string; name?: string };
+}
+
+const include = { author: true, organisation: true, gemeente: true } as const;
+
+export class UpdateManager {
+  constructor(private readonly store: Store) {}
+
+  async post(update: NewUpdate): Promise<UpdateView> {
+    return this.store.$transaction(async (tx) => {
+      const channelId = update.channel
+        ? await ensureChannel(tx, update.channel.platform, update.channel.ref, update.channel.name)
+        : undefined;
+      const row = await tx.update.create({
+        data: {
+          authorId: update.authorId,
+          organisationId: update.organisationId,
+          gemeenteId: update.gemeenteId,
+          theme: update.theme,
+          body: update.body,
+          channelId,
+        },
+        include,
+      });
+      return toView(row);
+    });
+  }
+
+  async list(filter: { theme?: Theme; organisationId?: string; limit?: number } = {}): Promise<UpdateView[]> {
+    const rows = await this.store.update.findMany({
+      where: {
+        theme: filter.theme,
+        ...(filter.organisationId
+          ? { OR: [{ organisationId: filter.organisationId }, { gemeenteId: filter.organisationId }] }
+          : {}),
+      },
+      orderBy: { createdAt: 'desc' },
+      take: filter.limit ?? 10,
+      include,
+    });
+    return rows.map(toView);
+  }
+}
+
+function toView(row: {
+  id: string;
+  theme: string | null;
+  body: string;
+  createdAt: Date;
+  author: { displayName: string };
+  organisation: { name: string } | null;
+  gemeente: { name: string } | null;
+}): UpdateView {
+  return {
+    id: row.id,
+    theme: row.theme ?? undefined,
+    body: row.body,
+    createdAt: row.createdAt,
+    author: row.author.displayName,
+    organisation: row.organisation?.name,
+    gemeente: row.gemeente?.name,
+  };
+}

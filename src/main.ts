@@ -1,0 +1,35 @@
+// `npm start`: read the environment, start Binnenuit, stop cleanly on SIGINT/SIGTERM or, for
+// the console, at the end of input.
+import { ConfigError, formatConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './core/logger.ts';
+import { safeError } from './core/logger.ts';
+import { startApp } from './app.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(formatConfigError(error) + '\n');
+  process.exit(1);
+}
+
+const logger = createLogger(config.logLevel);
+try {
+  const app = await startApp(config, { logger });
+  const shutdown = async (code: number) => {
+    await app.stop();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+  if (app.console) {
+    await app.console.finished;
+    await app.worker.drain();
+    await shutdown(0);
+  }
+} catch (error) {
+  logger.fatal({ err: safeError(error) }, 'start-up failed');
+  process.stderr.write(`Start-up failed: ${(error as Error).message.split('\n')[0]}\n`);
+  process.exit(1);
+}
