@@ -58,6 +58,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, logger);
   let consoleAdapter: ConsoleAdapter | undefined;
+  // adapters: slack (issue 3 adds its block here)
+  // adapters: discord (issue 4 adds its block here)
   if (useConsole) {
     consoleAdapter = new ConsoleAdapter(bot, {
       input: options.stdin ?? process.stdin,

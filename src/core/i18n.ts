@@ -1,16 +1,30 @@
 // All text a person reads comes from src/locales/<locale>.json through i18next; handlers and
 // adapters never hard-code user-facing text.
 import i18next, { type TFunction } from 'i18next';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const locales = ['nl', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
-function loadLocale(locale: Locale): Record<string, unknown> {
-  const file = fileURLToPath(new URL(`../locales/${locale}.json`, import.meta.url));
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+type Tree = Record<string, unknown>;
+
+/** src/locales/<locale>/*.json merged into one tree: each area (slack, discord, …) owns a file. */
+function loadLocale(locale: Locale): Tree {
+  const dir = fileURLToPath(new URL(`../locales/${locale}/`, import.meta.url));
+  const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  return files.reduce<Tree>((tree, name) => merge(tree, JSON.parse(readFileSync(join(dir, name), 'utf8')) as Tree), {});
+}
+
+function merge(target: Tree, source: Tree): Tree {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    const bothTrees = [existing, value].every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+    target[key] = bothTrees ? merge(existing as Tree, value as Tree) : value;
+  }
+  return target;
 }
 
 const instance = i18next.createInstance();

@@ -7,6 +7,7 @@ import { Outbox } from './outbox/outbox.ts';
 import { MemberManager } from './members/members.ts';
 import { UpdateManager } from './updates/updates.ts';
 import { GuideManager } from './guide/guide.ts';
+import { ThreadManager } from './threads/threads.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -23,17 +24,20 @@ export interface Services {
   members: MemberManager;
   updates: UpdateManager;
   guide: GuideManager;
+  threads: ThreadManager;
 }
 
 export function createServices(store: Store, settings: CoreSettings, cipher: FieldCipher): Services {
   const outbox = new Outbox(store, settings.defaultLocale);
+  const members = new MemberManager(store, outbox, new Set(settings.admins));
   return {
     settings,
     cipher,
     events: new EventLedger(store),
     outbox,
-    members: new MemberManager(store, outbox, new Set(settings.admins)),
+    members,
     updates: new UpdateManager(store),
     guide: new GuideManager(store),
+    threads: new ThreadManager(store, members, cipher),
   };
 }

@@ -18,6 +18,8 @@ export interface ConsoleOptions {
   input: Readable;
   output: Writable;
   locale: Locale;
+  /** Who types; `local` (an admin) unless a test plays several people. */
+  userId?: string;
   /** Runs after each line, e.g. the outbox worker, so notifications print in order. */
   afterLine?: () => Promise<unknown>;
 }
@@ -47,6 +49,11 @@ export class ConsoleAdapter implements ChatAdapter {
     })();
   }
 
+  /** The buttons `!1`, `!2` … press now: those of the last reply that had any. */
+  get pressable(): readonly Button[] {
+    return this.buttons;
+  }
+
   async stop(): Promise<void> {
     this.resolveFinished();
   }
@@ -59,7 +66,8 @@ export class ConsoleAdapter implements ChatAdapter {
   async handleLine(line: string): Promise<void> {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('//')) return;
-    const requester = { platform: 'console' as const, userId: CONSOLE_USER, displayName: CONSOLE_USER };
+    const userId = this.options.userId ?? CONSOLE_USER;
+    const requester = { platform: 'console' as const, userId, displayName: userId };
     const press = /^!(\d+)$/.exec(trimmed);
     const typed = splitCommandLine(trimmed);
     if (press) {

@@ -1,0 +1,89 @@
+// Platform-neutral threads: a conversation the bot started (an advice request, a meeting) maps
+// to a Slack thread_ts or a Discord thread, and what people reply there is kept, encrypted.
+import { ensureChannel } from '../channels.ts';
+import type { FieldCipher } from '../crypto.ts';
+import type { MemberManager } from '../members/members.ts';
+import { toDbPlatform, type PlatformName } from '../platform.ts';
+import { isUniqueViolation, type Store } from '../store.ts';
+
+export interface ThreadRef {
+  platform: PlatformName;
+  channelRef: string;
+  /** Slack: the parent message's ts; Discord: the thread channel's id. */
+  threadRef: string;
+}
+
+export interface ThreadMessageView {
+  author?: string;
+  text: string;
+  platform: PlatformName;
+  createdAt: Date;
+}
+
+export class ThreadManager {
+  constructor(
+    private readonly store: Store,
+    private readonly members: MemberManager,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  /** Registers a thread the bot opened; opening the same platform thread again returns its id. */
+  async open(ref: ThreadRef, subject?: { type: string; id: string }): Promise<string> {
+    const channelId = await ensureChannel(this.store, ref.platform, ref.channelRef);
+    const thread = await this.store.thread.upsert({
+      where: { channelId_platformRef: { channelId, platformRef: ref.threadRef } },
+      create: { channelId, platformRef: ref.threadRef, subjectType: subject?.type, subjectId: subject?.id },
+      update: {},
+    });
+    return thread.id;
+  }
+
+  /** The bot's thread at this platform reference, if it is one. */
+  async find(ref: ThreadRef): Promise<{ id: string; subjectType?: string; subjectId?: string } | undefined> {
+    const thread = await this.store.thread.findFirst({
+      where: { platformRef: ref.threadRef, channel: { platform: toDbPlatform(ref.platform), externalId: ref.channelRef } },
+    });
+    return thread ? { id: thread.id, subjectType: thread.subjectType ?? undefined, subjectId: thread.subjectId ?? undefined } : undefined;
+  }
+
+  /**
+   * Keeps a message someone wrote in one of the bot's threads. Messages elsewhere are not ours
+   * to keep (false). The same platform message twice is stored once.
+   */
+  async recordReply(
+    ref: ThreadRef,
+    message: { messageRef: string; userId: string; displayName?: string; text: string },
+  ): Promise<boolean> {
+    const thread = await this.find(ref);
+    if (!thread) return false;
+    const author = await this.members.resolve(ref.platform, message.userId, message.displayName);
+    try {
+      await this.store.threadMessage.create({
+        data: {
+          threadId: thread.id,
+          authorId: author.id,
+          platform: toDbPlatform(ref.platform),
+          platformRef: message.messageRef,
+          bodyEncrypted: this.cipher.encrypt(message.text),
+        },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    return true;
+  }
+
+  async messages(threadId: string): Promise<ThreadMessageView[]> {
+    const rows = await this.store.threadMessage.findMany({
+      where: { threadId },
+      orderBy: { createdAt: 'asc' },
+      include: { author: true },
+    });
+    return rows.map((row) => ({
+      author: row.author?.displayName,
+      text: this.cipher.decrypt(row.bodyEncrypted),
+      platform: row.platform.toLowerCase() as PlatformName,
+      createdAt: row.createdAt,
+    }));
+  }
+}
