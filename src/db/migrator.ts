@@ -71,8 +71,9 @@ export class MigrationError extends Error {
   constructor(
     readonly migrationName: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'MigrationError';
   }
 }
@@ -122,7 +123,9 @@ interface AppliedRow {
  */
 export async function migrate(db: SqlExecutor, options: MigrateOptions = {}): Promise<MigrateResult> {
   const files = await readMigrations(options.dir);
+  // Blocks while another process (ours or `prisma migrate deploy`) is migrating.
   await db.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_ID]);
+  let succeeded = false;
   try {
     await db.exec(CREATE_MIGRATIONS_TABLE);
     const applied = await appliedMigrations(db);
@@ -133,9 +136,13 @@ export async function migrate(db: SqlExecutor, options: MigrateOptions = {}): Pr
       await applyOne(db, file);
       options.logger?.info({ migration: file.name }, 'database migration applied');
     }
+    succeeded = true;
     return { applied: pending.map((f) => f.name), alreadyApplied: files.length - pending.length };
   } finally {
-    await db.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK_ID]);
+    // After a failure the connection may be gone; the original error is the one to report.
+    await db.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK_ID]).catch((error: unknown) => {
+      if (succeeded) throw error;
+    });
   }
 }
 
@@ -197,12 +204,14 @@ async function applyOne(db: SqlExecutor, file: MigrationFile): Promise<void> {
     );
     await db.exec('COMMIT');
   } catch (error) {
-    await db.exec('ROLLBACK');
-    await recordFailure(db, file, error);
-    throw new MigrationError(
-      file.name,
-      `Migration ${file.name} failed and was rolled back: ${(error as Error).message}`,
-    );
+    // Best effort: if the connection itself failed, the migration error is still what matters.
+    await db
+      .exec('ROLLBACK')
+      .then(() => recordFailure(db, file, error))
+      .catch(() => {});
+    throw new MigrationError(file.name, `Migration ${file.name} failed and was rolled back: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
