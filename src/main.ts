@@ -1,9 +1,12 @@
 // `npm start`: read the environment, start Binnenuit, stop cleanly on SIGINT/SIGTERM or, for
 // the console, at the end of input.
+import { existsSync } from 'node:fs';
 import { ConfigError, formatConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger } from './core/logger.ts';
-import { safeError } from './core/logger.ts';
+import { createLogger, safeError } from './core/logger.ts';
 import { startApp } from './app.ts';
+
+// A .env file in the working directory, if there is one; variables already set win.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 let config: Config;
 try {

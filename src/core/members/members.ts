@@ -108,9 +108,10 @@ export class MemberManager {
   async findOrganisation(query: string): Promise<{ match?: OrganisationView; candidates: OrganisationView[] }> {
     const all = await this.listOrganisations();
     const wanted = normalise(query);
+    if (!wanted) return { candidates: [] };
     const exact = all.find((org) => [org.slug, org.shortName ?? '', org.name].some((name) => normalise(name) === wanted));
     if (exact) return { match: exact, candidates: [exact] };
-    const partial = wanted ? all.filter((org) => normalise(`${org.name} ${org.shortName ?? ''}`).includes(wanted)) : [];
+    const partial = all.filter((org) => normalise(`${org.name} ${org.shortName ?? ''}`).includes(wanted));
     return partial.length === 1 ? { match: partial[0], candidates: partial } : { candidates: partial };
   }
 
