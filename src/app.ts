@@ -15,6 +15,8 @@ import type { PlatformName } from './core/platform.ts';
 import { createServices, type Services } from './core/services.ts';
 import type { ChatAdapter } from './adapters/adapter.ts';
 import { CONSOLE_USER, ConsoleAdapter } from './adapters/console/console-adapter.ts';
+import { jobs } from './scheduler/jobs.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 
 export const GUIDE_CONTENT_DIR = fileURLToPath(new URL('../content/handreiking', import.meta.url));
 
@@ -23,6 +25,7 @@ export interface App {
   bot: Bot;
   services: Services;
   worker: OutboxWorker;
+  scheduler: Scheduler;
   adapters: ChatAdapter[];
   /** The console adapter, when no chat platform is configured. */
   console?: ConsoleAdapter;
@@ -74,6 +77,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
 
   for (const adapter of adapters) await adapter.start();
   worker.start();
+  const scheduler = new Scheduler(jobs, services, config.timezone, logger);
+  scheduler.start();
   logger.info({ adapters: adapters.map((a) => a.platform), database: db.kind }, 'binnenuit started');
 
   return {
@@ -81,9 +86,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     bot,
     services,
     worker,
+    scheduler,
     adapters,
     console: consoleAdapter,
     async stop() {
+      await scheduler.stop();
       for (const adapter of adapters) await adapter.stop();
       await worker.stop();
       await db.close();

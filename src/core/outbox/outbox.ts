@@ -108,6 +108,12 @@ export class Outbox {
     });
   }
 
+  /** Sent messages older than this are only history; pending and failed ones stay. */
+  async pruneSent(olderThan: Date): Promise<number> {
+    const { count } = await this.store.outboxMessage.deleteMany({ where: { status: 'SENT', sentAt: { lt: olderThan } } });
+    return count;
+  }
+
   /** Messages still to be sent on these platforms, due now or later. */
   async pendingCount(running: PlatformName[]): Promise<number> {
     return this.store.outboxMessage.count({ where: { status: 'PENDING', platform: { in: running.map(toDbPlatform) } } });
