@@ -2,12 +2,18 @@
 // /profiel koppel <organisatie> — ask to be recognised as part of an organisation or gemeente.
 // /profiel taal <nl|en> — the language the bot answers me in.
 // /profiel verzoeken — (coordinators, admins) open requests, with buttons to decide.
+// /profiel rol <persoon> <rol> — (admins) make someone adviser, coordinator, admin or member.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
-import { choice, string } from '../src/core/framework/options.ts';
+import { choice, string, user } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, type Reply } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
 import type { Translate } from '../src/core/i18n.ts';
-import type { LinkRequestView } from '../src/core/members/members.ts';
+import type { LinkRequestView, RoleName } from '../src/core/members/members.ts';
+import { parsePlatformUser } from '../src/core/platform.ts';
+
+/** Dutch role words people type, and the roles they stand for. */
+const ROLE_WORDS = { lid: 'member', adviseur: 'adviser', coordinator: 'coordinator', beheerder: 'admin' } as const satisfies Record<string, RoleName>;
+const roleWords = Object.keys(ROLE_WORDS) as (keyof typeof ROLE_WORDS)[];
 
 export default defineCommand({
   name: 'profiel',
@@ -85,6 +91,23 @@ export default defineCommand({
           })),
           buttons: pending.slice(0, 10).flatMap((request) => decisionButtons(ctx.t, request, true)),
         });
+      },
+    }),
+    subcommand({
+      name: 'rol',
+      access: 'admin',
+      options: { persoon: user({ required: true }), rol: choice(roleWords, { required: true }) },
+      async run(ctx, input) {
+        const { t } = ctx;
+        const target = parsePlatformUser(input.persoon)!;
+        const role = ROLE_WORDS[input.rol];
+        const result = await ctx.services.members.setRole(target, role, ctx.actor.id, (rt, newRole) => ({
+          visibility: 'ephemeral',
+          text: rt('profile.yourRole', { role: rt(`roles.${newRole}`) }),
+        }));
+        if ('refused' in result) return errorReply(t('profile.lastAdmin'));
+        const key = result.changed ? 'profile.roleSet' : 'profile.roleUnchanged';
+        return ephemeral({ text: t(key, { name: result.member.displayName, role: t(`roles.${role}`) }) });
       },
     }),
   ],

@@ -109,7 +109,7 @@ export class Bot {
     const denied = this.denial(actor, invocable.access, t);
     if (denied) return { kind: 'reply', reply: denied };
 
-    const env = { timezone: this.services.settings.timezone, now: new Date(), locale };
+    const env = { timezone: this.services.settings.timezone, now: new Date(), locale, platform: request.requester.platform };
     const checked = validateInput(invocable, request.values, env, t);
     if (!checked.ok) {
       if (checked.missingOnly && request.formsAvailable) {

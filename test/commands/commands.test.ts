@@ -97,6 +97,20 @@ describe.each(testBackends())('commands on %s', (kind) => {
     expect(textOf(await type('newcomer', '/profiel'))).toMatch(/Gemeente Utrecht \(municipality\)[\s\S]*approved/);
   });
 
+  it('lets an admin give roles, keeps the last admin, and tells the person', async () => {
+    const sent = recordDeliveries(env, 'console');
+    expect(textOf(await type('poster', '/profiel rol helper adviseur'))).toContain('alleen voor beheerders');
+    expect(textOf(await type('admin', '/profiel rol helper koning'))).toMatch(/rol moet een van deze zijn: lid, adviseur, coordinator, beheerder/);
+    expect(textOf(await type('admin', '/profiel rol @helper adviseur'))).toContain('helper is nu adviseur');
+    expect(textOf(await type('admin', '/profiel rol helper adviseur'))).toContain('helper was al adviseur');
+    expect(textOf(await type('admin', '/profiel rol admin lid'))).toContain('laatste beheerder');
+    await env.worker.drain();
+    expect(sent.some((item) => item.target.ref === 'helper' && replyToPlainText(item.reply).includes('Je rol in Binnenuit is nu: adviseur'))).toBe(true);
+    expect(textOf(await type('helper', '/profiel'))).toMatch(/Rol: adviseur[\s\S]*Status: goedgekeurd/);
+    const audit = await env.db.prisma.auditLog.findMany({ where: { action: 'member.role' } });
+    expect(audit.map((entry) => entry.details)).toEqual([{ from: 'member', to: 'adviser' }]);
+  });
+
   it('answers /help with what this person can use, and the emergency line', async () => {
     const help = textOf(await type('stranger', '/help'));
     expect(help).toContain('/handreiking zoek <zoekterm>');

@@ -3,10 +3,16 @@
 import { z } from 'zod';
 import type { Invocable } from './declarations.ts';
 import { parseDateTime, type DateTimeEnv } from './datetime.ts';
+import type { PlatformName } from '../platform.ts';
 import type { OptionDeclaration } from './options.ts';
 import type { Translate } from '../i18n.ts';
 
 export type FieldErrors = Record<string, string>;
+
+/** What reading input depends on: the zone and moment for dates, the platform for mentions. */
+export interface InputEnv extends DateTimeEnv {
+  platform: PlatformName;
+}
 
 export type Validation =
   | { ok: true; input: Record<string, unknown> }
@@ -15,10 +21,10 @@ export type Validation =
 export function validateInput(
   invocable: Invocable,
   values: Record<string, unknown>,
-  env: DateTimeEnv,
+  env: InputEnv,
   t: Translate,
 ): Validation {
-  const prepared = prepareDates(invocable, values, env);
+  const prepared = prepareValues(invocable, values, env);
   const shape = Object.fromEntries(Object.entries(invocable.options).map(([name, option]) => [name, option.schema]));
   const result = z.object(shape).safeParse(prepared);
   if (result.success) return { ok: true, input: result.data };
@@ -35,16 +41,31 @@ export function validateInput(
   return { ok: false, errors, missingOnly };
 }
 
-function prepareDates(invocable: Invocable, values: Record<string, unknown>, env: DateTimeEnv) {
+/** Typed words into values: dates parsed in the zone, mentions into `platform:id`. */
+function prepareValues(invocable: Invocable, values: Record<string, unknown>, env: InputEnv) {
   const prepared: Record<string, unknown> = { ...values };
   for (const [name, option] of Object.entries(invocable.options)) {
     const value = values[name];
-    if (option.kind === 'datetime' && typeof value === 'string' && value.trim() !== '') {
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    if (option.kind === 'datetime') {
       // An unreadable date stays a string, which the date schema reports as 'datetime'.
       prepared[name] = parseDateTime(value, env) ?? value;
+    } else if (option.kind === 'user') {
+      prepared[name] = mentionToUser(value.trim(), env.platform);
     }
   }
   return prepared;
+}
+
+/**
+ * Slack `<@U123|naam>`, Discord `<@123>` or `<@!123>`, or `platform:id`. A bare name is only
+ * an id on the console; on Slack and Discord it could be anyone, so it stays invalid there.
+ */
+function mentionToUser(value: string, platform: PlatformName): string {
+  const mention = /^<@!?([A-Za-z0-9]+)(\|[^>]*)?>$/.exec(value);
+  if (mention) return `${platform}:${mention[1]}`;
+  if (platform === 'console' && /^@?[A-Za-z0-9._-]+$/.test(value)) return `console:${value.replace(/^@/, '')}`;
+  return value;
 }
 
 function problemOf(issue: z.core.$ZodIssue, value: unknown): string {

@@ -142,6 +142,32 @@ export class MemberManager {
     });
   }
 
+  /**
+   * Gives a member another role (admins only; the command checks). Roles above member come
+   * with approval: an admin vouches for them. The last admin cannot give up the role, so the
+   * alliance is never locked out.
+   */
+  async setRole(
+    target: { platform: PlatformName; externalId: string },
+    role: RoleName,
+    actorId: string,
+    notice: (t: Translate, role: RoleName) => Reply,
+  ): Promise<{ member: MemberView; changed: boolean } | { refused: 'lastAdmin' }> {
+    const member = await this.resolve(target.platform, target.externalId);
+    if (member.role === role) return { member, changed: false };
+    return this.store.$transaction(async (tx) => {
+      if (member.role === 'admin' && (await tx.member.count({ where: { role: 'ADMIN' } })) <= 1) return { refused: 'lastAdmin' as const };
+      const updated = await tx.member.update({
+        where: { id: member.id },
+        data: { role: role.toUpperCase() as 'ADMIN', ...(role !== 'member' && !member.approved ? { approvedAt: new Date() } : {}) },
+        include: memberInclude,
+      });
+      await recordAudit(tx, { actorId, action: 'member.role', subject: member.id, details: { from: member.role, to: role } });
+      await this.outbox.notifyMembers(tx, [member.id], `role:${member.id}:${role}:${Date.now()}`, (t) => notice(t, role));
+      return { member: toMemberView(updated), changed: true };
+    });
+  }
+
   async pendingRequests(): Promise<LinkRequestView[]> {
     const rows = await this.store.linkRequest.findMany({
       where: { status: 'PENDING' },
