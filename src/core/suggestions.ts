@@ -2,7 +2,7 @@
 // data source an option names in its declaration.
 import type { AutocompleteChoice } from './framework/declarations.ts';
 import type { Services } from './services.ts';
-import { normalise } from './members/members.ts';
+import { normalise } from './text.ts';
 
 export type SuggestionSource = (services: Services, partial: string) => Promise<AutocompleteChoice[]>;
 

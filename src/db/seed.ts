@@ -3,6 +3,7 @@
 // G40). Applied at every start-up; the slug is the stable key, so names can be corrected here
 // and the next start updates them, while ids (and everything that refers to them) stay.
 import type { OrganisationKind, PrismaClient } from '../generated/prisma/client.ts';
+import { slugify } from '../core/text.ts';
 
 export interface SeedOrganisation {
   slug: string;
@@ -32,16 +33,6 @@ const gemeenten: string[] = [
   'Nijmegen', 'Oss', 'Roosendaal', 'Schiedam', 'Sittard-Geleen', 'Tilburg', 'Venlo', 'Zaanstad',
   'Zoetermeer', 'Zwolle',
 ];
-
-/** Lower-case ascii slug: "'s-Hertogenbosch" → "s-hertogenbosch", "Alphen aan den Rijn" → "alphen-aan-den-rijn". */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
 
 export const SEED_ORGANISATIONS: readonly SeedOrganisation[] = [
   { slug: 'movisie', name: 'Movisie', shortName: null, kind: 'MOVISIE' },

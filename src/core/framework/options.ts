@@ -44,31 +44,30 @@ function textSchema(minLength: number, maxLength: number) {
     .refine((value) => value.length <= maxLength, 'tooLong');
 }
 
-export function string<R extends boolean = false>(
-  options: Common & {
-    required?: R;
-    maxLength?: number;
-    minLength?: number;
-    long?: boolean;
-    rest?: boolean;
-    hashPrefix?: boolean;
-    sensitive?: boolean;
-  } = {},
-): OptionDeclaration<R extends true ? string : string | undefined> {
-  const maxLength = options.maxLength ?? (options.long ? 4000 : 200);
-  const minLength = options.minLength ?? 1;
+type Flags = Partial<Pick<OptionDeclaration, 'long' | 'rest' | 'hashPrefix' | 'sensitive'>>;
+
+/** The defaults every kind shares; each builder adds its schema and limits. */
+function declare<T>(kind: OptionKind, schema: z.ZodType<unknown>, options: Common & Flags, limits: Partial<OptionDeclaration> = {}): OptionDeclaration<T> {
+  const required = options.required ?? false;
   return {
-    kind: 'string',
-    required: options.required ?? false,
+    kind,
+    required,
     long: options.long ?? false,
     rest: options.rest ?? options.long ?? false,
     hashPrefix: options.hashPrefix ?? false,
     sensitive: options.sensitive ?? false,
-    maxLength,
-    minLength,
     autocomplete: options.autocomplete,
-    schema: wrap(textSchema(minLength, maxLength), options.required ?? false) as z.ZodType<never>,
+    ...limits,
+    schema: wrap(schema, required) as z.ZodType<T>,
   };
+}
+
+export function string<R extends boolean = false>(
+  options: Common & Flags & { required?: R; maxLength?: number; minLength?: number } = {},
+): OptionDeclaration<R extends true ? string : string | undefined> {
+  const maxLength = options.maxLength ?? (options.long ? 4000 : 200);
+  const minLength = options.minLength ?? 1;
+  return declare('string', textSchema(minLength, maxLength), options, { maxLength, minLength });
 }
 
 export function integer<R extends boolean = false>(
@@ -81,18 +80,7 @@ export function integer<R extends boolean = false>(
     .refine((value) => Number.isInteger(value), 'integer')
     .refine((value) => value >= min, 'tooSmall')
     .refine((value) => value <= max, 'tooLarge');
-  return {
-    kind: 'integer',
-    required: options.required ?? false,
-    long: false,
-    rest: false,
-    hashPrefix: false,
-    sensitive: false,
-    min: options.min,
-    max: options.max,
-    autocomplete: options.autocomplete,
-    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
-  };
+  return declare('integer', schema, options, { min: options.min, max: options.max });
 }
 
 export function choice<const C extends readonly string[], R extends boolean = false>(
@@ -103,52 +91,23 @@ export function choice<const C extends readonly string[], R extends boolean = fa
     (value) => (typeof value === 'string' ? value.trim().toLowerCase().replace(/^#/, '') : value),
     z.enum(choices as unknown as [string, ...string[]], { error: 'choice' }),
   );
-  return {
-    kind: 'choice',
-    required: options.required ?? false,
-    long: false,
-    rest: false,
-    hashPrefix: options.hashPrefix ?? false,
-    sensitive: false,
-    choices,
-    autocomplete: options.autocomplete,
-    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
-  };
+  return declare('choice', schema, options, { choices });
 }
 
-/** A platform user, given as a platform mention; adapters turn mentions into `platform:id`. */
+/** A platform user as `platform:id`; the framework turns typed mentions into that form. */
 export function user<R extends boolean = false>(
   options: Common & { required?: R } = {},
 ): OptionDeclaration<R extends true ? string : string | undefined> {
   const schema = z.string({ error: 'required' }).regex(/^(slack|discord|console):[A-Za-z0-9._-]+$/, 'user');
-  return {
-    kind: 'user',
-    required: options.required ?? false,
-    long: false,
-    rest: false,
-    hashPrefix: false,
-    sensitive: false,
-    autocomplete: options.autocomplete,
-    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
-  };
+  return declare('user', schema, options);
+}
+
+/** A moment in time typed in words; the framework parses it in the configured zone first. */
+export function datetime<R extends boolean = false>(
+  options: Common & { required?: R } = {},
+): OptionDeclaration<R extends true ? Date : Date | undefined> {
+  return declare('datetime', z.date({ error: 'datetime' }), options);
 }
 
 export type OptionsShape = Record<string, OptionDeclaration<unknown>>;
 export type InputOf<O extends OptionsShape> = { [K in keyof O]: O[K] extends OptionDeclaration<infer T> ? T : never };
-
-/** A moment in time typed in words; the framework parses it in the configured zone first. */
-export function datetime<R extends boolean = false>(
-  options: Common & { required?: R; future?: boolean } = {},
-): OptionDeclaration<R extends true ? Date : Date | undefined> {
-  const schema = z.date({ error: 'datetime' });
-  return {
-    kind: 'datetime',
-    required: options.required ?? false,
-    long: false,
-    rest: false,
-    hashPrefix: false,
-    sensitive: false,
-    autocomplete: options.autocomplete,
-    schema: wrap(schema, options.required ?? false) as z.ZodType<never>,
-  };
-}

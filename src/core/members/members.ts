@@ -5,6 +5,7 @@ import { toLocale, type Locale, type Translate } from '../i18n.ts';
 import { toDbPlatform, type PlatformName } from '../platform.ts';
 import { isUniqueViolation, type Store } from '../store.ts';
 import { recordAudit } from '../audit.ts';
+import { normalise } from '../text.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Reply } from '../framework/reply.ts';
 import type { Access } from '../framework/declarations.ts';
@@ -211,16 +212,6 @@ export class MemberManager {
       return { request: view, changed: true };
     });
   }
-}
-
-export function normalise(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\bgemeente\b/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
 }
 
 type OrganisationRow = { id: string; slug: string; name: string; shortName: string | null; kind: string };
