@@ -41,6 +41,7 @@ export const configSchema = z
     DISCORD_GUILD_ID: optionalString.pipe(
       z.string().regex(/^\d{5,25}$/, 'expected a numeric server (guild) id').optional(),
     ),
+    DISCORD_MESSAGE_CONTENT: optionalString.pipe(z.enum(['true', 'false'], 'expected true or false').optional()),
     PORT: optionalString.pipe(
       z
         .string()
@@ -93,7 +94,8 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   admins: string[];
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
-  discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string };
+  /** messageContent: the privileged intent that lets the bot read replies in its threads. */
+  discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string; messageContent: boolean };
 }
 
 export class ConfigError extends Error {
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             applicationId: raw.DISCORD_APPLICATION_ID,
             apiUrl: raw.DISCORD_API_URL,
             guildId: raw.DISCORD_GUILD_ID,
+            messageContent: raw.DISCORD_MESSAGE_CONTENT === 'true',
           }
         : undefined,
   };

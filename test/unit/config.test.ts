@@ -30,6 +30,7 @@ describe('configuration', () => {
       DISCORD_TOKEN: 'abc',
       DISCORD_APPLICATION_ID: '123456789012345678',
       DISCORD_GUILD_ID: '223456789012345678',
+      DISCORD_MESSAGE_CONTENT: 'true',
       PORT: '8080',
       HOST: '127.0.0.1',
       TIMEZONE: 'Europe/Brussels',
@@ -40,7 +41,7 @@ describe('configuration', () => {
     });
     expect(config.admins).toEqual(['slack:U123', 'discord:456', 'console:local']);
     expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9/api/' });
-    expect(config.discord?.guildId).toBe('223456789012345678');
+    expect(config.discord).toMatchObject({ guildId: '223456789012345678', messageContent: true });
     expect(config).toMatchObject({ port: 8080, timezone: 'Europe/Brussels', defaultLocale: 'en', logLevel: 'debug' });
   });
 
@@ -56,6 +57,7 @@ describe('configuration', () => {
     [{ DISCORD_TOKEN: 'abc' }, 'DISCORD_APPLICATION_ID required with DISCORD_TOKEN'],
     [{ ENCRYPTION_KEY: 'short' }, 'ENCRYPTION_KEY expected at least 16 characters'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL expected one of'],
+    [{ DISCORD_MESSAGE_CONTENT: 'yes' }, 'DISCORD_MESSAGE_CONTENT expected true or false'],
   ])('refuses %o with one line naming the variable', (env, message) => {
     const line = wrong(env);
     expect(line).toContain(message);

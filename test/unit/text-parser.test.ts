@@ -36,3 +36,13 @@ describe('typed commands', () => {
     expect(tokenize('"gemeente Den Haag" “twee woorden” los').map((t) => t.value)).toEqual(['gemeente Den Haag', 'twee woorden', 'los']);
   });
 });
+
+describe('option values from forms', () => {
+  it('treat an emptied optional field as not given, and an emptied required one as missing', () => {
+    const plaats = command('update').subcommands!.find((sub) => sub.name === 'plaats')!;
+    expect(plaats.options.gemeente!.schema.safeParse('   ')).toEqual({ success: true, data: undefined });
+    expect(plaats.options.thema!.schema.safeParse('')).toEqual({ success: true, data: undefined });
+    expect(plaats.options.tekst!.schema.safeParse('').success).toBe(false);
+    expect(plaats.options.tekst!.schema.safeParse('  Tekst  ')).toEqual({ success: true, data: 'Tekst' });
+  });
+});

@@ -30,9 +30,11 @@ type Common = { required?: boolean; autocomplete?: string };
 // Characters that never belong in chat input: control characters other than newline and tab.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+/** Blank input counts as not given: missing when required, absent when optional. */
 function wrap<T>(schema: z.ZodType<T>, required: boolean): z.ZodType<T | undefined> {
-  const empty = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
-  return required ? (empty as z.ZodType<T | undefined>) : (empty.optional() as z.ZodType<T | undefined>);
+  const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+  // The optional must sit inside the preprocess: zod 4 checks an outer optional before it.
+  return z.preprocess(blankToUndefined, required ? schema : schema.optional()) as z.ZodType<T | undefined>;
 }
 
 function textSchema(minLength: number, maxLength: number) {
