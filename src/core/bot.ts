@@ -64,6 +64,8 @@ export type Outcome =
   | { kind: 'duplicate' };
 
 const MAX_SUGGESTIONS = 25;
+/** Presses of the same button by the same person within this time are one press. */
+const DOUBLE_CLICK_MS = 3000;
 
 export class Bot {
   /** Called after work that may have queued outbox messages, so they go out promptly. */
@@ -129,6 +131,8 @@ export class Bot {
     if (!button) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
     const denied = this.denial(actor, button.access, t);
     if (denied) return { kind: 'reply', reply: denied };
+    const press = `press:${actor.id}:${request.actionId}:${request.value ?? ''}`;
+    if (!(await this.services.events.claimWithin(press, DOUBLE_CLICK_MS))) return { kind: 'duplicate' };
     const ctx = this.context(actor, locale, t, request);
     return this.once(request.eventKey, t, request.actionId, () => button.run(ctx, request.value));
   }

@@ -12,6 +12,18 @@ export class EventLedger {
     return inserted === 1;
   }
 
+  /**
+   * True unless the same key was claimed less than `windowMs` ago. For presses: two clicks on
+   * one button arrive as two platform events, but mean one thing.
+   */
+  async claimWithin(key: string, windowMs: number): Promise<boolean> {
+    const cutoff = new Date(Date.now() - windowMs);
+    const claimed = await this.store.$executeRaw`
+      INSERT INTO "ProcessedEvent" ("key", "createdAt") VALUES (${key}, now())
+      ON CONFLICT ("key") DO UPDATE SET "createdAt" = now() WHERE "ProcessedEvent"."createdAt" < ${cutoff}`;
+    return claimed === 1;
+  }
+
   /** Gives a key back after a failure, so the platform's retry can try again. */
   async release(key: string): Promise<void> {
     await this.store.processedEvent.deleteMany({ where: { key } });

@@ -92,6 +92,11 @@ describe.each(testBackends())('commands on %s', (kind) => {
     expect(textOf(decided)).toContain('newcomer is nu gekoppeld aan Gemeente Utrecht');
     const denied = await env.bot.handleAction({ requester: person('newcomer'), place, actionId: approve.actionId, value: approve.value });
     expect(textOf(denied)).toContain('coordinators and admins only');
+    const doubleClick = await env.bot.handleAction({ requester: person('admin'), place, actionId: approve.actionId, value: approve.value });
+    expect(doubleClick.kind).toBe('duplicate');
+    await type('admin', '/profiel rol coordinator2 coordinator');
+    const secondCoordinator = await env.bot.handleAction({ requester: person('coordinator2'), place, actionId: approve.actionId, value: approve.value });
+    expect(textOf(secondCoordinator)).toContain('Over het verzoek van newcomer is al besloten: goedgekeurd');
     await env.worker.drain();
     expect(sent.some((item) => item.target.ref === 'newcomer' && replyToPlainText(item.reply).includes('You are linked to Gemeente Utrecht'))).toBe(true);
     expect(textOf(await type('newcomer', '/profiel'))).toMatch(/Gemeente Utrecht \(municipality\)[\s\S]*approved/);
@@ -107,7 +112,7 @@ describe.each(testBackends())('commands on %s', (kind) => {
     await env.worker.drain();
     expect(sent.some((item) => item.target.ref === 'helper' && replyToPlainText(item.reply).includes('Je rol in Binnenuit is nu: adviseur'))).toBe(true);
     expect(textOf(await type('helper', '/profiel'))).toMatch(/Rol: adviseur[\s\S]*Status: goedgekeurd/);
-    const audit = await env.db.prisma.auditLog.findMany({ where: { action: 'member.role' } });
+    const audit = await env.db.prisma.auditLog.findMany({ where: { action: 'member.role', subject: (await env.services.members.resolve('console', 'helper')).id } });
     expect(audit.map((entry) => entry.details)).toEqual([{ from: 'member', to: 'adviser' }]);
   });
 
