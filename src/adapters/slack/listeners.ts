@@ -1,0 +1,268 @@
+// Slack events into Bot requests, whatever transport brought them (HTTP or Socket Mode).
+// Every listener acknowledges first (Slack wants that within 3 seconds) and then does the work;
+// the only exception is a form submission, whose field errors must travel in the ack itself.
+// The dedupe keys are chosen so that a redelivery finds its key taken:
+//   slash command  slack:cmd:<trigger_id>     Slack sends no event id; the trigger_id is unique
+//                                             per invocation and a retried request repeats it
+//                                             (the request timestamp does not: it is re-signed)
+//   button         slack:action:<trigger_id> a second click is a new trigger_id, handled by
+//                                             the core's own once-only rules (decided already)
+//   form           slack:view:<view id>       one modal creates at most one thing, however often
+//                                             Submit arrives; a rejected submission claims nothing
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+  webApi,
+} from '@slack/bolt';
+import type { Bot, Outcome, Requester } from '../../core/bot.ts';
+import type { Place } from '../../core/framework/context.ts';
+import type { AutocompleteChoice } from '../../core/framework/declarations.ts';
+import { commandUsage } from '../../core/framework/usage.ts';
+import { safeError, type Logger } from '../../core/logger.ts';
+import type { Answers, AnswerTarget } from './answers.ts';
+import type { UserDirectory } from './directory.ts';
+import { HOME_ACTION_ID, buildHome, decodeHomeAction } from './home.ts';
+import type { InFlight } from './inflight.ts';
+import { FORM_CALLBACK_ID, decodeOrigin, formView, modalErrors, readSubmission, replyView, suggestedFields, type FormOrigin } from './modals.ts';
+import { parseActionId, truncate } from './render.ts';
+
+export interface ListenerDeps {
+  bot: Bot;
+  directory: UserDirectory;
+  answers: Answers;
+  inflight: InFlight;
+  logger: Logger;
+  /** How long a form submission may take before the modal is closed and the answer sent later. */
+  formAckBudgetMs?: number;
+}
+
+const DEFAULT_FORM_ACK_BUDGET_MS = 2500;
+const TIMED_OUT = Symbol('timed out');
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  const tracked =
+    <A>(name: string, handle: (args: A) => Promise<void>) =>
+    (args: A): Promise<void> =>
+      deps.inflight.run(async () => {
+        try {
+          await handle(args);
+        } catch (error) {
+          deps.logger.error({ listener: name, err: safeError(error) }, 'slack listener failed');
+        }
+      });
+
+  app.command(/^\/.+/, tracked<CommandArgs>('command', (args) => onCommand(deps, args)));
+  app.action<BlockAction>({ type: 'block_actions' }, tracked<ActionArgs>('action', (args) => onAction(deps, args)));
+  app.view<ViewSubmitAction>(FORM_CALLBACK_ID, tracked<ViewArgs>('view', (args) => onSubmit(deps, args)));
+  app.options<'block_suggestion'>('value', tracked<OptionsArgs>('options', (args) => onSuggest(deps, args)));
+  app.event('app_home_opened', tracked<HomeArgs>('home', (args) => onHomeOpened(deps, args)));
+  app.event('message', tracked<MessageArgs>('message', (args) => onMessage(deps, args)));
+}
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
+type HomeArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
+
+/** A DM is no channel as far as the core is concerned (updates posted there belong nowhere). */
+export function placeOf(channelId: string | undefined, channelName?: string, threadRef?: string): Place {
+  const isDm = !channelId || channelId.startsWith('D') || channelName === 'directmessage';
+  return isDm ? { platform: 'slack', threadRef } : { platform: 'slack', channelRef: channelId, channelName, threadRef };
+}
+
+/**
+ * The command text as the person typed it: Slack escapes &, < and >. Mentions (<@U123|naam>,
+ * sent for commands with should_escape, see manifest.ts) stay as they are; the core reads them.
+ */
+export function readCommandText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+async function onCommand(deps: ListenerDeps, { command, ack, respond, client }: CommandArgs): Promise<void> {
+  await ack();
+  if (!command.user_id || !command.command) return;
+  const name = command.command.replace(/^\//, '').toLowerCase();
+  const requester = await deps.directory.requester(command.user_id, command.user_name);
+  const place = placeOf(command.channel_id, command.channel_name);
+  const outcome = await deps.bot.handleText({
+    requester,
+    place,
+    command: name,
+    text: readCommandText(command.text ?? ''),
+    eventKey: command.trigger_id ? `slack:cmd:${command.trigger_id}` : undefined,
+    formsAvailable: Boolean(command.trigger_id),
+  });
+  const origin: FormOrigin = {
+    command: name,
+    channelRef: place.channelRef,
+    channelName: command.channel_name,
+    responseUrl: command.response_url,
+  };
+  await show(deps, outcome, requester, { userId: command.user_id, respond, channelRef: origin.channelRef }, { client, triggerId: command.trigger_id, origin });
+}
+
+async function onAction(deps: ListenerDeps, { ack, body, action, respond, client }: ActionArgs): Promise<void> {
+  await ack();
+  if (action.type !== 'button' || !body.user?.id) return;
+  const requester = await deps.directory.requester(body.user.id, body.user.name ?? body.user.username);
+  const threadRef = (body.container as { thread_ts?: string } | undefined)?.thread_ts;
+  const place = placeOf(body.channel?.id, body.channel?.name, threadRef);
+  const eventKey = `slack:action:${body.trigger_id ?? action.action_ts}`;
+  const target: AnswerTarget = { userId: body.user.id, respond: body.response_url ? respond : undefined, channelRef: place.channelRef, threadRef };
+  const actionId = parseActionId(action.action_id);
+
+  if (actionId === HOME_ACTION_ID) {
+    // Home tab buttons open the command's form; an immediate answer shows in a modal.
+    const entry = decodeHomeAction(action.value);
+    if (!entry) return;
+    const outcome = await deps.bot.handleCommand({ requester, place, command: entry.command, subcommand: entry.subcommand, values: {}, eventKey, formsAvailable: true });
+    if (outcome.kind === 'reply' || outcome.kind === 'invalid') {
+      const { t } = await deps.bot.who(requester);
+      await client.views.open({ trigger_id: body.trigger_id, view: replyView(outcome.reply, t) });
+      return;
+    }
+    await show(deps, outcome, requester, target, { client, triggerId: body.trigger_id, origin: { command: entry.command, subcommand: entry.subcommand } });
+    return;
+  }
+  const outcome = await deps.bot.handleAction({ requester, place, actionId, value: action.value, eventKey });
+  await show(deps, outcome, requester, target);
+}
+
+async function onSubmit(deps: ListenerDeps, { ack: slackAck, body, view }: ViewArgs): Promise<void> {
+  const started = Date.now();
+  let acked = false;
+  const ack: typeof slackAck = async (response) => {
+    if (acked) return;
+    acked = true;
+    await slackAck(response);
+  };
+  try {
+    const origin = decodeOrigin(view.private_metadata);
+    if (!origin || !body.user?.id) return;
+    const requester = await deps.directory.requester(body.user.id, body.user.name);
+    const work = deps.bot.handleCommand({
+      requester,
+      place: placeOf(origin.channelRef, origin.channelName),
+      command: origin.command,
+      subcommand: origin.subcommand,
+      values: readSubmission(view.state),
+      eventKey: `slack:view:${view.id}`,
+    });
+    const budget = (deps.formAckBudgetMs ?? DEFAULT_FORM_ACK_BUDGET_MS) - (Date.now() - started);
+    const first = await Promise.race([work, delay(budget)]);
+    if (first !== TIMED_OUT && first.kind === 'invalid') {
+      const errors = modalErrors(view, first.errors);
+      if (Object.keys(errors).length > 0) {
+        await ack({ response_action: 'errors', errors });
+        return;
+      }
+    }
+    // Close the modal; slow work (past the budget) answers when it is done, errors included.
+    await ack();
+    const target: AnswerTarget = { userId: body.user.id, responseUrl: origin.responseUrl, channelRef: origin.channelRef };
+    await show(deps, first === TIMED_OUT ? await work : first, requester, target);
+  } finally {
+    // Whatever happened, Slack hears back (a failure is logged by the caller).
+    await ack();
+  }
+}
+
+async function onSuggest(deps: ListenerDeps, { ack, body }: OptionsArgs): Promise<void> {
+  const origin = decodeOrigin(body.view?.private_metadata);
+  if (!origin || !body.user?.id) {
+    await ack({ options: [] });
+    return;
+  }
+  let choices: AutocompleteChoice[] = [];
+  try {
+    choices = await deps.bot.autocomplete({
+      requester: { platform: 'slack', userId: body.user.id, displayName: body.user.name },
+      command: origin.command,
+      subcommand: origin.subcommand,
+      option: body.block_id,
+      partial: body.value ?? '',
+    });
+  } finally {
+    // Always an answer, if need be an empty list: the menu must not hang.
+    await ack({
+      options: choices.slice(0, 100).map((choice) => ({
+        text: { type: 'plain_text' as const, text: truncate(choice.label, 75) },
+        value: choice.value.slice(0, 150),
+      })),
+    });
+  }
+}
+
+async function onHomeOpened(deps: ListenerDeps, { event, client }: HomeArgs): Promise<void> {
+  if (event.tab && event.tab !== 'home') return;
+  const requester = await deps.directory.requester(event.user);
+  await client.views.publish({ user_id: event.user, view: await buildHome(deps.bot, requester, deps.logger) });
+}
+
+/** A reply someone wrote in a thread: kept when the thread is one the bot opened. */
+async function onMessage(deps: ListenerDeps, { event }: MessageArgs): Promise<void> {
+  const message = event as { subtype?: string; bot_id?: string; user?: string; ts: string; thread_ts?: string; channel: string; text?: string };
+  const ordinary = message.subtype === undefined || message.subtype === 'thread_broadcast' || message.subtype === 'file_share';
+  if (!ordinary || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
+  const profile = await deps.directory.lookup(message.user);
+  const stored = await deps.bot.services.threads.recordReply(
+    { platform: 'slack', channelRef: message.channel, threadRef: message.thread_ts },
+    { messageRef: message.ts, userId: message.user, displayName: profile.displayName, text: message.text ?? '' },
+  );
+  if (stored) deps.logger.info({ channel: message.channel, thread: message.thread_ts }, 'thread reply stored');
+}
+
+/** An outcome made visible: an answer, a form, or (for a duplicate) nothing at all. */
+async function show(
+  deps: ListenerDeps,
+  outcome: Outcome,
+  requester: Requester,
+  target: AnswerTarget,
+  forms?: { client: webApi.WebClient; triggerId?: string; origin: FormOrigin },
+): Promise<void> {
+  if (outcome.kind === 'duplicate') return;
+  const { t } = await deps.bot.who(requester);
+  if (outcome.kind === 'form') {
+    const opened = forms?.triggerId ? await openForm(deps, forms.client, forms.triggerId, outcome, forms.origin, requester) : false;
+    if (opened) return;
+    const command = deps.bot.findCommand(outcome.form.command);
+    const usage = command ? commandUsage(command).join('\n') : `/${outcome.form.command}`;
+    await deps.answers.send({ visibility: 'ephemeral', isError: true, text: t('slack.formFailed', { usage }) }, target, t);
+    return;
+  }
+  await deps.answers.send(outcome.reply, target, t);
+}
+
+async function openForm(
+  deps: ListenerDeps,
+  client: webApi.WebClient,
+  triggerId: string,
+  outcome: Extract<Outcome, { kind: 'form' }>,
+  origin: FormOrigin,
+  requester: Requester,
+): Promise<boolean> {
+  const { t } = await deps.bot.who(requester);
+  const { form } = outcome;
+  const view = formView(form, { ...origin, subcommand: form.subcommand }, t, suggestedFields(deps.bot, form.command, form.subcommand));
+  try {
+    await client.views.open({ trigger_id: triggerId, view });
+    return true;
+  } catch (error) {
+    // Typically an expired trigger_id (more than 3 seconds since the command).
+    deps.logger.warn({ command: form.command, err: safeError(error) }, 'slack views.open failed');
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<typeof TIMED_OUT> {
+  return new Promise((resolve) => setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms)).unref());
+}

@@ -1,0 +1,112 @@
+// Binnenuit on Slack, through @slack/bolt: a transport (HTTP or Socket Mode, receiver.ts), the
+// listeners that turn Slack events into Bot requests (listeners.ts), and delivery of outbox
+// messages (delivery.ts). No business rules here: the Bot decides, this adapter translates.
+import type { AddressInfo } from 'node:net';
+import { App, webApi } from '@slack/bolt';
+import type { Bot } from '../../core/bot.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { OutboxItem } from '../../core/outbox/outbox.ts';
+import type { ChatAdapter } from '../adapter.ts';
+import { Answers } from './answers.ts';
+import { boltLogger, webClientOptions } from './client.ts';
+import { SlackDelivery } from './delivery.ts';
+import { UserDirectory } from './directory.ts';
+import { InFlight } from './inflight.ts';
+import { registerListeners } from './listeners.ts';
+import { createTransport, type HealthCheck, type Transport } from './receiver.ts';
+
+export interface SlackAdapterOptions {
+  botToken: string;
+  /** Required over HTTP: every request's signature is checked with it. */
+  signingSecret?: string;
+  /** An app-level token (xapp-…) switches to Socket Mode. */
+  appToken?: string;
+  /** The Web API base, https://slack.com/api/ unless a proxy or a test says otherwise. */
+  apiUrl?: string;
+  port: number;
+  host: string;
+  logger: Logger;
+  /** For GET /healthz: whether the database answers. */
+  health?: HealthCheck;
+  /** Form submissions slower than this close the modal first and answer afterwards. */
+  formAckBudgetMs?: number;
+}
+
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = 'slack' as const;
+  private readonly app: App;
+  private readonly transport: Transport;
+  private readonly client: webApi.WebClient;
+  private readonly inflight = new InFlight();
+  private readonly delivery: SlackDelivery;
+  private started = false;
+  /** Where the HTTP server listens once started (the health server in Socket Mode). */
+  address?: AddressInfo;
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly options: SlackAdapterOptions,
+  ) {
+    const logger = boltLogger(options.logger);
+    const clientOptions = webClientOptions(options.apiUrl, logger);
+    this.client = new webApi.WebClient(options.botToken, clientOptions);
+    this.transport = createTransport({
+      signingSecret: options.signingSecret,
+      appToken: options.appToken,
+      apiUrl: options.apiUrl,
+      port: options.port,
+      host: options.host,
+      health: options.health ?? (async () => true),
+      logger,
+    });
+    this.app = new App({
+      token: options.botToken,
+      receiver: this.transport.receiver,
+      clientOptions,
+      logger,
+      // auth.test runs in start(), so a wrong token stops start-up with a clear error.
+      deferInitialization: true,
+    });
+    this.app.error(async (error) => {
+      options.logger.error({ err: { type: error.name, code: error.code } }, 'slack error');
+    });
+    const client = () => this.client;
+    registerListeners(this.app, {
+      bot,
+      directory: new UserDirectory(client),
+      answers: new Answers(client),
+      inflight: this.inflight,
+      logger: options.logger,
+      formAckBudgetMs: options.formAckBudgetMs,
+    });
+    this.delivery = new SlackDelivery(client);
+  }
+
+  get mode(): Transport['mode'] {
+    return this.transport.mode;
+  }
+
+  async start(): Promise<void> {
+    await this.app.init();
+    this.address = await this.transport.start(this.app);
+    this.started = true;
+    this.options.logger.info({ mode: this.transport.mode, port: this.address.port }, 'slack adapter listening');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    // Stop taking new events, then let acknowledged work finish its answers.
+    await this.transport.stop(this.app);
+    await this.inflight.settled(10_000);
+  }
+
+  /** Resolves when every event received so far has been fully handled (graceful stops, tests). */
+  settled(): Promise<void> {
+    return this.inflight.settled();
+  }
+
+  deliver(item: OutboxItem): Promise<void> {
+    return this.delivery.deliver(item);
+  }
+}

@@ -1,0 +1,39 @@
+// The contract, played on Slack: signed slash commands and button presses into the real Bolt
+// adapter, answers read back from the response_url (ephemeral or in_channel) and DMs from the
+// fake Web API (conversations.open, then chat.postMessage to that DM channel).
+import { startSlack } from '../slack/harness.ts';
+import { seenMessage, type SlackButton } from '../slack/seen.ts';
+import { adapterContract, type SeenButton } from './adapter-contract.ts';
+
+adapterContract('slack', async () => {
+  const slack = await startSlack();
+  const sentTriggers = new Set<string>();
+  return {
+    platform: 'slack',
+    testBot: slack.testBot,
+    adminId: 'UADMIN',
+    driver: {
+      observesVisibility: true,
+      redelivers: true,
+      async command(userId, line, options) {
+        // The same event id again is Slack retrying that request: same body, Retry-Num header.
+        const triggerId = options?.eventId ? `trg-${options.eventId}` : undefined;
+        const retryNum = triggerId && sentTriggers.has(triggerId) ? 1 : undefined;
+        if (triggerId) sentTriggers.add(triggerId);
+        return (await slack.command(userId, line, { triggerId, retryNum })).seen;
+      },
+      async press(userId, button: SeenButton, options) {
+        const triggerId = options?.eventId ? `trg-${options.eventId}` : undefined;
+        return (await slack.press(userId, button as SlackButton, { triggerId })).seen;
+      },
+      async directMessages(userId) {
+        await slack.testBot.worker.drain();
+        return slack.fake
+          .callsTo('chat.postMessage', { succeeded: true })
+          .filter((call) => call.body.channel === `D${userId}`)
+          .map((call) => seenMessage(call.body, 'direct'));
+      },
+    },
+    close: () => slack.close(),
+  };
+});

@@ -1,0 +1,199 @@
+// A fake of the Slack Web API, response URLs and the Socket Mode endpoint on 127.0.0.1, for
+// the real Bolt code to talk to. It records every call, answers the methods the bot uses, can
+// fail the next calls of a method (429 with Retry-After, 500), and plays Slack's side of a
+// Socket Mode connection: hello, envelopes, and the acks that come back.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface ApiCall {
+  method: string;
+  /** The parameters, with JSON-valued fields (blocks, view) parsed. */
+  body: Record<string, any>;
+  /** The HTTP status the fake answered with. */
+  status: number;
+}
+
+export interface ResponseUrlPost {
+  url: string;
+  body: Record<string, any>;
+}
+
+export type Failure = { status: 429; retryAfter: number } | { status: 500 };
+
+export interface FakeUser {
+  real_name?: string;
+  display_name?: string;
+  locale?: string;
+}
+
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  /** Response URLs that answer 404, as Slack's do after 30 minutes. */
+  readonly expired = new Set<string>();
+  /** Profiles users.info returns; anyone else is known by their id, in Dutch. */
+  readonly users = new Map<string, FakeUser>();
+  /** Messages from the Socket Mode client (acks), in order. */
+  readonly socketMessages: Record<string, any>[] = [];
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly holds = new Map<string, Promise<void>>();
+  private readonly server: Server;
+  private readonly sockets = new WebSocketServer({ noServer: true });
+  private socket?: WebSocket;
+  private counter = 0;
+  private waiters: { match: (message: Record<string, any>) => boolean; resolve: (message: Record<string, any>) => void }[] = [];
+  url = '';
+
+  constructor() {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('upgrade', (req, socket, head) => {
+      this.sockets.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.sockets.clients) client.terminate();
+    this.sockets.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A fresh response_url, as Slack puts in each command and button payload. */
+  responseUrl(): string {
+    return `${this.url}/respond/${++this.counter}`;
+  }
+
+  /** The next calls of `method` fail like this, in order; later calls succeed again. */
+  failNext(method: string, ...failures: Failure[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+  }
+
+  /** Calls of `method` get no answer until the returned function is called. */
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
+  callsTo(method: string, options: { succeeded?: boolean } = {}): ApiCall[] {
+    return this.calls.filter((call) => call.method === method && (!options.succeeded || call.status === 200));
+  }
+
+  postsTo(url: string): ResponseUrlPost[] {
+    return this.responses.filter((post) => post.url === url);
+  }
+
+  /** Sends a Socket Mode envelope and resolves with the client's ack for it. */
+  async sendEnvelope(type: string, payload: Record<string, any>, extra: Record<string, any> = {}): Promise<Record<string, any>> {
+    if (!this.socket) throw new Error('no Socket Mode client connected');
+    const envelopeId = `env-${++this.counter}`;
+    const acked = new Promise<Record<string, any>>((resolve) =>
+      this.waiters.push({ match: (message) => message.envelope_id === envelopeId, resolve }),
+    );
+    this.socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }));
+    return acked;
+  }
+
+  get socketConnected(): boolean {
+    return this.socket !== undefined;
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Record<string, any>;
+      this.socketMessages.push(message);
+      const waiter = this.waiters.find((candidate) => candidate.match(message));
+      if (waiter) {
+        this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
+        waiter.resolve(message);
+      }
+    });
+    ws.on('close', () => {
+      if (this.socket === ws) this.socket = undefined;
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A1' } }));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    if (path.startsWith('/respond/')) {
+      if (this.expired.has(`${this.url}${path}`)) return send(res, 404, { ok: false, error: 'expired_url' });
+      this.responses.push({ url: `${this.url}${path}`, body: JSON.parse(raw) });
+      return send(res, 200, { ok: true });
+    }
+    const method = path.replace(/^\/api\//, '');
+    const body = parseBody(raw, req.headers['content-type']);
+    await this.holds.get(method);
+    const failure = this.failures.get(method)?.shift();
+    if (failure) {
+      this.calls.push({ method, body, status: failure.status });
+      if (failure.status === 429) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      return send(res, 500, { ok: false, error: 'internal_error' });
+    }
+    this.calls.push({ method, body, status: 200 });
+    send(res, 200, this.answer(method, body));
+  }
+
+  private answer(method: string, body: Record<string, any>): Record<string, any> {
+    const ts = () => `1700000000.${String(++this.counter).padStart(6, '0')}`;
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Alliantie', team_id: 'T1', user: 'binnenuit', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: ts(), message: { text: body.text, blocks: body.blocks } };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: ts() };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${body.users}` } };
+      case 'views.open':
+      case 'views.publish':
+        return { ok: true, view: { ...body.view, id: `V${++this.counter}` } };
+      case 'users.info': {
+        const user = this.users.get(body.user) ?? {};
+        const name = user.real_name ?? body.user;
+        return {
+          ok: true,
+          user: { id: body.user, name: body.user, real_name: name, locale: user.locale ?? 'nl-NL', profile: { real_name: name, display_name: user.display_name ?? '' } },
+        };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, any> {
+  if (contentType?.includes('application/json')) return raw ? JSON.parse(raw) : {};
+  const body: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    body[key] = JSON_FIELDS.has(key) && /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return body;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
