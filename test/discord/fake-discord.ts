@@ -1,0 +1,331 @@
+// A small Discord on 127.0.0.1 for the real discord.js client: REST under /api/v10 and a
+// gateway WebSocket. It keeps what a person would see (interaction answers with their
+// visibility, channel and DM messages, registered commands) and follows Discord's rules where
+// adapters get them wrong: an interaction is acknowledged once, the first follow-up after a
+// deferral resolves the "thinking…" placeholder with the deferral's visibility, and commands
+// come back without localisations unless asked for. It can answer 429 or 500 on demand.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  embeds: { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } }[];
+  components: { type: number; components: { type: number; custom_id?: string; label?: string; style?: number }[] }[];
+  flags: number;
+  [key: string]: unknown;
+}
+
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  payload: Record<string, unknown>;
+  /** Callback types in the order they came (4 reply, 5 defer, 6 deferUpdate, 7 update, 8 autocomplete, 9 modal). */
+  callbacks: number[];
+  original?: FakeMessage & { deferred?: boolean };
+  originalDeleted: boolean;
+  followUps: FakeMessage[];
+  modal?: { custom_id: string; title: string; components: Record<string, unknown>[] };
+  choices?: { name: string; value: string }[];
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+interface Failure {
+  status: number;
+  retryAfter?: number;
+  left: number;
+  match: (method: string, path: string) => boolean;
+}
+
+const EPHEMERAL = 64;
+
+export class FakeDiscord {
+  readonly applicationId = '200000000000000002';
+  readonly botUserId = '300000000000000003';
+  readonly requests: RecordedRequest[] = [];
+  /** Commands as Discord stores them: global, and per guild. */
+  readonly commands = { global: [] as Record<string, unknown>[], guilds: new Map<string, Record<string, unknown>[]>() };
+  readonly commandPuts: { guildId?: string; body: unknown[] }[] = [];
+  readonly interactions = new Map<string, InteractionRecord>();
+  readonly channelMessages = new Map<string, FakeMessage[]>();
+  readonly dmChannels = new Map<string, string>();
+  /** IDENTIFY payloads received (intents, token). */
+  readonly identifies: Record<string, unknown>[] = [];
+  private server?: Server;
+  private wss?: WebSocketServer;
+  private readonly sockets = new Set<WebSocket>();
+  private sequence = 0;
+  private counter = 0n;
+  private failures: Failure[] = [];
+
+  get url(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** What DISCORD_API_URL would be. */
+  get apiUrl(): string {
+    return `${this.url}/api`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server: this.server });
+    this.wss.on('connection', (socket) => this.onSocket(socket));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
+    this.server!.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** A new snowflake-shaped id (18 digits, as discord.js's rate-limit buckets expect). */
+  snowflake(): string {
+    this.counter += 1n;
+    return (700000000000000000n + this.counter).toString();
+  }
+
+  /** The next `count` requests that match answer `status` (429 with retry_after seconds). */
+  failNext(count: number, status: number, options: { retryAfter?: number; match?: (method: string, path: string) => boolean } = {}): void {
+    this.failures.push({ status, retryAfter: options.retryAfter, left: count, match: options.match ?? (() => true) });
+  }
+
+  /** Sends a gateway event to every connected client. */
+  dispatch(event: string, data: unknown): void {
+    const packet = JSON.stringify({ op: 0, t: event, s: ++this.sequence, d: data });
+    for (const socket of this.sockets) socket.send(packet);
+  }
+
+  /** Dispatches an interaction and keeps a record of how it gets answered. */
+  interact(payload: Record<string, unknown> & { id: string; token: string }): InteractionRecord {
+    let record = this.interactions.get(payload.token);
+    if (!record) {
+      record = { id: payload.id, token: payload.token, payload, callbacks: [], originalDeleted: false, followUps: [] };
+      this.interactions.set(payload.token, record);
+    }
+    this.dispatch('INTERACTION_CREATE', payload);
+    return record;
+  }
+
+  messagesIn(channelId: string): FakeMessage[] {
+    return this.channelMessages.get(channelId) ?? [];
+  }
+
+  /** Direct messages the bot sent this user. */
+  dmsTo(userId: string): FakeMessage[] {
+    const channel = this.dmChannels.get(userId);
+    return channel ? this.messagesIn(channel) : [];
+  }
+
+  private onSocket(socket: WebSocket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 }, s: null, t: null }));
+    socket.on('message', (raw) => {
+      const packet = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> };
+      if (packet.op === 1) socket.send(JSON.stringify({ op: 11 }));
+      if (packet.op === 2) {
+        this.identifies.push(packet.d);
+        socket.send(
+          JSON.stringify({
+            op: 0,
+            t: 'READY',
+            s: ++this.sequence,
+            d: {
+              v: 10,
+              user: { id: this.botUserId, username: 'Binnenuit', discriminator: '0', global_name: null, avatar: null, bot: true },
+              guilds: [],
+              session_id: 'fake-session',
+              resume_gateway_url: this.url.replace('http', 'ws'),
+              shard: [0, 1],
+              application: { id: this.applicationId, flags: 0 },
+            },
+          }),
+        );
+      }
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url!, 'http://fake');
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ''));
+    const method = req.method!;
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
+    this.requests.push({ method, path, query: url.searchParams, body });
+    const send = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
+      if (data === undefined) res.writeHead(status, headers).end();
+      else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(data));
+    };
+
+    const failure = this.failures.find((candidate) => candidate.left > 0 && candidate.match(method, path));
+    if (failure) {
+      failure.left -= 1;
+      if (failure.status === 429) {
+        const retryAfter = failure.retryAfter ?? 1;
+        return send(429, { message: 'You are being rate limited.', retry_after: retryAfter, global: false, code: 0 }, { 'retry-after': String(retryAfter), 'x-ratelimit-scope': 'user' });
+      }
+      return send(failure.status, { message: `${failure.status}: Server error`, code: 0 });
+    }
+    const result = this.route(method, path, url.searchParams, body as Record<string, unknown>);
+    send(result.status, result.data);
+  }
+
+  private route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>): { status: number; data?: unknown } {
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && path === '/gateway/bot') {
+      return ok({ url: this.url.replace('http', 'ws'), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+    }
+    if (method === 'GET' && path === '/users/@me') return ok({ id: this.botUserId, username: 'Binnenuit', discriminator: '0', bot: true });
+    if ((match = /^\/applications\/(\d+)\/(?:guilds\/(\d+)\/)?commands$/.exec(path))) {
+      const guildId = match[2];
+      if (method === 'GET') {
+        const stored = guildId ? (this.commands.guilds.get(guildId) ?? []) : this.commands.global;
+        return ok(query.get('with_localizations') === 'true' ? stored : stored.map(withoutLocalizations));
+      }
+      if (method === 'PUT') {
+        const list = body as unknown as Record<string, unknown>[];
+        this.commandPuts.push({ guildId, body: list });
+        const stored = list.map((command) => this.storeCommand(command, guildId));
+        if (guildId) this.commands.guilds.set(guildId, stored);
+        else this.commands.global = stored;
+        return ok(stored);
+      }
+    }
+    if (method === 'POST' && (match = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
+      return this.callback(match[2]!, body as { type: number; data?: Record<string, unknown> });
+    }
+    if ((match = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path))) {
+      return this.webhook(method, match[2]!, match[3], body);
+    }
+    if (method === 'POST' && path === '/users/@me/channels') {
+      const recipient = String(body.recipient_id);
+      let id = this.dmChannels.get(recipient);
+      if (!id) this.dmChannels.set(recipient, (id = this.snowflake()));
+      return ok({ id, type: 1, recipients: [{ id: recipient, username: recipient, discriminator: '0' }] });
+    }
+    if (method === 'POST' && (match = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const message = this.message(match[1]!, body);
+      this.channelMessages.set(match[1]!, [...this.messagesIn(match[1]!), message]);
+      return ok(message);
+    }
+    return { status: 404, data: { message: '404: Not Found', code: 0 } };
+  }
+
+  private callback(token: string, body: { type: number; data?: Record<string, unknown> }) {
+    const record = this.interactions.get(token);
+    if (!record) return { status: 404, data: { message: 'Unknown interaction', code: 10062 } };
+    if (record.callbacks.length) return { status: 400, data: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    record.callbacks.push(body.type);
+    const channelId = (record.payload.channel as { id: string }).id;
+    if (body.type === 4) record.original = this.message(channelId, body.data ?? {});
+    if (body.type === 5) record.original = { ...this.message(channelId, { flags: body.data?.flags }), deferred: true };
+    if (body.type === 8) record.choices = (body.data?.choices ?? []) as InteractionRecord['choices'];
+    if (body.type === 9) record.modal = body.data as InteractionRecord['modal'];
+    return { status: 204 };
+  }
+
+  private webhook(method: string, token: string, messageId: string | undefined, body: Record<string, unknown>) {
+    const record = this.interactions.get(token);
+    if (!record || !record.callbacks.length) return { status: 404, data: { message: 'Unknown Webhook', code: 10015 } };
+    const channelId = (record.payload.channel as { id: string }).id;
+    if (messageId === '@original' && !record.original) return { status: 404, data: { message: 'Unknown Message', code: 10008 } };
+    if (method === 'PATCH' && messageId === '@original') {
+      record.original = { ...record.original!, ...pickMessage(body), deferred: false };
+      return ok(record.original);
+    }
+    if (method === 'DELETE' && messageId === '@original') {
+      record.originalDeleted = true;
+      return { status: 204 };
+    }
+    if (method === 'POST' && !messageId) {
+      // The first follow-up after a deferral resolves the placeholder, keeping its visibility.
+      if (record.original?.deferred) {
+        record.original = { ...record.original, ...pickMessage(body), flags: record.original.flags, deferred: false };
+        return ok(record.original);
+      }
+      const message = this.message(channelId, body);
+      record.followUps.push(message);
+      return ok(message);
+    }
+    return { status: 404, data: { message: '404: Not Found', code: 0 } };
+  }
+
+  private message(channelId: string, body: Record<string, unknown>): FakeMessage {
+    return {
+      id: this.snowflake(),
+      type: 0,
+      channel_id: channelId,
+      author: { id: this.botUserId, username: 'Binnenuit', discriminator: '0', global_name: null, avatar: null, bot: true },
+      content: '',
+      embeds: [],
+      components: [],
+      flags: 0,
+      ...pickMessage(body),
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      pinned: false,
+    };
+  }
+
+  private storeCommand(command: Record<string, unknown>, guildId?: string): Record<string, unknown> {
+    // Discord adds ids, a version and its defaults to what it stores.
+    return {
+      id: this.snowflake(),
+      application_id: this.applicationId,
+      version: this.snowflake(),
+      default_member_permissions: null,
+      dm_permission: true,
+      nsfw: false,
+      contexts: null,
+      integration_types: [0],
+      ...(guildId ? { guild_id: guildId } : {}),
+      ...command,
+    };
+  }
+}
+
+function ok(data: unknown) {
+  return { status: 200, data };
+}
+
+function pickMessage(body: Record<string, unknown>): Partial<FakeMessage> {
+  const picked: Partial<FakeMessage> = {};
+  if (typeof body.content === 'string') picked.content = body.content;
+  if (Array.isArray(body.embeds)) picked.embeds = body.embeds as FakeMessage['embeds'];
+  if (Array.isArray(body.components)) picked.components = body.components as FakeMessage['components'];
+  if (typeof body.flags === 'number') picked.flags = body.flags & EPHEMERAL;
+  return picked;
+}
+
+function withoutLocalizations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLocalizations);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !key.endsWith('_localizations'))
+      .map(([key, item]) => [key, withoutLocalizations(item)]),
+  );
+}
+
+export function isEphemeral(message: FakeMessage): boolean {
+  return (message.flags & EPHEMERAL) !== 0;
+}
