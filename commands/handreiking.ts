@@ -1,13 +1,20 @@
 // /handreiking zoek <zoekterm> — find the passages of the guide that answer a question.
 // /handreiking hoofdstuk [hoofdstuk] — browse the chapters and their passages.
-// Searching is private (ephemeral); the share button posts a passage for the whole channel.
+// /handreiking toon <passage> — read one passage (Discord suggests titles while typing).
+// /handreiking herlaad — admins: read content/handreiking again and report what changed.
+// Searching and reading are private (ephemeral); the share button posts a passage for the
+// whole channel. "Meer resultaten" carries the search itself in its value (offset + terms,
+// within Discord's 100-character custom_id), so nothing has to be remembered between presses.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
 import { string } from '../src/core/framework/options.ts';
-import { ephemeral, errorReply, inChannel, type Section } from '../src/core/framework/reply.ts';
+import { ephemeral, errorReply, inChannel, type Button, type Reply, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
-import type { PassageView } from '../src/core/guide/guide.ts';
+import type { PassageView, SearchResult } from '../src/core/guide/guide.ts';
+import { GuideFormatError } from '../src/core/guide/markdown.ts';
+import { decodeMore, encodeMore } from '../src/core/guide/query.ts';
 
-const SNIPPET_LENGTH = 280;
+const PAGE_SIZE = 3;
+const MAX_CHAPTER_BUTTONS = 20;
 
 export default defineCommand({
   name: 'handreiking',
@@ -17,34 +24,21 @@ export default defineCommand({
       access: 'everyone',
       options: { zoekterm: string({ required: true, rest: true, maxLength: 200 }) },
       async run(ctx, input) {
-        const { t } = ctx;
-        const passages = await ctx.services.guide.search(input.zoekterm, 3);
-        if (passages.length === 0) {
-          const chapters = await ctx.services.guide.chapters();
-          return ephemeral({
-            text: t('guide.noResults', { query: input.zoekterm }),
-            footer: t('guide.tryChapters', { chapters: chapters.map((c) => `${c.chapter}. ${c.title}`).join(' · ') }),
-          });
-        }
-        return ephemeral({
-          title: t('guide.resultsTitle', { query: input.zoekterm }),
-          sections: passages.map((passage) => passageSection(ctx, passage, true)),
-          buttons: passages.map((passage) => ({ actionId: 'handreiking.delen', label: t('guide.share', { title: passage.title }), value: passage.slug })),
-          footer: passages.some((passage) => passage.sample) ? t('guide.sampleNotice') : undefined,
-        });
+        const result = await ctx.services.guide.search(input.zoekterm, { limit: PAGE_SIZE });
+        return searchReply(ctx, input.zoekterm, result);
       },
     }),
     subcommand({
       name: 'hoofdstuk',
       access: 'everyone',
-      options: { hoofdstuk: string({ maxLength: 100, autocomplete: 'chapters' }) },
+      options: { hoofdstuk: string({ maxLength: 100, rest: true, autocomplete: 'chapters' }) },
       async run(ctx, input) {
         const { t } = ctx;
         const chapters = await ctx.services.guide.chapters();
-        const chosen = input.hoofdstuk?.trim().toLowerCase();
-        const chapter = chosen ? chapters.find((c) => c.chapter === chosen || c.title.toLowerCase() === chosen) : undefined;
+        if (chapters.length === 0) return ephemeral({ text: t('guide.empty') });
+        const chapter = input.hoofdstuk ? await ctx.services.guide.findChapter(input.hoofdstuk) : undefined;
         if (!chapter) {
-          const intro = chosen ? t('guide.unknownChapter', { chapter: input.hoofdstuk }) : t('guide.chaptersIntro');
+          const intro = input.hoofdstuk ? t('guide.unknownChapter', { chapter: input.hoofdstuk }) : t('guide.chaptersIntro');
           return ephemeral({
             title: t('guide.chaptersTitle'),
             text: [intro, ...chapters.map((c) => `- **${c.chapter}. ${c.title}** (${t('guide.passageCount', { count: c.passages })})`)].join('\n'),
@@ -54,22 +48,54 @@ export default defineCommand({
         return ephemeral({
           title: t('guide.chapterTitle', { chapter: chapter.chapter, title: chapter.title }),
           text: passages.map((passage) => `- ${passage.title}`).join('\n'),
-          buttons: passages.slice(0, 10).map((passage) => ({ actionId: 'handreiking.toon', label: passage.title, value: passage.slug })),
+          buttons: passages.slice(0, MAX_CHAPTER_BUTTONS).map((passage) => ({ actionId: 'handreiking.toon', label: passage.title, value: passage.slug })),
+          footer: [t('guide.chapterHint'), passages.some((p) => p.sample) ? t('guide.sampleNotice') : undefined].filter(Boolean).join('\n'),
         });
+      },
+    }),
+    subcommand({
+      name: 'toon',
+      access: 'everyone',
+      options: { passage: string({ required: true, rest: true, maxLength: 200, autocomplete: 'passages' }) },
+      async run(ctx, input) {
+        const passage = await ctx.services.guide.findPassage(input.passage);
+        if (!passage) return errorReply(ctx.t('guide.passageNotFound', { text: input.passage }));
+        return passageReply(ctx, passage);
+      },
+    }),
+    subcommand({
+      name: 'herlaad',
+      access: 'admin',
+      options: {},
+      async run(ctx) {
+        try {
+          const report = await ctx.services.guide.reload();
+          return ephemeral({ text: ctx.t('guide.reloaded', { ...report }) });
+        } catch (error) {
+          if (!(error instanceof GuideFormatError)) throw error;
+          return errorReply(ctx.t('guide.reloadFailed', { file: error.file, line: error.line, problem: error.problem }));
+        }
       },
     }),
   ],
   buttons: [
+    {
+      name: 'meer',
+      access: 'everyone',
+      async run(ctx, value) {
+        const more = decodeMore(value);
+        if (!more) return errorReply(ctx.t('guide.moreGone'));
+        const result = await ctx.services.guide.search(more.query, { limit: PAGE_SIZE, offset: more.offset });
+        return searchReply(ctx, more.query, result);
+      },
+    },
     {
       name: 'toon',
       access: 'everyone',
       async run(ctx, slug) {
         const passage = slug ? await ctx.services.guide.passage(slug) : undefined;
         if (!passage) return errorReply(ctx.t('guide.passageGone'));
-        return ephemeral({
-          sections: [passageSection(ctx, passage, false)],
-          buttons: [{ actionId: 'handreiking.delen', label: ctx.t('guide.share', { title: passage.title }), value: passage.slug }],
-        });
+        return passageReply(ctx, passage);
       },
     },
     {
@@ -80,17 +106,63 @@ export default defineCommand({
         if (!passage) return errorReply(ctx.t('guide.passageGone'));
         return inChannel({
           title: ctx.t('guide.sharedBy', { name: ctx.actor.displayName }),
-          sections: [passageSection(ctx, passage, false)],
+          sections: [passageSection(ctx, passage, passage.body)],
+          footer: passage.sample ? ctx.t('guide.sampleNotice') : undefined,
         });
       },
     },
   ],
 });
 
-function passageSection(ctx: CommandContext, passage: PassageView, snippet: boolean): Section {
-  const body = snippet && passage.body.length > SNIPPET_LENGTH ? `${passage.body.slice(0, SNIPPET_LENGTH).trimEnd()}…` : passage.body;
+/** Every outcome of a search as a reply; never an empty one. */
+async function searchReply(ctx: CommandContext, query: string, result: SearchResult): Promise<Reply> {
+  const { t } = ctx;
+  const shown = query.length > 80 ? `${query.slice(0, 80)}…` : query;
+  if (result.status === 'empty') return errorReply(t('guide.noWords', { query: shown }));
+  if (result.status === 'stopWords') return errorReply(t('guide.onlyStopWords', { query: shown }));
+  if (result.status === 'nothing') {
+    if ((await ctx.services.guide.count()) === 0) return ephemeral({ text: t('guide.empty') });
+    const { passages, words } = result.suggestions;
+    const chapters = await ctx.services.guide.chapters();
+    const lines = [t('guide.noResults', { query: shown })];
+    if (words.length) lines.push(t('guide.didYouMean', { words: words.map((word) => `**${word}**`).join(', ') }));
+    if (passages.length) lines.push(t('guide.closest'), ...passages.map((p) => `- ${p.chapter}. ${p.title}`));
+    else lines.push(t('guide.tryOther'));
+    return ephemeral({
+      text: lines.join('\n'),
+      buttons: passages.map((passage) => readButton(ctx, passage)),
+      footer: t('guide.tryChapters', { chapters: chapters.map((c) => `${c.chapter}. ${c.title}`).join(' · ') }),
+    });
+  }
+  if (result.hits.length === 0) return ephemeral({ text: t('guide.noMore', { query: shown, total: result.total }) });
+  const from = result.offset + 1;
+  const to = result.offset + result.hits.length;
+  const buttons: Button[] = result.hits.flatMap((hit) => [readButton(ctx, hit), shareButton(ctx, hit)]);
+  if (to < result.total) buttons.push({ actionId: 'handreiking.meer', label: t('guide.more'), value: encodeMore(to, result.terms) });
+  const notes = result.corrections.map((c) => t('guide.corrected', { term: c.term, words: c.words.map((w) => `'${w}'`).join(', ') }));
+  return ephemeral({
+    title: `${t('guide.resultsTitle', { query: shown })} (${t('guide.resultsRange', { from, to, total: result.total })})`,
+    text: notes.length ? `_${notes.join(' ')}_` : undefined,
+    sections: result.hits.map((hit) => passageSection(ctx, hit, hit.snippet)),
+    buttons,
+    footer: result.hits.some((hit) => hit.sample) ? t('guide.sampleNotice') : undefined,
+  });
+}
+
+function passageReply(ctx: CommandContext, passage: PassageView): Reply {
+  return ephemeral({
+    sections: [passageSection(ctx, passage, passage.body)],
+    buttons: [shareButton(ctx, passage)],
+    footer: passage.sample ? ctx.t('guide.sampleNotice') : undefined,
+  });
+}
+
+function passageSection(ctx: CommandContext, passage: PassageView, text: string): Section {
   return {
     title: ctx.t('guide.passageTitle', { chapter: passage.chapter, chapterTitle: passage.chapterTitle, title: passage.title }),
-    text: `${body}\n_${ctx.t('guide.source', { source: passage.source })}_`,
+    text: `${text}\n_${ctx.t('guide.source', { source: passage.source })}_`,
   };
 }
+
+const readButton = (ctx: CommandContext, passage: PassageView): Button => ({ actionId: 'handreiking.toon', label: ctx.t('guide.read', { title: passage.title }), value: passage.slug });
+const shareButton = (ctx: CommandContext, passage: PassageView): Button => ({ actionId: 'handreiking.delen', label: ctx.t('guide.share', { title: passage.title }), value: passage.slug });

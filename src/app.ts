@@ -1,15 +1,15 @@
 // Wiring: configuration → database → services → bot → adapters → outbox worker. Everything a
 // running Binnenuit consists of is assembled here and nowhere else.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 import { commands } from '../commands/index.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { Bot } from './core/bot.ts';
 import { createFieldCipher, resolveEncryptionSecret } from './core/crypto.ts';
-import { readGuideDirectory } from './core/guide/guide.ts';
-import type { Logger } from './core/logger.ts';
+import { GuideFormatError } from './core/guide/markdown.ts';
+import { GUIDE_CONTENT_DIR, watchGuideDirectory, type GuideWatcher } from './core/guide/loader.ts';
+import { safeError, type Logger } from './core/logger.ts';
 import { OutboxWorker, type Deliver } from './core/outbox/worker.ts';
 import type { PlatformName } from './core/platform.ts';
 import { createServices, type Services } from './core/services.ts';
@@ -18,7 +18,7 @@ import { CONSOLE_USER, ConsoleAdapter } from './adapters/console/console-adapter
 import { jobs } from './scheduler/jobs.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
-export const GUIDE_CONTENT_DIR = fileURLToPath(new URL('../content/handreiking', import.meta.url));
+export { GUIDE_CONTENT_DIR };
 
 export interface App {
   db: Database;
@@ -54,15 +54,43 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     },
     cipher,
   );
-  await loadGuideContent(services, logger);
+  const guideWatcher = await loadGuideContent(services, logger);
   const bot = new Bot(commands, services, logger);
 
   const adapters: ChatAdapter[] = [];
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, logger);
   let consoleAdapter: ConsoleAdapter | undefined;
-  // adapters: slack (issue 3 adds its block here)
-  // adapters: discord (issue 4 adds its block here)
+  if (config.slack) {
+    // Loaded only when configured: Bolt stays out of a console-only or Discord-only start.
+    const { SlackAdapter } = await import('./adapters/slack/slack-adapter.ts');
+    const { isDatabaseHealthy } = await import('./db/index.ts');
+    adapters.push(
+      new SlackAdapter(bot, {
+        botToken: config.slack.botToken,
+        signingSecret: config.slack.signingSecret,
+        appToken: config.slack.appToken,
+        apiUrl: config.slack.apiUrl,
+        port: config.port,
+        host: config.host,
+        logger: logger.child({ adapter: 'slack' }),
+        health: () => isDatabaseHealthy(db),
+      }),
+    );
+  }
+  if (config.discord) {
+    // Loaded only when configured: discord.js stays out of a console-only or Slack-only start.
+    const { DiscordAdapter } = await import('./adapters/discord/discord-adapter.ts');
+    adapters.push(
+      new DiscordAdapter(bot, {
+        token: config.discord.token,
+        applicationId: config.discord.applicationId,
+        apiUrl: config.discord.apiUrl,
+        guildId: config.discord.guildId,
+        logger: logger.child({ adapter: 'discord' }),
+      }),
+    );
+  }
   if (useConsole) {
     consoleAdapter = new ConsoleAdapter(bot, {
       input: options.stdin ?? process.stdin,
@@ -90,6 +118,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     adapters,
     console: consoleAdapter,
     async stop() {
+      await guideWatcher?.close();
       await scheduler.stop();
       for (const adapter of adapters) await adapter.stop();
       await worker.stop();
@@ -98,13 +127,24 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   };
 }
 
-/** The sample guide ships in content/; a malformed file is logged and the stored guide kept. */
-async function loadGuideContent(services: Services, logger: Logger): Promise<void> {
-  if (!existsSync(GUIDE_CONTENT_DIR)) return;
-  try {
-    const report = await services.guide.sync(readGuideDirectory(GUIDE_CONTENT_DIR));
-    logger.info(report, 'guide content loaded');
-  } catch (error) {
-    logger.error({ err: (error as Error).message }, 'guide content not loaded; keeping what was stored');
-  }
+/**
+ * The guide in content/handreiking: synced at start-up (first start: all added), then again
+ * whenever its Markdown files change. A malformed file is logged with file and line and the
+ * stored guide kept. Logs carry counts and timings only.
+ */
+async function loadGuideContent(services: Services, logger: Logger): Promise<GuideWatcher | undefined> {
+  const dir = services.guide.contentDir;
+  if (!existsSync(dir)) return undefined;
+  const load = async (why: 'start' | 'change') => {
+    const started = performance.now();
+    try {
+      const report = await services.guide.reload(dir);
+      logger.info({ ...report, why, ms: Math.round(performance.now() - started) }, 'guide content loaded');
+    } catch (error) {
+      const where = error instanceof GuideFormatError ? { file: error.file, line: error.line } : { err: safeError(error) };
+      logger.error({ ...where, why }, 'guide content not loaded; keeping what was stored');
+    }
+  };
+  await load('start');
+  return watchGuideDirectory(dir, () => load('change'));
 }

@@ -23,7 +23,12 @@ export const suggestionSources: Record<string, SuggestionSource> = {
   async chapters(services, partial) {
     const chapters = await services.guide.chapters();
     return chapters
-      .filter((chapter) => matches(partial, chapter.chapter, chapter.title))
+      .filter((chapter) => matches(partial, chapter.chapter, chapter.title, `${chapter.chapter} ${chapter.title}`))
       .map((chapter) => ({ label: `${chapter.chapter}. ${chapter.title}`, value: chapter.chapter }));
+  },
+  /** Passage titles containing or resembling what was typed; the value is the passage's slug. */
+  async passages(services, partial) {
+    const passages = await services.guide.suggestPassages(partial, 25);
+    return passages.map((passage) => ({ label: `${passage.chapter}. ${passage.title}`.slice(0, 100), value: passage.slug }));
   },
 };

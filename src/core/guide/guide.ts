@@ -1,8 +1,14 @@
-// The Handreiking as passages in the database: loading, searching and browsing.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Store } from '../store.ts';
-import { parseGuideMarkdown, type PassageInput } from './markdown.ts';
+// The Handreiking as passages in the database: loading, searching, browsing and the weekly tip.
+import { basename } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Store, Tx } from '../store.ts';
+import { normalise } from '../text.ts';
+import { CONTENT_ORIGIN, GUIDE_CONTENT_DIR, readGuideDirectory, readGuideFile } from './loader.ts';
+import type { PageProgress } from './pdf.ts';
+import { uniqueSlugs, type PassageInput } from './markdown.ts';
+import { countMatches, planSearch, rankPassages, rebuildVocabulary, similarTitles, similarWords, titlesLike, vocabularyMissing } from './search.ts';
+
+export { readGuideDirectory, GUIDE_CONTENT_DIR, CONTENT_ORIGIN };
 
 export interface PassageView {
   slug: string;
@@ -22,49 +28,182 @@ export interface SyncReport {
   unchanged: number;
 }
 
+export interface ChapterView {
+  chapter: string;
+  title: string;
+  passages: number;
+}
+
+export interface SearchHit extends PassageView {
+  /** The best bits of the body with the matched words in **bold** (our reply markup). */
+  snippet: string;
+}
+
+export type SearchStatus =
+  /** Passages found (hits may still be empty when the offset lies past the end). */
+  | 'found'
+  /** No words to search for: empty, or only punctuation and emoji. */
+  | 'empty'
+  /** Only words too common to search for ("de", "het", "wat"). */
+  | 'stopWords'
+  /** Nothing matched; see suggestions. */
+  | 'nothing';
+
+export interface SearchResult {
+  status: SearchStatus;
+  /** The terms searched for: what a "more results" button repeats. */
+  terms: string[];
+  hits: SearchHit[];
+  /** How many passages matched in all. */
+  total: number;
+  offset: number;
+  /** Words not in the guide, and the words they were read as (typos). */
+  corrections: { term: string; words: string[] }[];
+  /** When nothing matched: the closest passages and words of the guide. */
+  suggestions: { passages: PassageView[]; words: string[] };
+}
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+}
+
+const MAX_LIMIT = 25;
+const MAX_OFFSET = 1000;
+const SYNC_TIMEOUT_MS = 120_000;
+
 export class GuideManager {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly options: { contentDir?: string } = {},
+  ) {}
 
-  /** Makes the stored passages of these sources equal to `passages`; unchanged ones stay put. */
-  async sync(passages: PassageInput[]): Promise<SyncReport> {
-    const sources = [...new Set(passages.map((p) => p.source))];
-    return this.store.$transaction(async (tx) => {
-      const existing = await tx.guidePassage.findMany({ where: { source: { in: sources } }, select: { slug: true, contentHash: true } });
-      const known = new Map(existing.map((row) => [row.slug, row.contentHash]));
-      const report: SyncReport = { added: 0, changed: 0, removed: 0, unchanged: 0 };
-      for (const passage of passages) {
-        const hash = known.get(passage.slug);
-        if (hash === passage.contentHash) report.unchanged++;
-        else await tx.guidePassage.upsert({ where: { slug: passage.slug }, create: passage, update: passage });
-        if (hash === undefined) report.added++;
-        else if (hash !== passage.contentHash) report.changed++;
-      }
-      const keep = new Set(passages.map((p) => p.slug));
-      const gone = existing.filter((row) => !keep.has(row.slug)).map((row) => row.slug);
-      if (gone.length) report.removed = (await tx.guidePassage.deleteMany({ where: { slug: { in: gone } } })).count;
-      return report;
-    });
+  get contentDir(): string {
+    return this.options.contentDir ?? GUIDE_CONTENT_DIR;
   }
 
-  /** Dutch full-text search, best first; passages whose words match in any inflection. */
-  async search(query: string, limit = 3): Promise<PassageView[]> {
-    const rows = await this.store.$queryRaw<{ slug: string }[]>`
-      SELECT slug FROM "GuidePassage"
-      WHERE to_tsvector('dutch', title || ' ' || array_to_string(tags, ' ') || ' ' || body) @@ plainto_tsquery('dutch', ${query})
-      ORDER BY ts_rank(to_tsvector('dutch', title || ' ' || array_to_string(tags, ' ') || ' ' || body), plainto_tsquery('dutch', ${query})) DESC, slug
-      LIMIT ${limit}`;
-    return this.bySlugs(rows.map((row) => row.slug));
+  /**
+   * Makes the stored passages of one origin (the content folder, or an imported file) equal to
+   * `passages`, in one transaction: unchanged ones stay put, a failure changes nothing.
+   */
+  async sync(passages: PassageInput[], origin: string = CONTENT_ORIGIN): Promise<SyncReport> {
+    const wanted = uniqueSlugs(passages);
+    return this.store.$transaction(
+      async (tx) => {
+        // One sync at a time (the file watcher and /handreiking herlaad may meet): the second
+        // waits, then sees what the first wrote.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('binnenuit.guide.sync'))`;
+        const existing = await tx.guidePassage.findMany({
+          where: { OR: [{ origin }, { slug: { in: wanted.map((p) => p.slug) } }] },
+          select: { slug: true, contentHash: true, origin: true },
+        });
+        const known = new Map(existing.map((row) => [row.slug, row]));
+        const report: SyncReport = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+        const toCreate: (PassageInput & { origin: string })[] = [];
+        for (const passage of wanted) {
+          const row = known.get(passage.slug);
+          if (!row) {
+            toCreate.push({ ...passage, origin });
+            report.added++;
+          } else if (row.contentHash !== passage.contentHash || row.origin !== origin) {
+            await tx.guidePassage.update({ where: { slug: passage.slug }, data: { ...passage, section: passage.section ?? null, origin } });
+            report.changed++;
+          } else {
+            report.unchanged++;
+          }
+        }
+        if (toCreate.length) await tx.guidePassage.createMany({ data: toCreate });
+        const keep = new Set(wanted.map((p) => p.slug));
+        const gone = existing.filter((row) => row.origin === origin && !keep.has(row.slug)).map((row) => row.slug);
+        if (gone.length) report.removed = (await tx.guidePassage.deleteMany({ where: { slug: { in: gone } } })).count;
+        // Also when the vocabulary is missing (passages stored before it existed).
+        if (report.added || report.changed || report.removed || (await vocabularyMissing(tx))) await rebuildVocabulary(tx);
+        return report;
+      },
+      { timeout: SYNC_TIMEOUT_MS, maxWait: 10_000 },
+    );
   }
 
-  async chapters(): Promise<{ chapter: string; title: string; passages: number }[]> {
+  /** Reads the content folder again and syncs it; a malformed file throws and changes nothing. */
+  async reload(directory: string = this.contentDir): Promise<SyncReport> {
+    return this.sync(readGuideDirectory(directory), CONTENT_ORIGIN);
+  }
+
+  /**
+   * Imports one Markdown or PDF file: parsed completely first (a malformed file throws
+   * GuideFormatError with file and line and nothing is written), then synced as the origin
+   * named after the file, so importing the same file again changes only what changed.
+   */
+  async importFile(file: string, onPage?: PageProgress): Promise<{ passages: number; chapters: number; report: SyncReport }> {
+    const passages = await readGuideFile(file, onPage);
+    const report = await this.sync(passages, basename(file));
+    return { passages: passages.length, chapters: new Set(passages.map((p) => p.chapter)).size, report };
+  }
+
+  /** How many passages are stored. */
+  async count(): Promise<number> {
+    return this.store.guidePassage.count();
+  }
+
+  /**
+   * Dutch full-text search, best first, with snippets; typos read as the closest words of the
+   * guide. Never throws on odd input: empty or stop-word-only queries come back with a status.
+   */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const limit = clamp(options.limit, 1, MAX_LIMIT, 3);
+    const offset = clamp(options.offset, 0, MAX_OFFSET, 0);
+    const empty = { hits: [], total: 0, offset, corrections: [], suggestions: { passages: [], words: [] } };
+    const plan = await planSearch(this.store, query);
+    if (plan.words.length === 0) return { status: 'empty', terms: [], ...empty };
+    if (!plan.tsquery) return { status: 'stopWords', terms: [], ...empty };
+    const rows = await rankPassages(this.store, plan, limit, offset);
+    if (rows.length === 0) {
+      const total = offset > 0 ? await countMatches(this.store, plan.matchQuery) : 0;
+      if (total > 0) return { status: 'found', terms: plan.terms, ...empty, total };
+      return { status: 'nothing', terms: plan.terms, ...empty, suggestions: await this.suggestionsFor(plan.terms, plan.words.map((w) => w.word)) };
+    }
+    const passages = await this.bySlugs(rows.map((row) => row.slug));
+    const snippets = new Map(rows.map((row) => [row.slug, row.snippet]));
+    return {
+      status: 'found',
+      terms: plan.terms,
+      hits: passages.map((passage) => ({ ...passage, snippet: tidySnippet(snippets.get(passage.slug) ?? '', passage.body) })),
+      total: rows[0]!.total,
+      offset,
+      corrections: plan.corrections,
+      suggestions: { passages: [], words: [] },
+    };
+  }
+
+  /** When nothing matched: passage titles and guide words that look most like the query. */
+  private async suggestionsFor(terms: string[], words: string[]): Promise<SearchResult['suggestions']> {
+    const text = (terms.length ? terms : words).join(' ');
+    const titles = await similarTitles(this.store, text, 3);
+    return { passages: await this.bySlugs(titles.map((t) => t.slug)), words: (await similarWords(this.store, terms.length ? terms : words)).slice(0, 5) };
+  }
+
+  async chapters(): Promise<ChapterView[]> {
     const rows = await this.store.guidePassage.groupBy({ by: ['chapter', 'chapterTitle'], _count: { _all: true } });
     return rows
       .map((row) => ({ chapter: row.chapter, title: row.chapterTitle, passages: row._count._all }))
-      .sort((a, b) => a.chapter.localeCompare(b.chapter, 'nl', { numeric: true }));
+      .sort((a, b) => a.chapter.localeCompare(b.chapter, 'nl', { numeric: true }) || a.title.localeCompare(b.title, 'nl'));
+  }
+
+  /** A chapter by number ("5"), title ("Financiering") or the start of its title ("finan"). */
+  async findChapter(text: string): Promise<ChapterView | undefined> {
+    const wanted = normalise(text.replace(/^(hoofdstuk|chapter)\s+/i, '').replace(/^(\d+)[.:]?\s.*$/, '$1'));
+    if (!wanted) return undefined;
+    const chapters = await this.chapters();
+    return (
+      chapters.find((c) => c.chapter === wanted) ??
+      chapters.find((c) => normalise(c.title) === wanted || normalise(`${c.chapter} ${c.title}`) === wanted) ??
+      chapters.find((c) => normalise(c.title).startsWith(wanted)) ??
+      chapters.find((c) => normalise(c.title).includes(wanted))
+    );
   }
 
   async inChapter(chapter: string): Promise<PassageView[]> {
-    const rows = await this.store.guidePassage.findMany({ where: { chapter }, orderBy: { position: 'asc' }, select: { slug: true } });
+    const rows = await this.store.guidePassage.findMany({ where: { chapter }, orderBy: [{ position: 'asc' }, { slug: 'asc' }], select: { slug: true } });
     return this.bySlugs(rows.map((row) => row.slug));
   }
 
@@ -72,7 +211,51 @@ export class GuideManager {
     return (await this.bySlugs([slug]))[0];
   }
 
+  /** A passage by its slug, or the one whose title is closest to the words. */
+  async findPassage(text: string): Promise<PassageView | undefined> {
+    const exact = await this.passage(text.trim());
+    if (exact) return exact;
+    const [best] = await titlesLike(this.store, text, 1);
+    return best ? this.passage(best.slug) : undefined;
+  }
+
+  /** Passages for autocomplete: titles containing or resembling the partial text. */
+  async suggestPassages(partial: string, limit = 25): Promise<{ slug: string; chapter: string; title: string }[]> {
+    return titlesLike(this.store, partial, limit);
+  }
+
+  /**
+   * The "tip uit de handreiking" for the week of `now`: the same passage all week; a new week
+   * takes the passage shown longest ago (never shown first), ties broken by a hash of week and
+   * slug, so the choice is deterministic and no passage returns before all others had a turn.
+   */
+  async tipOfTheWeek(now: Date = new Date(), timezone = 'Europe/Amsterdam'): Promise<PassageView | undefined> {
+    const local = DateTime.fromJSDate(now, { zone: timezone });
+    const start = local.startOf('week').toJSDate();
+    const end = local.startOf('week').plus({ weeks: 1 }).toJSDate();
+    const week = `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
+    const slug = await this.store.$transaction(async (tx: Tx) => {
+      // One chooser at a time (two digests asking at once must get the same tip).
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('binnenuit.guide.tip'))`;
+      const current = await tx.guidePassage.findFirst({
+        where: { tipShownAt: { gte: start, lt: end } },
+        orderBy: [{ tipShownAt: 'desc' }, { slug: 'asc' }],
+        select: { slug: true },
+      });
+      if (current) return current.slug;
+      const [next] = await tx.$queryRaw<{ slug: string }[]>`
+        SELECT slug FROM "GuidePassage"
+        ORDER BY "tipShownAt" ASC NULLS FIRST, md5(${week} || slug), slug
+        LIMIT 1`;
+      if (!next) return undefined;
+      await tx.guidePassage.update({ where: { slug: next.slug }, data: { tipShownAt: now } });
+      return next.slug;
+    });
+    return slug ? this.passage(slug) : undefined;
+  }
+
   private async bySlugs(slugs: string[]): Promise<PassageView[]> {
+    if (slugs.length === 0) return [];
     const rows = await this.store.guidePassage.findMany({ where: { slug: { in: slugs } } });
     const bySlug = new Map(rows.map((row) => [row.slug, row]));
     return slugs.flatMap((slug) => {
@@ -82,10 +265,18 @@ export class GuideManager {
   }
 }
 
-/** Every `*.md` file of a folder, parsed; a malformed file stops the load with file and line. */
-export function readGuideDirectory(directory: string): PassageInput[] {
-  return readdirSync(directory)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .flatMap((name) => parseGuideMarkdown(readFileSync(join(directory, name), 'utf8'), name));
+/** A whole number within bounds; anything else (NaN, Infinity, undefined) is the fallback. */
+function clamp(value: number | undefined, min: number, max: number, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? Math.min(Math.max(Math.trunc(value), min), max) : fallback;
+}
+
+/** One line, with an ellipsis where the snippet starts or ends inside the text. */
+function tidySnippet(snippet: string, body: string): string {
+  const line = snippet.replace(/\s+/g, ' ').trim();
+  if (!line) return body.length > 280 ? `${body.slice(0, 280).trimEnd()}…` : body;
+  const plain = line.replace(/\*\*/g, '');
+  const flatBody = body.replace(/\s+/g, ' ').trim();
+  const head = plain.split(' … ')[0]!.slice(0, 30);
+  const tail = plain.split(' … ').at(-1)!.slice(-30);
+  return `${flatBody.startsWith(head) ? '' : '… '}${line}${flatBody.endsWith(tail) ? '' : ' …'}`;
 }

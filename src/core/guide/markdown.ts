@@ -9,6 +9,9 @@
 import matter from 'gray-matter';
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
+import { slugify } from '../text.ts';
+
+export { slugify };
 
 export interface PassageInput {
   slug: string;
@@ -31,14 +34,8 @@ export class GuideFormatError extends Error {
   }
 }
 
-export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+/** Slugs travel in button values: `handreiking.delen|<slug>` must stay within 100 characters. */
+export const MAX_SLUG_LENGTH = 72;
 
 interface RawPassage {
   title: string;
@@ -55,9 +52,10 @@ export function parseGuideMarkdown(text: string, file: string): PassageInput[] {
   try {
     parsed = matter(text);
   } catch (error) {
-    // js-yaml reports the line inside the front matter (0-based); the file has `---` above it.
+    // js-yaml counts lines (from 0) from the end of the opening `---`: that makes it the file's
+    // line number, counted from 1.
     const mark = (error as { mark?: { line?: number } }).mark;
-    const line = typeof mark?.line === 'number' ? mark.line + 2 : 1;
+    const line = typeof mark?.line === 'number' ? mark.line + 1 : 1;
     throw new GuideFormatError(file, line, `front matter: ${(error as Error).message.split('\n')[0]}`);
   }
   const data = parsed.data as { chapter?: unknown; title?: unknown; document?: unknown; sample?: unknown };
@@ -81,52 +79,75 @@ export function parseGuideMarkdown(text: string, file: string): PassageInput[] {
     }
   });
   const source = String(data.document ?? file);
-  return raws.map((raw, position) => toPassage(raw, source, data.sample === true, position, file));
+  return uniqueSlugs(raws.map((raw, position) => toPassage(raw, source, data.sample === true, position, file)));
 }
 
 /** Plain Markdown: chapters from `#`, passages from `##`; the source is the file name. */
 function parsePlainMarkdown(text: string, file: string): PassageInput[] {
-  const fileTitle = basename(file, extname(file));
-  const raws: RawPassage[] = [];
-  let chapter = { number: '', title: '' };
-  let chapters = 0;
-  let current: RawPassage | undefined;
+  const blocks: OutlineBlock[] = [];
   let inFence = false;
   text.split('\n').forEach((line, index) => {
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
     const heading = inFence ? null : /^(#{1,2})\s+(.+?)\s*#*\s*$/.exec(line);
-    if (heading?.[1] === '#') {
+    if (heading) blocks.push({ kind: heading[1] === '#' ? 'chapter' : 'passage', text: heading[2]!, line: index + 1 });
+    else blocks.push({ kind: 'text', text: line, line: index + 1 });
+  });
+  return passagesFromOutline(blocks, { file, title: basename(file, extname(file)), source: () => basename(file) });
+}
+
+/** A document as a flat list: chapter headings, passage headings and lines of text. */
+export interface OutlineBlock {
+  kind: 'chapter' | 'passage' | 'text';
+  text: string;
+  /** Line (Markdown) or page (PDF) where the block is, for error messages and sources. */
+  line: number;
+}
+
+/**
+ * Chapters and passages from an outline. Text under a chapter heading before its first passage
+ * heading is a passage named after the chapter; text before any heading is an introduction
+ * under the document's title (chapter 0 when numbered chapters follow, else chapter 1).
+ */
+export function passagesFromOutline(
+  blocks: OutlineBlock[],
+  options: { file: string; title: string; source: (first: number, last: number) => string; sample?: boolean },
+): PassageInput[] {
+  const raws: (RawPassage & { intro: boolean; last: number })[] = [];
+  let chapter: { number: string; title: string } | undefined;
+  let chapters = 0;
+  let current: (typeof raws)[number] | undefined;
+  const preface = { number: '', title: options.title };
+  for (const block of blocks) {
+    if (block.kind === 'chapter') {
       chapters++;
-      chapter = chapterFromHeading(heading[2]!, chapters);
-      // Text right under the chapter heading is a passage of its own, named after the chapter.
-      current = { title: chapter.title, line: index + 1, lines: [], chapter: chapter.number, chapterTitle: chapter.title };
+      chapter = chapterFromHeading(block.text, chapters);
+      current = { title: chapter.title, line: block.line, last: block.line, lines: [], chapter: chapter.number, chapterTitle: chapter.title, intro: true };
       raws.push(current);
-    } else if (heading?.[1] === '##') {
-      if (!chapter.number) chapter = { number: '1', title: fileTitle };
-      current = { title: heading[2]!, line: index + 1, lines: [], chapter: chapter.number, chapterTitle: chapter.title };
+    } else if (block.kind === 'passage') {
+      const owner = chapter ?? preface;
+      current = { title: block.text.trim(), line: block.line, last: block.line, lines: [], chapter: owner.number, chapterTitle: owner.title, intro: false };
       raws.push(current);
     } else if (current) {
-      current.lines.push(line);
-    } else if (line.trim()) {
-      // Text before any heading: an introduction, under the file's own name.
-      chapter = { number: '1', title: fileTitle };
-      current = { title: fileTitle, line: index + 1, lines: [line], chapter: chapter.number, chapterTitle: chapter.title };
+      current.lines.push(block.text);
+      if (block.text.trim()) current.last = block.line;
+    } else if (block.text.trim()) {
+      current = { title: options.title, line: block.line, last: block.line, lines: [block.text], chapter: '', chapterTitle: options.title, intro: true };
       raws.push(current);
     }
-  });
-  // A chapter heading followed directly by its first `##` has no text of its own: no passage.
-  const passages = raws.filter((raw, i) => !(isChapterIntro(raw) && isBlank(raw) && raws[i + 1]?.chapter === raw.chapter));
-  const sample = false;
-  const positions = new Map<string, number>();
-  return passages.map((raw) => {
-    const position = positions.get(raw.chapter) ?? 0;
-    positions.set(raw.chapter, position + 1);
-    return toPassage(raw, basename(file), sample, position, file);
-  });
-
-  function isChapterIntro(raw: RawPassage): boolean {
-    return raw.title === raw.chapterTitle;
   }
+  // Passages before the first chapter heading: chapter 0 if numbered chapters follow, else 1.
+  const prefaceNumber = chapters > 0 ? '0' : '1';
+  for (const raw of raws) if (raw.chapter === '') raw.chapter = prefaceNumber;
+  // A chapter heading followed directly by its first passage has no text of its own: no passage.
+  const kept = raws.filter((raw) => !(raw.intro && isBlank(raw)));
+  const positions = new Map<string, number>();
+  return uniqueSlugs(
+    kept.map((raw) => {
+      const position = positions.get(raw.chapter) ?? 0;
+      positions.set(raw.chapter, position + 1);
+      return toPassage(raw, options.source(raw.line, raw.last), options.sample ?? false, position, options.file);
+    }),
+  );
 }
 
 function isBlank(raw: RawPassage): boolean {
@@ -135,7 +156,7 @@ function isBlank(raw: RawPassage): boolean {
 
 /** "3. Regie", "Hoofdstuk 3: Regie", "3 Regie" → 3 / Regie; otherwise the running number. */
 function chapterFromHeading(heading: string, count: number): { number: string; title: string } {
-  const numbered = /^(?:hoofdstuk|chapter|deel)?\s*(\d+(?:\.\d+)*)[.:)]?\s+(.+)$/i.exec(heading);
+  const numbered = /^(?:hoofdstuk|chapter|deel)?\s*(\d{1,3})[.:)]?\s+(.+)$/i.exec(heading.trim());
   return numbered ? { number: numbered[1]!, title: numbered[2]!.trim() } : { number: String(count), title: heading.trim() };
 }
 
@@ -159,7 +180,8 @@ function toPassage(raw: RawPassage, source: string, sample: boolean, position: n
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   if (!body) throw new GuideFormatError(file, raw.line, `passage "${raw.title}" has no text`);
-  const slug = `${slugify(raw.chapter)}-${slugify(raw.title)}`;
+  // Short enough for a button value on every platform (Discord: 100 characters in all).
+  const slug = `${slugify(raw.chapter)}-${slugify(raw.title)}`.slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
   const passage = { slug, chapter: raw.chapter, chapterTitle: raw.chapterTitle, title: raw.title, body, tags, source, sample, position };
   return { ...passage, contentHash: hashPassage(passage) };
 }
