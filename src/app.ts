@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { commands } from '../commands/index.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/index.ts';
+import { isDatabaseHealthy, openDatabase, type Database } from './db/index.ts';
 import { Bot } from './core/bot.ts';
 import { createFieldCipher, resolveEncryptionSecret } from './core/crypto.ts';
 import { GuideFormatError } from './core/guide/markdown.ts';
@@ -64,7 +64,6 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   if (config.slack) {
     // Loaded only when configured: Bolt stays out of a console-only or Discord-only start.
     const { SlackAdapter } = await import('./adapters/slack/slack-adapter.ts');
-    const { isDatabaseHealthy } = await import('./db/index.ts');
     adapters.push(
       new SlackAdapter(bot, {
         botToken: config.slack.botToken,
@@ -87,6 +86,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         applicationId: config.discord.applicationId,
         apiUrl: config.discord.apiUrl,
         guildId: config.discord.guildId,
+        messageContent: config.discord.messageContent,
         logger: logger.child({ adapter: 'discord' }),
       }),
     );
