@@ -3,6 +3,8 @@
 // /profiel taal <nl|en> — the language the bot answers me in.
 // /profiel verzoeken — (coordinators, admins) open requests, with buttons to decide.
 // /profiel rol <persoon> <rol> — (admins) make someone adviser, coordinator, admin or member.
+// /profiel koppelcode — a one-time code to join my account on another platform to this one.
+// /profiel account <code> — typed on that other platform: join this account to mine.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
 import { choice, string, user } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, type Reply } from '../src/core/framework/reply.ts';
@@ -37,6 +39,7 @@ export default defineCommand({
                 { label: t('profile.role'), value: t(`roles.${actor.role}`) },
                 { label: t('profile.status'), value: t(actor.approved ? 'profile.approved' : 'profile.notApproved') },
                 { label: t('profile.language'), value: t(`languages.${ctx.locale}`) },
+                { label: t('profile.accounts'), value: [...new Set(actor.identities.map((i) => t(`platforms.${i.platform}`)))].join(', ') },
               ],
             },
           ],
@@ -110,12 +113,42 @@ export default defineCommand({
         return ephemeral({ text: t(key, { name: result.member.displayName, role: t(`roles.${role}`) }) });
       },
     }),
+    subcommand({
+      name: 'koppelcode',
+      access: 'everyone',
+      options: {},
+      async run(ctx) {
+        const { code, expiresAt } = await ctx.services.accounts.createCode(ctx.actor.id, ctx.now);
+        return ephemeral({
+          title: ctx.t('profile.linkCodeTitle'),
+          text: ctx.t('profile.linkCodeText', { code, until: ctx.format.time(expiresAt) }),
+        });
+      },
+    }),
+    subcommand({
+      name: 'account',
+      access: 'everyone',
+      options: { code: string({ required: true, maxLength: 20 }) },
+      async run(ctx, input) {
+        const { t } = ctx;
+        const outcome = await ctx.services.accounts.redeem(ctx.place.platform, accountId(ctx), input.code, ctx.now);
+        if (outcome.status === 'invalidCode') return errorReply(t('profile.linkCodeInvalid'));
+        if (outcome.status === 'alreadyLinked') return ephemeral({ text: t('profile.accountAlreadyLinked') });
+        if (outcome.status === 'platformTaken') return errorReply(t('profile.platformTaken', { platform: t(`platforms.${outcome.platform}`) }));
+        return ephemeral({ text: t('profile.accountLinked', { name: outcome.member.displayName }) });
+      },
+    }),
   ],
   buttons: [
     { name: 'goedkeuren', access: 'coordinator', run: (ctx, value) => decide(ctx, value, true) },
     { name: 'afwijzen', access: 'coordinator', run: (ctx, value) => decide(ctx, value, false) },
   ],
 });
+
+/** The account that typed the command, on the platform it came from. */
+function accountId(ctx: CommandContext): string {
+  return ctx.actor.identities.find((identity) => identity.platform === ctx.place.platform)!.externalId;
+}
 
 async function decide(ctx: CommandContext, requestId: string | undefined, approve: boolean): Promise<Reply> {
   const { t } = ctx;

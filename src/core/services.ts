@@ -5,6 +5,7 @@ import type { FieldCipher } from './crypto.ts';
 import { EventLedger } from './events.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { MemberManager } from './members/members.ts';
+import { AccountLinker } from './members/accounts.ts';
 import { UpdateManager } from './updates/updates.ts';
 import { GuideManager } from './guide/guide.ts';
 import { ThreadManager } from './threads/threads.ts';
@@ -22,6 +23,7 @@ export interface Services {
   events: EventLedger;
   outbox: Outbox;
   members: MemberManager;
+  accounts: AccountLinker;
   updates: UpdateManager;
   guide: GuideManager;
   threads: ThreadManager;
@@ -36,6 +38,7 @@ export function createServices(store: Store, settings: CoreSettings, cipher: Fie
     events: new EventLedger(store),
     outbox,
     members,
+    accounts: new AccountLinker(store, members),
     updates: new UpdateManager(store),
     guide: new GuideManager(store),
     threads: new ThreadManager(store, members, cipher),
