@@ -264,6 +264,8 @@ describe('malformed interactions', () => {
 describe('every declared command and sub-command', () => {
   it('answers each of them on Discord', async () => {
     await approveMember(h.testBot.services, 'discord', 'all-1', 'iot');
+    // A code asked for on Slack by someone else, for /profiel account to redeem.
+    const { code } = await h.testBot.services.accounts.createCode((await h.testBot.services.members.resolve('slack', 'UALL')).id);
     // Values a person would pick; other required options get a plausible value of their type.
     const known: Record<string, Record<string, string | number>> = {
       'update plaats': { tekst: 'Alles werkt' },
@@ -271,6 +273,7 @@ describe('every declared command and sub-command', () => {
       'profiel koppel': { organisatie: 'iot' },
       'profiel taal': { taal: 'nl' },
       'profiel rol': { persoon: 'all-2', rol: 'adviseur' },
+      'profiel account': { code },
     };
     const sample = (option: { type: number; choices?: { value: string | number }[]; min_value?: number }) =>
       option.choices?.[0]?.value ??
