@@ -1,10 +1,12 @@
 // /update plaats [#thema] <tekst> [gemeente:…] — share news with the alliance.
 // /update lijst [thema] [organisatie] — the latest updates, newest first.
+// A posted update opens a discussion thread where the platform has threads (Slack, Discord);
+// the list shows how many replies each discussion has.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
 import { choice, string } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, inChannel, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
-import type { UpdateView } from '../src/core/updates/updates.ts';
+import { UPDATE_SUBJECT, type UpdateView } from '../src/core/updates/updates.ts';
 import { themes } from '../src/core/themes.ts';
 
 export const UPDATE_MAX_LENGTH = 2000;
@@ -31,7 +33,11 @@ export default defineCommand({
           body: input.tekst,
           channel: ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef, name: ctx.place.channelName } : undefined,
         });
-        return inChannel({ title: ctx.t('update.postedTitle'), sections: [updateSection(ctx, update)] });
+        return inChannel({
+          title: ctx.t('update.postedTitle'),
+          sections: [updateSection(ctx, update)],
+          discussion: { subjectType: UPDATE_SUBJECT, subjectId: update.id },
+        });
       },
     }),
     subcommand({
@@ -50,9 +56,10 @@ export default defineCommand({
         }
         const updates = await ctx.services.updates.list({ theme: input.thema, organisationId, limit: 10 });
         if (updates.length === 0) return ephemeral({ text: ctx.t('update.none') });
+        const replies = await ctx.services.updates.replyCounts(updates.map((update) => update.id));
         return ephemeral({
           title: ctx.t('update.listTitle', { count: updates.length }),
-          sections: updates.map((update) => updateSection(ctx, update)),
+          sections: updates.map((update) => updateSection(ctx, update, replies.get(update.id))),
         });
       },
     }),
@@ -65,11 +72,12 @@ async function findGemeente(ctx: CommandContext, name: string) {
   return found.match?.kind === 'gemeente' ? found.match : null;
 }
 
-function updateSection(ctx: CommandContext, update: UpdateView): Section {
+function updateSection(ctx: CommandContext, update: UpdateView, replies = 0): Section {
   const from = [update.author, update.organisation].filter(Boolean).join(' · ');
   const about = [update.theme ? `#${update.theme}` : undefined, update.gemeente].filter(Boolean).join(' · ');
+  const lines = [update.body, about ? `_${about}_` : undefined, replies > 0 ? ctx.t('threads.replyCount', { count: replies }) : undefined];
   return {
     title: ctx.t('update.sectionTitle', { from, when: ctx.format.dateTime(update.createdAt) }),
-    text: about ? `${update.body}\n_${about}_` : update.body,
+    text: lines.filter(Boolean).join('\n'),
   };
 }

@@ -8,9 +8,10 @@ import { safeError, type Logger } from './logger.ts';
 import type { PlatformName } from './platform.ts';
 import type { Services } from './services.ts';
 import { suggestionSources } from './suggestions.ts';
+import type { ThreadRef } from './threads/threads.ts';
 import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
-import { errorReply, type Reply } from './framework/reply.ts';
+import { errorReply, type Discussion, type Reply } from './framework/reply.ts';
 import { parseCommandText } from './framework/text-parser.ts';
 import { buildForm, commandUsage, usageLine, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
@@ -157,6 +158,20 @@ export class Bot {
     const command = this.findCommand(commandName);
     const found = command && findInvocable(command, sub);
     return found ? buildForm(command, found.name, found.invocable, translator(locale), values, errors) : undefined;
+  }
+
+  /**
+   * An adapter posted a reply that asked for a discussion (Reply.discussion), and this is where
+   * the visible message landed: from now on, what people write in its thread is kept for the
+   * subject. Never throws (the message is out already); undefined when it could not be recorded.
+   */
+  async discussionStarted(where: ThreadRef, discussion: Discussion): Promise<string | undefined> {
+    try {
+      return await this.services.threads.open(where, { type: discussion.subjectType, id: discussion.subjectId });
+    } catch (error) {
+      this.logger.error({ platform: where.platform, channel: where.channelRef, subjectType: discussion.subjectType, err: safeError(error) }, 'discussion not registered');
+      return undefined;
+    }
   }
 
   /** The member behind a request and the language to answer in. */

@@ -17,6 +17,8 @@ export interface SeenMessage {
   buttons: SeenButton[];
   /** ephemeral: only they see it; channel: everyone in the channel; direct: a DM. */
   visibility: 'ephemeral' | 'channel' | 'direct';
+  /** Where the platform keeps it (channel and message id), when people can reply to it in a thread. */
+  ref?: { channel: string; message: string };
 }
 
 export interface AdapterDriver {
@@ -24,12 +26,16 @@ export interface AdapterDriver {
   observesVisibility: boolean;
   /** Whether the platform can deliver one event twice (Slack retries, Discord replays). */
   redelivers: boolean;
+  /** Whether people can reply in a thread under a message of the bot (not on the console). */
+  threads: boolean;
   /** A slash command as typed (`/update plaats …`); resolves with what the user then sees. */
   command(userId: string, line: string, options?: { eventId?: string }): Promise<SeenMessage[]>;
   /** Presses a button the user saw; resolves with what they see next. */
   press(userId: string, button: SeenButton, options?: { eventId?: string }): Promise<SeenMessage[]>;
   /** Direct messages the bot has sent this user so far (delivered through the outbox). */
   directMessages(userId: string): Promise<SeenMessage[]>;
+  /** Writes a reply in the thread under a channel message the bot posted (only where `threads`). */
+  replyInThread(userId: string, seen: SeenMessage, text: string): Promise<void>;
 }
 
 export interface ContractSetup {
@@ -117,6 +123,27 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       const shared = await env.driver.press('u-reader', share!);
       expect(all(shared)).toContain('u-reader');
       if (env.driver.observesVisibility) expect(shared.some((m) => m.visibility === 'channel')).toBe(true);
+    });
+
+    it('a reply written in the discussion of a posted update is stored and counted in /update lijst', async (test) => {
+      if (!env.driver.threads) test.skip();
+      await approveMember(env.testBot.services, env.platform, 'u-discuss', 'htib', 'Deniz');
+      const posted = await env.driver.command('u-discuss', '/update plaats #regie Wie denkt mee over de regietafel?');
+      const post = posted.find((m) => m.visibility === 'channel' && m.text.includes('Wie denkt mee over de regietafel?'));
+      expect(post, 'the update, visible in the channel').toBeDefined();
+      expect(all(await env.driver.command('u-discuss', '/update lijst #regie'))).not.toContain('💬');
+
+      await env.driver.replyInThread('u-reader', post!, 'Ik schuif graag aan');
+      await env.driver.replyInThread('u-poster', post!, 'Ik ook, donderdag?');
+      const listed = all(await env.driver.command('u-discuss', '/update lijst #regie'));
+      expect(listed).toContain('Wie denkt mee over de regietafel?');
+      expect(listed).toContain('💬 2 reacties');
+
+      // Kept as the update's thread messages, whoever wrote them.
+      const { db, services } = env.testBot;
+      const update = (await services.updates.list({ theme: 'regie' })).find((u) => u.body === 'Wie denkt mee over de regietafel?')!;
+      const thread = await db.prisma.thread.findFirstOrThrow({ where: { subjectType: 'update', subjectId: update.id } });
+      expect((await services.threads.messages(thread.id)).map((m) => m.text).sort()).toEqual(['Ik ook, donderdag?', 'Ik schuif graag aan']);
     });
   });
 }

@@ -48,6 +48,7 @@ adapterContract('console', async () => {
     driver: {
       observesVisibility: false,
       redelivers: false,
+      threads: false,
       command: (userId, line) => run(userId, line),
       // A console button is pressed by its number among the buttons shown last.
       press: (userId, button) => {
@@ -55,6 +56,9 @@ adapterContract('console', async () => {
         return run(userId, `!${index + 1}`);
       },
       directMessages: async (userId) => seen(userId, open(userId).dms),
+      replyInThread: async () => {
+        throw new Error('the console has no threads');
+      },
     },
     close: () => testBot.close(),
   };

@@ -1,13 +1,15 @@
 // The contract, played on Discord: the real discord.js client logged in to the fake Discord.
 // A typed line becomes a slash command with its options filled in, as the Discord client
 // sends it; buttons are pressed on the message that carries them; DMs are what the outbox
-// delivered through the adapter.
+// delivered through the adapter; a reply in a thread is a thread started from the bot's
+// message (THREAD_CREATE) and a MESSAGE_CREATE in it.
 import { ADMIN_ID, DiscordHarness, seenMessages, toSeen } from '../discord/harness.ts';
 import type { FakeMessage } from '../discord/fake-discord.ts';
 import { adapterContract } from './adapter-contract.ts';
 
 adapterContract('discord', async () => {
-  const harness = await DiscordHarness.create();
+  // With the Message Content intent: the setting under which replies in threads are readable.
+  const harness = await DiscordHarness.create({ adapter: { messageContent: true } });
   const ids = new Map<string, string>();
   // The contract names events; Discord's interaction ids are snowflakes.
   const idFor = (eventId?: string) => {
@@ -29,6 +31,7 @@ adapterContract('discord', async () => {
     driver: {
       observesVisibility: true,
       redelivers: true,
+      threads: true,
       async command(userId, line, options) {
         const record = await harness.typed({ id: userId }, line, { id: idFor(options?.eventId) });
         return seenMessages(record).map((message) => toSeen(message));
@@ -42,6 +45,12 @@ adapterContract('discord', async () => {
       },
       async directMessages(userId) {
         return (await harness.dms(userId)).map((message) => toSeen(message, 'direct'));
+      },
+      async replyInThread(userId, seen, text) {
+        if (!seen.ref) throw new Error('not a channel message');
+        // Someone opens a thread on the bot's message (or finds it open) and writes in it.
+        const thread = await harness.startThread(seen.ref, { id: userId });
+        await harness.write({ id: userId }, thread, text);
       },
     },
     close: () => harness.close(),

@@ -1,6 +1,7 @@
 // The contract, played on Slack: signed slash commands and button presses into the real Bolt
-// adapter, answers read back from the response_url (ephemeral or in_channel) and DMs from the
-// fake Web API (conversations.open, then chat.postMessage to that DM channel).
+// adapter, answers read back from the response_url (ephemeral or in_channel) or the channel
+// (chat.postMessage), DMs from the fake Web API (conversations.open, then chat.postMessage to
+// that DM channel), and thread replies as the message events Slack sends.
 import { startSlack } from '../slack/harness.ts';
 import { seenMessage, type SlackButton } from '../slack/seen.ts';
 import { adapterContract, type SeenButton } from './adapter-contract.ts';
@@ -8,6 +9,7 @@ import { adapterContract, type SeenButton } from './adapter-contract.ts';
 adapterContract('slack', async () => {
   const slack = await startSlack();
   const sentTriggers = new Set<string>();
+  let replies = 0;
   return {
     platform: 'slack',
     testBot: slack.testBot,
@@ -15,6 +17,7 @@ adapterContract('slack', async () => {
     driver: {
       observesVisibility: true,
       redelivers: true,
+      threads: true,
       async command(userId, line, options) {
         // The same event id again is Slack retrying that request: same body, Retry-Num header.
         const triggerId = options?.eventId ? `trg-${options.eventId}` : undefined;
@@ -32,6 +35,12 @@ adapterContract('slack', async () => {
           .callsTo('chat.postMessage', { succeeded: true })
           .filter((call) => call.body.channel === `D${userId}`)
           .map((call) => seenMessage(call.body, 'direct'));
+      },
+      async replyInThread(userId, seen, text) {
+        if (!seen.ref) throw new Error('a message without a ts cannot be replied to in a thread');
+        // A person's reply in the thread: a message event whose thread_ts is the bot's message.
+        const ts = `1700000500.${String(++replies).padStart(6, '0')}`;
+        await slack.event({ type: 'message', channel: seen.ref.channel, channel_type: 'channel', user: userId, text, ts, thread_ts: seen.ref.message, event_ts: ts });
       },
     },
     close: () => slack.close(),

@@ -253,18 +253,49 @@ describe('answers that had to be deferred', () => {
 describe('answers after the interaction token expired', () => {
   let h: DiscordHarness;
   beforeAll(async () => {
-    h = await DiscordHarness.create({ adapter: { tokenLifetimeMs: -1 } });
+    h = await DiscordHarness.create({ adapter: { tokenLifetimeMs: -1, messageContent: true } });
   });
   afterAll(async () => {
     await h?.close();
   });
+  const makeAllDue = () => h.testBot.db.prisma.outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
 
   it('go to the person as a DM instead', async () => {
     const record = await h.command({ id: 'late-1' }, 'help');
     expect(record.callbacks).toEqual([]);
-    const dms = h.fake.dmsTo('late-1');
+    const dms = await h.dms('late-1');
     expect(dms).toHaveLength(1);
     expect(textOf(dms[0]!)).toContain('Het antwoord op je opdracht /help');
     expect(textOf(dms[0]!)).toContain('0800-2000');
+  });
+
+  it('are sent again after Discord failed to take them, and arrive once', async () => {
+    // discord.js retries a 5xx once by itself: two failures make the first attempt fail.
+    h.fake.failNext(2, 500, { match: messagesRoute });
+    const record = await h.command({ id: 'late-2' }, 'help');
+    expect(record.callbacks).toEqual([]);
+    await h.testBot.worker.drain();
+    expect(h.fake.dmsTo('late-2')).toHaveLength(0);
+    await makeAllDue();
+    const dms = await h.dms('late-2');
+    expect(dms.map(textOf).filter((text) => text.includes('Het antwoord op je opdracht /help'))).toHaveLength(1);
+    await makeAllDue();
+    expect(await h.dms('late-2')).toHaveLength(1);
+  });
+
+  it('a late update still goes to the channel, and its thread is the update\'s discussion', async () => {
+    await approveMember(h.testBot.services, 'discord', 'late-poster', 'fsan', 'Ayaan');
+    await h.command({ id: 'late-poster' }, 'update', [sub('plaats', str('tekst', 'Laat maar zichtbaar'))]);
+    await h.testBot.worker.drain();
+    const post = h.fake.messagesIn(CHANNEL_ID).find((message) => textOf(message).includes('Laat maar zichtbaar'));
+    expect(post, 'the update in the channel').toBeDefined();
+    expect(isEphemeral(post!)).toBe(false);
+    expect(textOf(post!)).toContain('Het antwoord op je opdracht /update');
+    const thread = await h.startThread({ channel: CHANNEL_ID, message: post!.id }, { id: 'late-reader' });
+    expect(await h.write({ id: 'late-reader', name: 'Noor' }, thread, 'Goed om te weten')).toBe(true);
+    await h.command({ id: 'late-poster' }, 'update', [sub('lijst')]);
+    const listed = (await h.dms('late-poster')).map(textOf).join('\n');
+    expect(listed).toContain('Laat maar zichtbaar');
+    expect(listed).toContain('💬 1 reactie');
   });
 });

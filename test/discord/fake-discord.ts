@@ -46,6 +46,8 @@ interface Failure {
 }
 
 const EPHEMERAL = 64;
+/** GatewayIntentBits.MessageContent */
+const MESSAGE_CONTENT_INTENT = 1 << 15;
 
 export class FakeDiscord {
   readonly applicationId = '200000000000000002';
@@ -62,6 +64,8 @@ export class FakeDiscord {
   private server?: Server;
   private wss?: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
+  /** The intents each connection identified with. */
+  private readonly intents = new Map<WebSocket, number>();
   private sequence = 0;
   private counter = 0n;
   private failures: Failure[] = [];
@@ -107,6 +111,20 @@ export class FakeDiscord {
     for (const socket of this.sockets) socket.send(packet);
   }
 
+  /**
+   * MESSAGE_CREATE as Discord sends it to this bot: without the Message Content intent, a
+   * message that does not mention the bot arrives without its text.
+   */
+  dispatchMessage(data: Record<string, unknown>): void {
+    const mentioned = ((data.mentions ?? []) as { id: string }[]).some((user) => user.id === this.botUserId);
+    const sequence = ++this.sequence;
+    for (const socket of this.sockets) {
+      const readable = mentioned || ((this.intents.get(socket) ?? 0) & MESSAGE_CONTENT_INTENT) !== 0;
+      const d = readable ? data : { ...data, content: '', embeds: [], attachments: [], components: [] };
+      socket.send(JSON.stringify({ op: 0, t: 'MESSAGE_CREATE', s: sequence, d }));
+    }
+  }
+
   /** Dispatches an interaction and keeps a record of how it gets answered. */
   interact(payload: Record<string, unknown> & { id: string; token: string }): InteractionRecord {
     let record = this.interactions.get(payload.token);
@@ -130,13 +148,17 @@ export class FakeDiscord {
 
   private onSocket(socket: WebSocket): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.intents.delete(socket);
+    });
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 }, s: null, t: null }));
     socket.on('message', (raw) => {
       const packet = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> };
       if (packet.op === 1) socket.send(JSON.stringify({ op: 11 }));
       if (packet.op === 2) {
         this.identifies.push(packet.d);
+        this.intents.set(socket, Number(packet.d.intents ?? 0));
         socket.send(
           JSON.stringify({
             op: 0,
@@ -206,7 +228,7 @@ export class FakeDiscord {
       }
     }
     if (method === 'POST' && (match = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
-      return this.callback(match[2]!, body as { type: number; data?: Record<string, unknown> });
+      return this.callback(match[2]!, body as { type: number; data?: Record<string, unknown> }, query.get('with_response') === 'true');
     }
     if ((match = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path))) {
       return this.webhook(method, match[2]!, match[3], body);
@@ -225,7 +247,8 @@ export class FakeDiscord {
     return { status: 404, data: { message: '404: Not Found', code: 0 } };
   }
 
-  private callback(token: string, body: { type: number; data?: Record<string, unknown> }) {
+  /** An interaction answer; with_response=true gets the callback object and the message it created. */
+  private callback(token: string, body: { type: number; data?: Record<string, unknown> }, withResponse = false) {
     const record = this.interactions.get(token);
     if (!record) return { status: 404, data: { message: 'Unknown interaction', code: 10062 } };
     if (record.callbacks.length) return { status: 400, data: { message: 'Interaction has already been acknowledged.', code: 40060 } };
@@ -235,7 +258,18 @@ export class FakeDiscord {
     if (body.type === 5) record.original = { ...this.message(channelId, { flags: body.data?.flags }), deferred: true };
     if (body.type === 8) record.choices = (body.data?.choices ?? []) as InteractionRecord['choices'];
     if (body.type === 9) record.modal = body.data as InteractionRecord['modal'];
-    return { status: 204 };
+    if (!withResponse) return { status: 204 };
+    const message = body.type === 4 ? record.original : undefined;
+    return ok({
+      interaction: {
+        id: record.id,
+        type: (record.payload.type as number) ?? 2,
+        response_message_id: message?.id,
+        response_message_loading: body.type === 5,
+        response_message_ephemeral: message ? isEphemeral(message) : undefined,
+      },
+      resource: { type: body.type, ...(message ? { message } : {}) },
+    });
   }
 
   private webhook(method: string, token: string, messageId: string | undefined, body: Record<string, unknown>) {

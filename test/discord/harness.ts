@@ -39,6 +39,7 @@ export interface MoveOptions {
 export class DiscordHarness {
   readonly json: DiscordCommandJson[] = buildCommandJson(commands);
   private readonly tokens = new Map<string, string>();
+  private guildReady?: Promise<void>;
 
   private constructor(
     readonly fake: FakeDiscord,
@@ -185,8 +186,78 @@ export class DiscordHarness {
       };
       this.adapter.events.on('message', listener);
     });
-    this.fake.dispatch('MESSAGE_CREATE', data);
+    this.fake.dispatchMessage(data);
     return handled;
+  }
+
+  /** The server with its text channel, known to discord.js as after GUILD_CREATE at start-up. */
+  ensureGuild(): Promise<void> {
+    this.guildReady ??= (async () => {
+      const created = new Promise((resolve) => this.adapter.client.once('guildCreate', resolve));
+      this.fake.dispatch('GUILD_CREATE', guildPayload());
+      await created;
+    })();
+    return this.guildReady;
+  }
+
+  /**
+   * Someone starts a thread from a message in a channel (Discord: "Create Thread" on it). The
+   * thread gets the message's id as its own, and the bot hears of it (THREAD_CREATE).
+   */
+  async startThread(from: { channel: string; message: string }, owner: Person, name = 'Reacties'): Promise<string> {
+    await this.ensureGuild();
+    const id = from.message;
+    if (this.adapter.client.channels.cache.has(id)) return id;
+    const created = new Promise<void>((resolve) => {
+      const listener = (thread: { id: string }) => {
+        if (thread.id !== id) return;
+        this.adapter.client.off('threadCreate', listener);
+        resolve();
+      };
+      this.adapter.client.on('threadCreate', listener);
+    });
+    const now = new Date().toISOString();
+    this.fake.dispatch('THREAD_CREATE', {
+      id,
+      type: 11,
+      name,
+      guild_id: GUILD_ID,
+      parent_id: from.channel,
+      owner_id: owner.id,
+      message_count: 0,
+      member_count: 1,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: now, locked: false },
+      newly_created: true,
+    });
+    await created;
+    return id;
+  }
+
+  /**
+   * A person writes in a channel or thread of the server; resolves with whether the adapter
+   * stored it as a thread reply. `mentionBot` starts the text with @Binnenuit, as Discord shows it.
+   */
+  write(person: Person, channelId: string, text: string, options: { mentionBot?: boolean } = {}): Promise<boolean> {
+    const author = { id: person.id, username: person.name ?? person.id, discriminator: '0', global_name: null, avatar: null };
+    const bot = { id: this.fake.botUserId, username: 'Binnenuit', discriminator: '0', global_name: null, avatar: null, bot: true };
+    return this.message({
+      id: this.fake.snowflake(),
+      type: 0,
+      channel_id: channelId,
+      guild_id: GUILD_ID,
+      author,
+      member: { roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null },
+      content: options.mentionBot ? `<@${this.fake.botUserId}> ${text}` : text,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: options.mentionBot ? [bot] : [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+    });
   }
 
   /** Sends queued outbox messages; returns the DMs this person has. */
@@ -204,6 +275,33 @@ export class DiscordHarness {
   private isDm(channelId: string): boolean {
     return [...this.fake.dmChannels.values()].includes(channelId);
   }
+}
+
+function guildPayload() {
+  const now = new Date().toISOString();
+  return {
+    id: GUILD_ID,
+    name: 'Alliantie',
+    icon: null,
+    owner_id: ADMIN_ID,
+    joined_at: now,
+    unavailable: false,
+    large: false,
+    member_count: 2,
+    preferred_locale: 'nl',
+    features: [],
+    roles: [],
+    emojis: [],
+    stickers: [],
+    members: [],
+    presences: [],
+    voice_states: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+    channels: [{ id: CHANNEL_ID, type: 0, name: 'algemeen', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }],
+    threads: [],
+  };
 }
 
 /** What a person sees of an interaction's answer: the reply (unless deleted) and follow-ups. */
@@ -232,9 +330,11 @@ export function allText(record: InteractionRecord): string {
 }
 
 export function toSeen(message: FakeMessage, visibility?: SeenMessage['visibility']): SeenMessage {
+  const seenVisibility = visibility ?? (isEphemeral(message) ? 'ephemeral' : 'channel');
   return {
     text: textOf(message),
-    visibility: visibility ?? (isEphemeral(message) ? 'ephemeral' : 'channel'),
+    visibility: seenVisibility,
+    ...(seenVisibility === 'channel' ? { ref: { channel: message.channel_id, message: message.id } } : {}),
     buttons: buttonsOf(message).map((button) => {
       const bar = button.customId.indexOf('|');
       return bar === -1

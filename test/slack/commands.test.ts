@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translator } from '../../src/core/i18n.ts';
 import { approveMember, createTestBot, type TestBot } from '../support/bot.ts';
 import { CHANNEL, lastOpenedView, startSlack, type SlackHarness } from './harness.ts';
-import { seenResponse } from './seen.ts';
+import { seenMessage } from './seen.ts';
 
 const all = (seen: { text: string }[]) => seen.map((message) => message.text).join('\n');
 
@@ -196,11 +196,14 @@ describe('Slack modals', () => {
     const suggestions = await slack.suggest('USAMIRA', view, 'gemeente', 'rotter');
     expect(suggestions.body.options).toContainEqual({ text: { type: 'plain_text', text: 'Gemeente Rotterdam' }, value: 'gemeente-rotterdam' });
     const before = await updates();
+    const since = slack.fake.calls.length;
     const values = { thema: 'financiering', tekst: 'Subsidie voor zelforganisaties\nuitgelegd', gemeente: 'gemeente-rotterdam' };
     const submitted = await slack.submit('USAMIRA', view, values);
     expect(submitted.status).toBe(200);
     expect(submitted.body).toBeUndefined();
-    const seen = slack.fake.postsTo(command.responseUrl).map((post) => seenResponse(post.body));
+    // Posted in the channel as the bot's own message (its thread is the update's discussion).
+    expect(slack.fake.postsTo(command.responseUrl)).toHaveLength(0);
+    const seen = slack.fake.channelPosts(CHANNEL.id, since).map((call) => seenMessage(call.body, 'channel'));
     expect(seen).toHaveLength(1);
     expect(seen[0]!.visibility).toBe('channel');
     expect(seen[0]!.text).toContain('Subsidie voor zelforganisaties');
@@ -254,17 +257,17 @@ describe('Slack modals', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     bot.handleCommand = async (request) => (await gate, original(request));
     try {
-      const responseUrl = JSON.parse(view.private_metadata).r as string;
       const acks = slack.ackTimes.length;
+      const since = slack.fake.calls.length;
       const submitted = slack.submit('USAMIRA', view, { tekst: 'Langzaam maar zeker' });
       // The ack (modal closed, no errors) arrives while the work is still held up.
       await expect.poll(() => slack.ackTimes.length, { timeout: 10_000 }).toBe(acks + 1);
-      expect(slack.fake.postsTo(responseUrl)).toHaveLength(0);
+      expect(slack.fake.channelPosts(CHANNEL.id, since)).toHaveLength(0);
       release();
       const result = await submitted;
       expect(result.status).toBe(200);
       expect(result.body).toBeUndefined();
-      expect(slack.fake.postsTo(responseUrl).map((post) => seenResponse(post.body).text).join('\n')).toContain('Langzaam maar zeker');
+      expect(slack.fake.channelPosts(CHANNEL.id, since).map((call) => seenMessage(call.body, 'channel').text).join('\n')).toContain('Langzaam maar zeker');
     } finally {
       bot.handleCommand = original;
     }

@@ -12,6 +12,8 @@ export interface ApiCall {
   body: Record<string, any>;
   /** The HTTP status the fake answered with. */
   status: number;
+  /** What the fake answered (a chat.postMessage's ts, a platform error). */
+  response?: Record<string, any>;
 }
 
 export interface ResponseUrlPost {
@@ -19,7 +21,8 @@ export interface ResponseUrlPost {
   body: Record<string, any>;
 }
 
-export type Failure = { status: 429; retryAfter: number } | { status: 500 };
+/** 429 and 500 are HTTP failures; status 200 with an error is Slack's `ok: false` (e.g. not_in_channel). */
+export type Failure = { status: 429; retryAfter: number } | { status: 500 } | { status: 200; error: string };
 
 export interface FakeUser {
   real_name?: string;
@@ -92,7 +95,12 @@ export class FakeSlack {
   }
 
   callsTo(method: string, options: { succeeded?: boolean } = {}): ApiCall[] {
-    return this.calls.filter((call) => call.method === method && (!options.succeeded || call.status === 200));
+    return this.calls.filter((call) => call.method === method && (!options.succeeded || (call.status === 200 && call.response?.ok !== false)));
+  }
+
+  /** Messages the bot posted at the top level of a channel (not in a thread), oldest first. */
+  channelPosts(channel: string, since = 0): ApiCall[] {
+    return this.calls.slice(since).filter((call) => call.method === 'chat.postMessage' && call.response?.ok === true && call.body.channel === channel && !call.body.thread_ts);
   }
 
   postsTo(url: string): ResponseUrlPost[] {
@@ -146,12 +154,18 @@ export class FakeSlack {
     await this.holds.get(method);
     const failure = this.failures.get(method)?.shift();
     if (failure) {
+      if (failure.status === 200) {
+        const refused = { ok: false, error: failure.error };
+        this.calls.push({ method, body, status: 200, response: refused });
+        return send(res, 200, refused);
+      }
       this.calls.push({ method, body, status: failure.status });
       if (failure.status === 429) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
       return send(res, 500, { ok: false, error: 'internal_error' });
     }
-    this.calls.push({ method, body, status: 200 });
-    send(res, 200, this.answer(method, body));
+    const answer = this.answer(method, body);
+    this.calls.push({ method, body, status: 200, response: answer });
+    send(res, 200, answer);
   }
 
   private answer(method: string, body: Record<string, any>): Record<string, any> {

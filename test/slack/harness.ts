@@ -8,7 +8,7 @@ import { splitCommandLine } from '../../src/core/framework/text-parser.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import { createTestBot, silentLogger, type TestBot } from '../support/bot.ts';
 import { FakeSlack, type ResponseUrlPost } from './fake-slack.ts';
-import { seenResponse, type SlackButton, type SlackSeen } from './seen.ts';
+import { seenMessage, seenResponse, type SlackButton, type SlackSeen } from './seen.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -26,7 +26,10 @@ export interface Posted {
 export interface Answered extends Posted {
   responseUrl: string;
   triggerId: string;
-  /** What arrived at this request's response_url. */
+  /**
+   * What the person sees: what the bot posted in the channel meanwhile (chat.postMessage, with
+   * its ts as `ref`), then what arrived at this request's response_url.
+   */
   seen: SlackSeen[];
 }
 
@@ -124,11 +127,14 @@ export async function startSlack(
     return post(JSON.stringify(payload), { contentType: 'application/json', headers });
   };
 
-  const answered = (posted: Posted, responseUrl: string, triggerId: string): Answered => ({
+  const answered = (posted: Posted, responseUrl: string, triggerId: string, channel: string, since: number): Answered => ({
     ...posted,
     responseUrl,
     triggerId,
-    seen: fake.postsTo(responseUrl).map((p: ResponseUrlPost) => seenResponse(p.body)),
+    seen: [
+      ...fake.channelPosts(channel, since).map((call) => ({ ...seenMessage(call.body, 'channel'), ref: { channel, message: call.response!.ts as string } })),
+      ...fake.postsTo(responseUrl).map((p: ResponseUrlPost) => seenResponse(p.body)),
+    ],
   });
 
   return {
@@ -148,6 +154,7 @@ export async function startSlack(
       const headers: Record<string, string> = commandOptions.retryNum
         ? { 'x-slack-retry-num': String(commandOptions.retryNum), 'x-slack-retry-reason': 'http_timeout' }
         : {};
+      const since = fake.calls.length;
       const posted = await send(
         'slash_commands',
         {
@@ -167,12 +174,13 @@ export async function startSlack(
         },
         headers,
       );
-      return answered(posted, responseUrl, triggerId);
+      return answered(posted, responseUrl, triggerId, channel.id, since);
     },
     async press(userId, button, pressOptions = {}) {
       const channel = pressOptions.channel ?? CHANNEL;
       const responseUrl = fake.responseUrl();
       const triggerId = pressOptions.triggerId ?? `trg-${randomUUID()}`;
+      const since = fake.calls.length;
       const container = pressOptions.fromHome
         ? { type: 'view', view_id: 'VHOME' }
         : { type: 'message', message_ts: '1700000000.000001', channel_id: channel.id, is_ephemeral: false };
@@ -196,7 +204,7 @@ export async function startSlack(
           },
         ],
       });
-      return answered(posted, responseUrl, triggerId);
+      return answered(posted, responseUrl, triggerId, channel.id, since);
     },
     async submit(userId, view, values) {
       const state: Record<string, Record<string, any>> = {};

@@ -206,7 +206,7 @@ describe('Slack over Socket Mode', () => {
     expect(slack.fake.socketConnected).toBe(true);
   });
 
-  it('acknowledges a slash command envelope and answers through the response_url', async () => {
+  it('acknowledges a slash command envelope and answers in the channel', async () => {
     const answer = await slack.command('USAMIRA', '/update plaats #regie Via de socket', { triggerId: 'trg-socket' });
     const ack = slack.fake.socketMessages.at(-1)!;
     expect(ack.envelope_id).toMatch(/^env-/);

@@ -11,6 +11,12 @@
 // resolves the placeholder, is posted as a visible follow-up and the placeholder is deleted
 // (after an ephemeral deferral the first follow-up is always ephemeral); a form becomes a
 // button that opens it. Buttons defer with deferUpdate (no placeholder) and follow up.
+// After the interaction token expired (15 minutes) the answer goes through the outbox.
+//
+// Discussions: a visible reply that asks for one (Reply.discussion) is registered with the Bot
+// as the message it became (its channel and id). A thread members start from that message has
+// the message's id as its own, so what they write there arrives as messages in a thread whose
+// id is the registered one and whose parent is the channel (onMessage).
 import { EventEmitter } from 'node:events';
 import {
   Client,
@@ -155,11 +161,17 @@ export class DiscordAdapter implements ChatAdapter {
     // One message: a retry after a half-sent series would repeat its first part.
     const { messages, droppedButtons } = renderReply(item.reply, { more: t('discord.more'), maxMessages: 1 });
     if (droppedButtons.length) this.logger.warn({ outboxId: item.id, droppedButtons }, 'discord buttons left out');
+    let posted: { id: string; channel_id?: string };
+    let channelId: string;
     try {
-      const channelId = await this.channelFor(item.target.kind, item.target.ref);
-      await this.client.rest.post(Routes.channelMessages(channelId), { body: messages[0] });
+      channelId = await this.channelFor(item.target.kind, item.target.ref);
+      posted = (await this.client.rest.post(Routes.channelMessages(channelId), { body: messages[0] })) as typeof posted;
     } catch (error) {
       throw outboxError(error);
+    }
+    // A channel post that asks for a discussion (e.g. an update answered after the token expired).
+    if (item.reply.discussion && item.target.kind === 'channel' && posted.id) {
+      await this.bot.discussionStarted({ platform: 'discord', channelRef: posted.channel_id ?? channelId, threadRef: posted.id }, item.reply.discussion);
     }
   }
 
@@ -408,8 +420,12 @@ export class DiscordAdapter implements ChatAdapter {
     const ephemeral = reply.visibility === 'ephemeral';
     const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
     const [first, ...rest] = messages as [DiscordMessageBody, ...DiscordMessageBody[]];
+    /** The first visible message of the answer, when a discussion is to start from it. */
+    let landed: { id: string; channelId: string } | null | undefined;
+    const discussion = !ephemeral && reply.discussion && canCarryDiscussion(interaction) ? reply.discussion : undefined;
     if (!deferred) {
-      await interaction.reply({ ...payload(first), ...flags });
+      if (discussion) landed = (await interaction.reply({ ...payload(first), withResponse: true })).resource?.message;
+      else await interaction.reply({ ...payload(first), ...flags });
       for (const message of rest) await interaction.followUp({ ...payload(message), ...flags });
     } else if (deferKind === 'reply' && ephemeral) {
       await interaction.editReply(payload(first));
@@ -418,22 +434,48 @@ export class DiscordAdapter implements ChatAdapter {
       // After an ephemeral deferral the first follow-up would only resolve the placeholder,
       // ephemerally: resolve it first, post for the channel, then remove it.
       await interaction.editReply({ content: '✓', embeds: [], components: [] });
-      for (const message of messages) await interaction.followUp(payload(message));
+      for (const message of messages) {
+        const sent = await interaction.followUp(payload(message));
+        landed ??= sent;
+      }
       await interaction.deleteReply().catch((error: unknown) => this.logger.warn({ interactionId: interaction.id, err: safeError(error) }, 'discord placeholder not deleted'));
     } else {
-      for (const message of messages) await interaction.followUp({ ...payload(message), ...flags });
+      for (const message of messages) {
+        const sent = await interaction.followUp({ ...payload(message), ...flags });
+        landed ??= sent;
+      }
+    }
+    if (discussion && landed) {
+      await this.bot.discussionStarted({ platform: 'discord', channelRef: landed.channelId, threadRef: landed.id }, discussion);
+    } else if (discussion) {
+      this.logger.warn({ interactionId: interaction.id }, 'discord reply message unknown; no discussion');
     }
     return 'reply';
   }
 
-  /** The interaction token has expired: ephemeral answers go by DM, channel answers to the channel. */
+  /**
+   * The interaction token has expired: the answer goes through the outbox (retried like any
+   * notification), ephemeral answers by DM, channel answers to the channel.
+   */
   private async sendLate(interaction: Answerable, reply: Reply, t: Translate): Promise<void> {
     const command = interaction.isChatInputCommand() ? interaction.commandName : '';
-    const { messages } = this.render(reply, t);
-    const channelId = reply.visibility === 'channel' && interaction.channelId ? interaction.channelId : await this.dmChannel(interaction.user.id);
-    for (const message of messages) {
-      await this.client.rest.post(Routes.channelMessages(channelId), { body: { ...message, content: t('discord.lateReply', { command }) } });
-    }
+    const toChannel = reply.visibility === 'channel' && interaction.channelId;
+    const { locale } = await this.localeOf(interaction);
+    // The reply says first what it answers; its own title follows in bold.
+    const late: Reply = {
+      ...reply,
+      title: t('discord.lateReply', { command }),
+      text: [reply.title ? `**${reply.title}**` : undefined, reply.text].filter(Boolean).join('\n') || undefined,
+      // A discussion needs a message in a channel (a thread can start from it), not a DM.
+      discussion: toChannel && canCarryDiscussion(interaction) ? reply.discussion : undefined,
+    };
+    await this.bot.services.outbox.send({
+      dedupeKey: `discord:late:${interaction.id}`,
+      target: toChannel ? { platform: 'discord', kind: 'channel', ref: toChannel } : { platform: 'discord', kind: 'user', ref: interaction.user.id },
+      locale,
+      reply: late,
+    });
+    this.bot.afterWork();
   }
 
   private modalFor(form: Form, values: Record<string, unknown>, t: Translate) {
@@ -487,6 +529,8 @@ export class DiscordAdapter implements ChatAdapter {
       if (message.author.bot || message.webhookId || message.system || !channel.isThread() || !channel.parentId) return;
       // Without the Message Content intent Discord sends empty text for most messages.
       if (!message.content) return;
+      // A thread started from the bot's message has that message's id: {parent, thread id} is
+      // the {channel, message id} registered when the message was posted (see send()).
       recorded = await this.bot.services.threads.recordReply(
         { platform: 'discord', channelRef: channel.parentId, threadRef: channel.id },
         { messageRef: message.id, userId: message.author.id, displayName: message.member?.displayName ?? message.author.displayName, text: message.content },
@@ -497,6 +541,15 @@ export class DiscordAdapter implements ChatAdapter {
       this.events.emit('message', { id: message.id, recorded });
     }
   }
+}
+
+/**
+ * Whether a thread can start from a message posted where this interaction happened: in a
+ * server's channel, not in a DM and not inside a thread (Discord has no threads in threads).
+ */
+function canCarryDiscussion(interaction: Interaction): boolean {
+  const place = placeOf(interaction);
+  return Boolean(place.channelRef) && !place.threadRef;
 }
 
 function payload(message: DiscordMessageBody) {

@@ -208,7 +208,10 @@ async function onHomeOpened(deps: ListenerDeps, { event, client }: HomeArgs): Pr
   await client.views.publish({ user_id: event.user, view: await buildHome(deps.bot, requester, deps.logger) });
 }
 
-/** A reply someone wrote in a thread: kept when the thread is one the bot opened. */
+/**
+ * A reply someone wrote in a thread: kept when the thread is one the bot opened (a discussion
+ * registered by show() below, on the ts of the bot's channel message).
+ */
 async function onMessage(deps: ListenerDeps, { event }: MessageArgs): Promise<void> {
   const message = event as { subtype?: string; bot_id?: string; user?: string; ts: string; thread_ts?: string; channel: string; text?: string };
   const ordinary = message.subtype === undefined || message.subtype === 'thread_broadcast' || message.subtype === 'file_share';
@@ -239,7 +242,11 @@ async function show(
     await deps.answers.send({ visibility: 'ephemeral', isError: true, text: t('slack.formFailed', { usage }) }, target, t);
     return;
   }
-  await deps.answers.send(outcome.reply, target, t);
+  const landed = await deps.answers.send(outcome.reply, target, t);
+  // Replies in the thread of this message are kept from now on (onMessage).
+  if (landed && outcome.reply.discussion) {
+    await deps.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, outcome.reply.discussion);
+  }
 }
 
 async function openForm(

@@ -74,7 +74,7 @@ export class SlackAdapter implements ChatAdapter {
     registerListeners(this.app, {
       bot,
       directory: new UserDirectory(client),
-      answers: new Answers(client),
+      answers: new Answers(client, options.logger),
       inflight: this.inflight,
       logger: options.logger,
       formAckBudgetMs: options.formAckBudgetMs,

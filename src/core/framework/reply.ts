@@ -22,6 +22,19 @@ export interface Button {
   style?: 'primary' | 'danger';
 }
 
+/**
+ * What a discussion under a visible reply is about: the adapter posts the reply where its
+ * platform message can carry a thread (a Slack thread on its ts, a Discord thread started
+ * from it) and tells the Bot where it landed (Bot.discussionStarted). What people then write
+ * in that thread is kept as the subject's thread messages.
+ */
+export interface Discussion {
+  /** The kind of record, e.g. 'update'. */
+  subjectType: string;
+  /** Its id. */
+  subjectId: string;
+}
+
 export interface Reply {
   /** Ephemeral: only the person who asked sees it. Channel: everyone in the channel. */
   visibility: 'ephemeral' | 'channel';
@@ -33,6 +46,11 @@ export interface Reply {
   footer?: string;
   /** Marks replies that explain a mistake, so adapters can style them. */
   isError?: boolean;
+  /**
+   * Opens a discussion thread on this reply (channel replies only). Platforms without threads
+   * (the console) ignore it; where the reply cannot carry a thread it is posted without one.
+   */
+  discussion?: Discussion;
 }
 
 export function ephemeral(parts: Omit<Reply, 'visibility'>): Reply {

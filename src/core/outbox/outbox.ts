@@ -22,6 +22,8 @@ export interface OutboxItem {
   attempts: number;
 }
 
+export type NewOutboxItem = Pick<OutboxItem, 'dedupeKey' | 'target' | 'locale' | 'reply'>;
+
 const MAX_ATTEMPTS = 10;
 /** How long a claimed message is hidden from other workers while it is being sent. */
 const LEASE_MS = 60_000;
@@ -32,7 +34,15 @@ export class Outbox {
     private readonly defaultLocale: Locale,
   ) {}
 
-  async enqueue(tx: Tx, item: { dedupeKey: string; target: OutboxTarget; locale: Locale; reply: Reply }): Promise<void> {
+  /**
+   * Queues a message that belongs to no database change (e.g. an answer that came too late for
+   * the platform's own reply): it is sent and retried like any other. Once per dedupe key.
+   */
+  async send(item: NewOutboxItem): Promise<void> {
+    await this.enqueue(this.store, item);
+  }
+
+  async enqueue(tx: Tx, item: NewOutboxItem): Promise<void> {
     await tx.outboxMessage.createMany({
       data: [
         {

@@ -1,5 +1,7 @@
-// Platform-neutral threads: a conversation the bot started (an advice request, a meeting) maps
-// to a Slack thread_ts or a Discord thread, and what people reply there is kept, encrypted.
+// Platform-neutral threads: a conversation the bot started (the discussion under a posted
+// update, an advice request, a meeting) maps to a Slack thread_ts or a Discord thread, and what
+// people reply there is kept, encrypted. Adapters open one through Bot.discussionStarted once
+// they know where the bot's message landed, and record what people write in it.
 import { ensureChannel } from '../channels.ts';
 import type { FieldCipher } from '../crypto.ts';
 import type { MemberManager } from '../members/members.ts';
@@ -8,8 +10,12 @@ import { isUniqueViolation, type Store } from '../store.ts';
 
 export interface ThreadRef {
   platform: PlatformName;
+  /** The channel the bot's message is in (Discord: the thread's parent channel). */
   channelRef: string;
-  /** Slack: the parent message's ts; Discord: the thread channel's id. */
+  /**
+   * Slack: the parent message's ts. Discord: the thread channel's id, which for a thread
+   * started from the bot's message is that message's id, so the message id is registered.
+   */
   threadRef: string;
 }
 

@@ -26,6 +26,9 @@ export interface NewUpdate {
 
 const include = { author: true, organisation: true, gemeente: true } as const;
 
+/** Thread.subjectType of an update's discussion (Reply.discussion, ThreadManager). */
+export const UPDATE_SUBJECT = 'update';
+
 export class UpdateManager {
   constructor(private readonly store: Store) {}
 
@@ -62,6 +65,24 @@ export class UpdateManager {
       include,
     });
     return rows.map(toView);
+  }
+
+  /**
+   * How many replies people wrote in the discussion of each of these updates (on every
+   * platform it was discussed on). Updates without a discussion or replies are left out.
+   */
+  async replyCounts(updateIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (updateIds.length === 0) return counts;
+    const threads = await this.store.thread.findMany({
+      where: { subjectType: UPDATE_SUBJECT, subjectId: { in: updateIds } },
+      select: { subjectId: true, _count: { select: { messages: true } } },
+    });
+    for (const thread of threads) {
+      if (!thread.subjectId || thread._count.messages === 0) continue;
+      counts.set(thread.subjectId, (counts.get(thread.subjectId) ?? 0) + thread._count.messages);
+    }
+    return counts;
   }
 }
 
