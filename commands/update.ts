@@ -19,7 +19,8 @@ export default defineCommand({
       access: 'approved',
       options: {
         thema: choice(themes, { hashPrefix: true }),
-        tekst: string({ required: true, long: true, maxLength: UPDATE_MAX_LENGTH }),
+        // Free text about people's lives: the form warns against naming anyone and shows 112 / Veilig Thuis.
+        tekst: string({ required: true, long: true, sensitive: true, maxLength: UPDATE_MAX_LENGTH }),
         gemeente: string({ autocomplete: 'gemeenten', maxLength: 100 }),
       },
       async run(ctx, input) {

@@ -49,6 +49,10 @@ describe.each(testBackends())('commands on %s', (kind) => {
         ['gemeente', false, undefined],
       ]);
       expect(outcome.form.fields[0]!.choices?.find((c) => c.value === 'regie')?.label).toBe('Regie');
+      // Free text about people: the form warns before anything is typed.
+      expect(outcome.form.notice).toContain('Noem geen namen');
+      expect(outcome.form.notice).toContain('112');
+      expect(outcome.form.notice).toContain('0800-2000');
     });
   });
 

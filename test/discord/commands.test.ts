@@ -101,7 +101,11 @@ describe('/update', () => {
     const opened = await h.command(poster, 'update', [sub('plaats', str('thema', 'financiering'))]);
     expect(opened.callbacks).toEqual([9]);
     const modal = opened.modal!;
-    const fields = modal.components.map((c) => c.component as { type: number; custom_id: string; style?: number; options?: { value: string; default?: boolean }[] });
+    // The first component is the privacy notice (a text display); the fields follow.
+    const notice = modal.components[0] as unknown as { type: number; content: string };
+    expect(notice.type).toBe(ComponentType.TextDisplay);
+    expect(notice.content).toContain('0800-2000');
+    const fields = modal.components.filter((c) => c.component).map((c) => c.component as { type: number; custom_id: string; style?: number; options?: { value: string; default?: boolean }[] });
     expect(fields.map((f) => f.custom_id)).toEqual(['thema', 'tekst', 'gemeente']);
     expect(fields[0]!.type).toBe(ComponentType.StringSelect);
     expect(fields[0]!.options!.find((o) => o.default)?.value).toBe('financiering');
@@ -126,7 +130,7 @@ describe('/update', () => {
     const reopen = buttonsOf(error).find((b) => b.customId.startsWith('~form|update|plaats|'));
     expect(reopen).toBeDefined();
     const again = await h.press(poster, error, reopen!.customId);
-    const labels = again.modal!.components as { component: { custom_id: string; options?: { value: string; default?: boolean }[] }; description?: string }[];
+    const labels = again.modal!.components.filter((c) => c.component) as { component: { custom_id: string; options?: { value: string; default?: boolean }[] }; description?: string }[];
     expect(labels.find((l) => l.component.custom_id === 'thema')!.component.options!.find((o) => o.default)?.value).toBe('regie');
     expect(labels.find((l) => l.component.custom_id === 'tekst')!.description).toMatch(/^⚠/);
 
@@ -142,7 +146,7 @@ describe('/update', () => {
     expect(textOf(refused)).toContain('2000');
     const open = buttonsOf(refused).find((b) => b.label === 'Formulier openen')!;
     const form = await h.press(poster, refused, open.customId);
-    const tekst = form.modal!.components.map((c) => c.component as { custom_id: string; value?: string; max_length?: number }).find((c) => c.custom_id === 'tekst')!;
+    const tekst = form.modal!.components.filter((c) => c.component).map((c) => c.component as { custom_id: string; value?: string; max_length?: number }).find((c) => c.custom_id === 'tekst')!;
     expect(tekst.value).toBe(long);
     expect(tekst.max_length).toBe(long.length);
     const posted = await h.submit(poster, form.modal!, { tekst: 'Korter gezegd' });
