@@ -8,7 +8,7 @@ import type { OutboxTarget } from '../../src/core/outbox/outbox.ts';
 import { DiscordAdapter } from '../../src/adapters/discord/discord-adapter.ts';
 import { approveMember, silentLogger } from '../support/bot.ts';
 import { isEphemeral } from './fake-discord.ts';
-import { ADMIN_ID, CHANNEL_ID, DiscordHarness, GUILD_ID, THREAD_ID, allText, buttonsOf, seenMessages, textOf } from './harness.ts';
+import { ADMIN_ID, CHANNEL_ID, DiscordHarness, THREAD_ID, allText, buttonsOf, seenMessages, textOf } from './harness.ts';
 
 type Option = APIApplicationCommandInteractionDataOption;
 const sub = (name: string, ...options: Option[]): Option => ({ name, type: ApplicationCommandOptionType.Subcommand, options } as Option);
@@ -99,91 +99,20 @@ describe('outbox deliveries and thread replies', () => {
 
   it("stores replies in the bot's threads once, and nothing from elsewhere or from bots", async () => {
     const threadId = await h.testBot.services.threads.open({ platform: 'discord', channelRef: CHANNEL_ID, threadRef: THREAD_ID }, { type: 'test', id: '1' });
-    const guildCreated = new Promise((resolve) => h.adapter.client.once('guildCreate', resolve));
-    h.fake.dispatch('GUILD_CREATE', guild());
-    await guildCreated;
+    const noor = { id: 'noor-1', name: 'Noor' };
+    await h.startThread({ channel: CHANNEL_ID, message: THREAD_ID }, { id: ADMIN_ID }, 'Adviesvraag');
+    await h.startThread({ channel: CHANNEL_ID, message: OTHER_THREAD_ID }, noor, 'Iets anders');
 
-    const reply = message(THREAD_ID, 'Ik pak dit op, groet Noor', { id: 'noor-1', username: 'Noor' });
-    expect(await h.message(reply)).toBe(true);
-    expect(await h.message(reply)).toBe(true); // the same message again (a replay)
-    expect(await h.message(message(CHANNEL_ID, 'Gewoon in het kanaal', { id: 'noor-1', username: 'Noor' }))).toBe(false);
-    expect(await h.message(message(OTHER_THREAD_ID, 'Een draad die niet van de bot is', { id: 'noor-1', username: 'Noor' }))).toBe(false);
-    expect(await h.message(message(THREAD_ID, 'Van een bot', { id: 'bot-9', username: 'Robot', bot: true }))).toBe(false);
+    expect(await h.write(noor, THREAD_ID, 'Ik pak dit op, groet Noor', { messageId: '600000000000000001' })).toBe(true);
+    // The same message again (a replay) is recognised and not stored twice.
+    expect(await h.write(noor, THREAD_ID, 'Ik pak dit op, groet Noor', { messageId: '600000000000000001' })).toBe(true);
+    expect(await h.write(noor, CHANNEL_ID, 'Gewoon in het kanaal')).toBe(false);
+    expect(await h.write(noor, OTHER_THREAD_ID, 'Een draad die niet van de bot is')).toBe(false);
+    expect(await h.write({ id: 'bot-9', name: 'Robot' }, THREAD_ID, 'Van een bot', { isBot: true })).toBe(false);
 
     const stored = await h.testBot.services.threads.messages(threadId);
     expect(stored.map((m) => [m.text, m.author, m.platform])).toEqual([['Ik pak dit op, groet Noor', 'Noor', 'discord']]);
   });
-
-  function guild() {
-    const now = new Date().toISOString();
-    return {
-      id: GUILD_ID,
-      name: 'Alliantie',
-      icon: null,
-      owner_id: ADMIN_ID,
-      joined_at: now,
-      unavailable: false,
-      large: false,
-      member_count: 2,
-      preferred_locale: 'nl',
-      features: [],
-      roles: [],
-      emojis: [],
-      stickers: [],
-      members: [],
-      presences: [],
-      voice_states: [],
-      stage_instances: [],
-      guild_scheduled_events: [],
-      soundboard_sounds: [],
-      channels: [{ id: CHANNEL_ID, type: 0, name: 'algemeen', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }],
-      threads: [
-        {
-          id: THREAD_ID,
-          type: 11,
-          name: 'Adviesvraag',
-          guild_id: GUILD_ID,
-          parent_id: CHANNEL_ID,
-          owner_id: h.fake.botUserId,
-          message_count: 0,
-          member_count: 1,
-          thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: now, locked: false },
-        },
-        {
-          id: OTHER_THREAD_ID,
-          type: 11,
-          name: 'Iets anders',
-          guild_id: GUILD_ID,
-          parent_id: CHANNEL_ID,
-          owner_id: 'noor-1',
-          message_count: 0,
-          member_count: 1,
-          thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: now, locked: false },
-        },
-      ],
-    };
-  }
-
-  function message(channelId: string, content: string, author: { id: string; username: string; bot?: boolean }) {
-    return {
-      id: h.fake.snowflake(),
-      type: 0,
-      channel_id: channelId,
-      guild_id: GUILD_ID,
-      author: { discriminator: '0', global_name: null, avatar: null, ...author },
-      member: { roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null },
-      content,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      pinned: false,
-    };
-  }
 });
 
 describe('answers that had to be deferred', () => {

@@ -237,11 +237,11 @@ export class DiscordHarness {
    * A person writes in a channel or thread of the server; resolves with whether the adapter
    * stored it as a thread reply. `mentionBot` starts the text with @Binnenuit, as Discord shows it.
    */
-  write(person: Person, channelId: string, text: string, options: { mentionBot?: boolean } = {}): Promise<boolean> {
-    const author = { id: person.id, username: person.name ?? person.id, discriminator: '0', global_name: null, avatar: null };
+  write(person: Person, channelId: string, text: string, options: { mentionBot?: boolean; messageId?: string; isBot?: boolean } = {}): Promise<boolean> {
+    const author = { id: person.id, username: person.name ?? person.id, discriminator: '0', global_name: null, avatar: null, ...(options.isBot ? { bot: true } : {}) };
     const bot = { id: this.fake.botUserId, username: 'Binnenuit', discriminator: '0', global_name: null, avatar: null, bot: true };
     return this.message({
-      id: this.fake.snowflake(),
+      id: options.messageId ?? this.fake.snowflake(),
       type: 0,
       channel_id: channelId,
       guild_id: GUILD_ID,
