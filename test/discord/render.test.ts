@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { actionCustomId, formCustomId, FormStash, parseCustomId } from '../../src/adapters/discord/custom-ids.ts';
-import { optionValues } from '../../src/adapters/discord/discord-adapter.ts';
+import { optionValues } from '../../src/adapters/discord/interactions.ts';
 import { buildModal, valuesFromModal } from '../../src/adapters/discord/modal.ts';
 import { EMBED_LIMITS, renderReply, toDiscordMarkdown, truncate } from '../../src/adapters/discord/render.ts';
 import type { Reply } from '../../src/core/framework/reply.ts';

@@ -1,0 +1,34 @@
+// What people write in the threads of the bot's messages, handed to the ThreadManager to store.
+// A visible reply that asks for a discussion is registered as the message it became (its
+// channel and id; see answers.ts and delivery.ts). A thread members start from that message has
+// the message's id as its own, so what they write there arrives as messages in a thread whose
+// id is the registered one and whose parent is the channel. Every other message is ignored.
+import type { Message } from 'discord.js';
+import type { Bot } from '../../core/bot.ts';
+import { safeError, type Logger } from '../../core/logger.ts';
+
+/** What became of one message; the adapter emits it as 'message' (tests wait for it). */
+export interface SeenThreadMessage {
+  id: string;
+  recorded: boolean;
+}
+
+export async function onThreadMessage(bot: Bot, logger: Logger, message: Message, seen: (result: SeenThreadMessage) => void): Promise<void> {
+  let recorded = false;
+  try {
+    const channel = message.channel;
+    if (message.author.bot || message.webhookId || message.system || !channel.isThread() || !channel.parentId) return;
+    // Without the Message Content intent Discord sends empty text for most messages.
+    if (!message.content) return;
+    // A thread started from the bot's message has that message's id: {parent, thread id} is
+    // the {channel, message id} registered when the message was posted.
+    recorded = await bot.services.threads.recordReply(
+      { platform: 'discord', channelRef: channel.parentId, threadRef: channel.id },
+      { messageRef: message.id, userId: message.author.id, displayName: message.member?.displayName ?? message.author.displayName, text: message.content },
+    );
+  } catch (error) {
+    logger.error({ messageId: message.id, err: safeError(error) }, 'discord thread message not stored');
+  } finally {
+    seen({ id: message.id, recorded });
+  }
+}
