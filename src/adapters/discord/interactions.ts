@@ -158,7 +158,7 @@ export class Interactions {
   /** Anything else that can be answered (context-menu commands, select menus): the adapter offers none. */
   private async onUnsupported(interaction: RepliableInteraction): Promise<'reply'> {
     const { t } = await localeOf(this.bot, interaction);
-    await interaction.reply({ embeds: renderReply(errorReply(t('discord.unsupported')), { more: '…' }).messages[0]!.embeds, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ embeds: renderReply(errorReply(t('discord.unsupported')), { more: t('discord.more') }).messages[0]!.embeds, flags: MessageFlags.Ephemeral });
     return 'reply';
   }
 }
