@@ -62,10 +62,9 @@ export class AccountLinker {
 
 /** Moves everything of `from` to `into` and removes `from`. */
 async function foldMember(tx: Tx, from: string, into: string): Promise<void> {
-  const [source, target] = await Promise.all([
-    tx.member.findUniqueOrThrow({ where: { id: from } }),
-    tx.member.findUniqueOrThrow({ where: { id: into } }),
-  ]);
+  // One after the other: a transaction is one connection, and pg wants one query at a time.
+  const source = await tx.member.findUniqueOrThrow({ where: { id: from } });
+  const target = await tx.member.findUniqueOrThrow({ where: { id: into } });
   await tx.platformIdentity.updateMany({ where: { memberId: from }, data: { memberId: into } });
   await tx.update.updateMany({ where: { authorId: from }, data: { authorId: into } });
   await tx.threadMessage.updateMany({ where: { authorId: from }, data: { authorId: into } });
