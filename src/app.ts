@@ -107,7 +107,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   worker.start();
   const scheduler = new Scheduler(jobs, services, config.timezone, logger);
   scheduler.start();
-  logger.info({ adapters: adapters.map((a) => a.platform), database: db.kind }, 'binnenuit started');
+  logger.info({ adapters: adapters.map((a) => a.platform), database: db.kind, jobs: scheduler.nextRuns() }, 'binnenuit started');
 
   return {
     db,
