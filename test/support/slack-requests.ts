@@ -2,6 +2,7 @@
 // process or another one) over HTTP: what comes back is the acknowledgement; the answer arrives
 // at the response_url on the FakeSlack.
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { SIGNING_SECRET, sign } from '../slack/harness.ts';
 import type { FakeSlack } from '../slack/fake-slack.ts';
 
@@ -31,17 +32,26 @@ export async function sendSlashCommand(baseUrl: string, fake: FakeSlack, userId:
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sign(secret, timestamp, raw),
-    },
-    body: raw,
+  const status = await postForm(`${baseUrl}/slack/events`, raw, {
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': sign(secret, timestamp, raw),
   });
-  await response.text();
-  return { status: response.status, ackMs: performance.now() - started, responseUrl, triggerId };
+  return { status, ackMs: performance.now() - started, responseUrl, triggerId };
+}
+
+/**
+ * One request on a connection of its own, as Slack makes them: a reused keep-alive connection
+ * that the server closes just then would show up as a reset that Slack never sees.
+ */
+function postForm(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** Resolves with the first answer posted to this response_url, and how long after `since` it came. */
