@@ -71,6 +71,7 @@ try {
 }
 if (app.console) {
   await app.console.finished;
-  await app.worker.drain();
+  // Input ended by itself: send what is queued first. Ended by a signal: that stop goes on.
+  if (!stopping) await app.worker.drain();
   await shutdown(0, 'end of input');
 }
