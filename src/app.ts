@@ -97,10 +97,12 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       output: options.stdout ?? process.stdout,
       locale: config.defaultLocale,
       afterLine: () => worker.drain(),
+      logger: logger.child({ adapter: 'console' }),
     });
     adapters.push(consoleAdapter);
   }
-  for (const adapter of adapters) deliverers.set(adapter.platform, (item) => adapter.deliver(item));
+  // The worker does not keep message references yet; a deliverer only has to succeed or throw.
+  for (const adapter of adapters) deliverers.set(adapter.platform, async (item) => void (await adapter.deliver(item)));
   bot.afterWork = () => void worker.kick();
 
   for (const adapter of adapters) await adapter.start();

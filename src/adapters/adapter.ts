@@ -9,7 +9,8 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /**
    * Sends one outbox message (a DM, channel post or thread reply). Throws to have it retried;
-   * RetryLaterError when the platform said how long to wait.
+   * RetryLaterError when the platform said how long to wait. May resolve with a reference to
+   * the sent message (the console gives `console:<target>:<n>`).
    */
-  deliver(item: OutboxItem): Promise<void>;
+  deliver(item: OutboxItem): Promise<void | string>;
 }
