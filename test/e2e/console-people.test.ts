@@ -166,6 +166,7 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
 describe('console deliveries to a channel and a thread', () => {
   let testBot: TestBot;
   let adapter: ConsoleAdapter;
+  const input = new PassThrough();
   let printed = '';
   const lines = () => printed.split('\n');
 
@@ -177,11 +178,17 @@ describe('console deliveries to a channel and a thread', () => {
         done();
       },
     });
-    adapter = new ConsoleAdapter(testBot.bot, { input: new PassThrough(), output, locale: 'nl', afterLine: () => testBot.worker.drain() });
+    adapter = new ConsoleAdapter(testBot.bot, { input, output, locale: 'nl', afterLine: () => testBot.worker.drain() });
     testBot.deliverers.set('console', async (item) => void (await adapter.deliver(item)));
+    // As the app does: from the start, local is there (an admin who hears link requests).
+    await adapter.start();
   };
   beforeAll(open);
-  afterAll(() => testBot?.close());
+  afterAll(async () => {
+    input.end();
+    await adapter?.finished;
+    await testBot?.close();
+  });
 
   /** Queues a message through the real outbox and lets the worker send it. */
   const post = async (target: Omit<OutboxTarget, 'platform'>, text: string, slug?: string) => {
