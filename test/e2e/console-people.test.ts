@@ -11,6 +11,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.ts';
 import type { OutboxTarget } from '../../src/core/outbox/outbox.ts';
+import { openDatabase } from '../../src/db/index.ts';
 import { createTestBot, type TestBot } from '../support/bot.ts';
 import { createTestDatabase, testBackends, type TestDatabase } from '../support/db.ts';
 import { runConsole, type Transcript } from './console-session.ts';
@@ -136,7 +137,9 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
     'npm start with several people piped in finishes the queued messages and exits 0',
     async () => {
       const { dataDir: DATA_DIR, databaseUrl } = await env();
-      const input = ['@zara /profiel', '@zara /profiel koppel SMN', ''].join('\n');
+      // Eight coordinators, so the last line queues a message for each of them and local.
+      const coordinators = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'];
+      const input = ['@zara /profiel', ...coordinators.map((id) => `/profiel rol ${id} coordinator`), '@zara /profiel koppel SMN', ''].join('\n');
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         env: { PATH: process.env.PATH, DATA_DIR, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -158,6 +161,17 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
       const header = lines.indexOf('Bericht voor @local:');
       expect(header).toBeGreaterThan(lines.indexOf('Je verzoek om koppeling aan Samenwerkingsverband Marokkaanse Nederlanders is doorgestuurd naar de coördinatoren. Je hoort het zodra iemand besluit.'));
       expect(lines[header + 2]).toBe('zara vraagt om koppeling aan Samenwerkingsverband Marokkaanse Nederlanders.');
+      for (const id of coordinators) {
+        const last = lines.lastIndexOf(`Bericht voor @${id}:`);
+        expect(lines[last + 2], `the request reached ${id}`).toBe('zara vraagt om koppeling aan Samenwerkingsverband Marokkaanse Nederlanders.');
+      }
+      // Nothing was left queued: every message the session caused was sent before exit.
+      const db = await openDatabase({ dataDir: DATA_DIR, databaseUrl });
+      try {
+        expect(await db.prisma.outboxMessage.count({ where: { status: 'PENDING' } })).toBe(0);
+      } finally {
+        await db.close();
+      }
     },
     SESSION_TIMEOUT,
   );
