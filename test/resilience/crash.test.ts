@@ -1,0 +1,121 @@
+// kill -9 in the middle of a burst of commands, then a restart on the same data: every command
+// that Slack had an acknowledgement for is done exactly once and answered exactly once, and the
+// embedded database opens cleanly. The bot runs as a real process (`tsx src/main.ts`), Slack is
+// the FakeSlack in this test process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPGlite, pgliteDatabase } from '../../src/db/index.ts';
+import { FakeSlack } from '../slack/fake-slack.ts';
+import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
+import { healthStatus, sendSlashCommand, type SentCommand } from '../support/slack-requests.ts';
+
+const BURST = 24;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('kill -9 during a burst of commands (embedded database)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-crash-'));
+  let fake: FakeSlack;
+  let child: ChildProcess | undefined;
+  let baseUrl = '';
+
+  const startBot = async (port: number): Promise<ChildProcess> => {
+    const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        DATA_DIR: dataDir,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMINS: 'slack:UADMIN',
+        ENCRYPTION_KEY: 'crash-test-key-0123456789abcdef',
+        LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    baseUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      if ((await healthStatus(baseUrl).catch(() => 0)) === 200) return started;
+      if (started.exitCode !== null) throw new Error(`the bot exited with ${started.exitCode}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('the bot did not start');
+  };
+
+  const stopped = (process: ChildProcess) => new Promise<void>((resolve) => (process.exitCode !== null || process.signalCode ? resolve() : process.once('exit', () => resolve())));
+
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await fake?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('does and answers every acknowledged command exactly once after a restart', async () => {
+    fake = await new FakeSlack().start();
+    const port = await freePort();
+    child = await startBot(port);
+
+    // The burst: ten at a time; the process is killed once a third of them were acknowledged.
+    const texts = Array.from({ length: BURST }, (_, i) => `Burst-${String(i).padStart(3, '0')}-update`);
+    const results = new Map<string, SentCommand | 'refused'>();
+    let acknowledged = 0;
+    const victim = child;
+    const send = async (text: string) => {
+      try {
+        const sent = await sendSlashCommand(baseUrl, fake, 'UADMIN', 'update', `plaats ${text}`);
+        results.set(text, sent.status === 200 ? sent : 'refused');
+        if (sent.status === 200 && ++acknowledged === Math.ceil(BURST / 3)) victim.kill('SIGKILL');
+      } catch {
+        results.set(text, 'refused'); // the connection died with the process: never acknowledged
+      }
+    };
+    const queue = [...texts];
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      for (let text = queue.shift(); text; text = queue.shift()) await send(text);
+    }));
+    await stopped(victim);
+    const acked = texts.filter((text) => results.get(text) !== 'refused');
+    expect(acked.length).toBeGreaterThanOrEqual(Math.ceil(BURST / 3));
+
+    // Restart on the same data; the recovery finishes what the dead process left.
+    child = await startBot(port);
+    const answersFor = (text: string) =>
+      fake.calls.filter((call) => call.method === 'chat.postMessage' && JSON.stringify(call.body).includes(text)).length +
+      fake.responses.filter((post) => JSON.stringify(post.body).includes(text)).length;
+    await expect.poll(() => acked.filter((text) => answersFor(text) === 0), { timeout: 60_000, interval: 250 }).toEqual([]);
+
+    // A graceful stop, then the data as the next start would see it.
+    child.kill('SIGTERM');
+    await stopped(child);
+    expect(child.exitCode).toBe(0);
+    const pglite = await createPGlite(join(dataDir, 'pglite'));
+    const db = pgliteDatabase(pglite);
+    try {
+      const rows = await db.prisma.update.findMany({ where: { body: { startsWith: 'Burst-' } }, select: { body: true } });
+      const stored = rows.map((row) => row.body);
+      for (const text of acked) {
+        expect(stored.filter((body) => body === text), text).toHaveLength(1);
+        expect(answersFor(text), text).toBe(1);
+      }
+      // Nothing is stored twice, acknowledged or not.
+      expect(new Set(stored).size).toBe(stored.length);
+    } finally {
+      await db.close();
+    }
+  }, 400_000);
+});

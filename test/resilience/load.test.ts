@@ -1,0 +1,83 @@
+// A burst: 1,000 /update plaats at 50 at a time against the whole running bot (startApp, Slack
+// over HTTP, the FakeSlack), on the embedded database and on PostgreSQL. Every command is
+// acknowledged, stored exactly once and answered exactly once; the process keeps its pool
+// (no "unable to start a transaction" collapse). Ack times are measured in `npm run bench`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startApp, type App } from '../../src/app.ts';
+import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter.ts';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../support/bot.ts';
+import { createTestDatabase, testBackends, type TestDatabase } from '../support/db.ts';
+import { sendSlashCommand } from '../support/slack-requests.ts';
+import { FakeSlack } from '../slack/fake-slack.ts';
+import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
+
+const COMMANDS = 1000;
+const CONCURRENCY = 50;
+
+describe.each(testBackends())('1,000 commands at concurrency 50 on %s', (kind) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-load-'));
+  let server: TestDatabase | undefined;
+  let fake: FakeSlack | undefined;
+  let app: App | undefined;
+
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.stop();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores and answers every one exactly once', async () => {
+    if (kind === 'postgres') server = await createTestDatabase('postgres');
+    fake = await new FakeSlack().start();
+    app = await startApp(
+      loadConfig({
+        ...(server?.url ? { DATABASE_URL: server.url } : {}),
+        DATA_DIR: dataDir,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ENCRYPTION_KEY: 'load-test-key-0123456789abcdef',
+        ADMINS: 'slack:UADMIN',
+      }),
+      { logger: silentLogger },
+    );
+    const adapter = app.adapters[0] as SlackAdapter;
+    const baseUrl = `http://127.0.0.1:${adapter.address!.port}`;
+
+    const texts = Array.from({ length: COMMANDS }, (_, i) => `Drukte-${String(i).padStart(4, '0')}-bericht`);
+    const statuses: number[] = [];
+    const queue = [...texts];
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let text = queue.shift(); text; text = queue.shift()) {
+          statuses.push((await sendSlashCommand(baseUrl, fake!, 'UADMIN', 'update', `plaats ${text}`)).status);
+        }
+      }),
+    );
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    await adapter.settled();
+
+    const rows = await app.db.prisma.update.findMany({ where: { body: { startsWith: 'Drukte-' } }, select: { body: true } });
+    expect(rows).toHaveLength(COMMANDS);
+    expect(new Set(rows.map((row) => row.body)).size).toBe(COMMANDS);
+    const answers = new Map<string, number>();
+    for (const call of fake.calls.filter((c) => c.method === 'chat.postMessage')) {
+      const text = /Drukte-\d{4}-bericht/.exec(JSON.stringify(call.body))?.[0];
+      if (text) answers.set(text, (answers.get(text) ?? 0) + 1);
+    }
+    for (const post of fake.responses) {
+      const text = /Drukte-\d{4}-bericht/.exec(JSON.stringify(post.body))?.[0];
+      if (text) answers.set(text, (answers.get(text) ?? 0) + 1);
+    }
+    expect(texts.filter((text) => answers.get(text) !== 1)).toEqual([]);
+    // Nothing left half-done in the inbox.
+    expect(await app.db.prisma.inboxEvent.count({ where: { status: { notIn: ['ANSWERED'] } } })).toBe(0);
+  }, 600_000);
+});
