@@ -100,12 +100,14 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       output: options.stdout ?? process.stdout,
       locale: config.defaultLocale,
       afterLine: () => worker.drain(),
+      logger: logger.child({ adapter: 'console' }),
     });
     adapters.push(consoleAdapter);
   }
   const answerers = new Map<PlatformName, AnswerLater>();
   for (const adapter of adapters) {
-    deliverers.set(adapter.platform, (item) => adapter.deliver(item));
+    // The worker does not keep message references yet; a deliverer only has to succeed or throw.
+    deliverers.set(adapter.platform, async (item) => void (await adapter.deliver(item)));
     if (adapter.answerLater) answerers.set(adapter.platform, adapter.answerLater);
   }
   bot.afterWork = () => void worker.kick();

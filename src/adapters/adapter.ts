@@ -10,9 +10,10 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /**
    * Sends one outbox message (a DM, channel post or thread reply). Throws to have it retried;
-   * RetryLaterError when the platform said how long to wait.
+   * RetryLaterError when the platform said how long to wait. May resolve with a reference to
+   * the sent message (the console gives `console:<target>:<n>`).
    */
-  deliver(item: OutboxItem): Promise<void>;
+  deliver(item: OutboxItem): Promise<void | string>;
   /**
    * Answers a request a crashed process left unanswered, through the route the adapter stored
    * with it (Bot requests' `route`); false when the platform no longer allows it.

@@ -29,6 +29,10 @@ function start(input: string, env: Record<string, string>): Promise<Run> {
   });
 }
 
+// A first start creates and migrates the embedded database: on a busy 2-core machine a
+// spawned `npm start` has taken over a minute, well past vitest's default 30 s.
+const START_TIMEOUT = 180_000;
+
 describe.each(testBackends())('the console on %s', (kind) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-console-'));
   let server: TestDatabase | undefined;
@@ -45,7 +49,7 @@ describe.each(testBackends())('the console on %s', (kind) => {
     expect(run.stdout).toContain('/update plaats [#thema] <tekst>');
     expect(run.stdout).toContain('/handreiking zoek <zoekterm>');
     expect(run.stdout).toMatch(/5\. Financiering ·/);
-  });
+  }, START_TIMEOUT);
 
   it('keeps what was posted across a restart, and presses buttons by number', async () => {
     const first = await start('/update plaats #regie Regiotafel in Lelystad gestart\n/profiel koppel IOT\n!1\n', await env());
@@ -57,7 +61,7 @@ describe.each(testBackends())('the console on %s', (kind) => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('Regiotafel in Lelystad gestart');
     expect(second.stdout).toContain('Organisatie: Inspraakorgaan Turken (Consortium Zelfbeschikking)');
-  });
+  }, START_TIMEOUT);
 });
 
 describe('start-up with a wrong configuration', () => {
@@ -66,5 +70,5 @@ describe('start-up with a wrong configuration', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toBe('Configuration error: PORT expected a port number 0-65535');
-  });
+  }, START_TIMEOUT);
 });

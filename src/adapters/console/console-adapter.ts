@@ -1,27 +1,31 @@
 // The console: slash commands typed (or piped) one per line, exactly as in Slack, replies as
-// readable text. The operator's own terminal, so its user `local` is an admin. At the end of
-// input it finishes what is queued and resolves `finished`.
+// readable text. One terminal plays several people: `@naam /commando …` is typed by console
+// user `naam`, a line without prefix by `local`, the operator (an admin). Messages the outbox
+// delivers print under a header naming their recipient. At the end of input it finishes what
+// is queued and resolves `finished`.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Bot, Outcome } from '../../core/bot.ts';
+import type { Bot, Outcome, Requester } from '../../core/bot.ts';
 import type { Place } from '../../core/framework/context.ts';
 import type { Button, Reply } from '../../core/framework/reply.ts';
-import { splitCommandLine } from '../../core/framework/text-parser.ts';
 import { translator, type Locale } from '../../core/i18n.ts';
+import { safeError, type Logger } from '../../core/logger.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
-import { renderForConsole } from './render.ts';
+import { ButtonMemory } from './button-memory.ts';
+import { deliveryHeader, renderForConsole } from './render.ts';
+import { CONSOLE_USER, readTypedLine } from './typed-line.ts';
 
-export const CONSOLE_USER = 'local';
+export { CONSOLE_USER };
 
 export interface ConsoleOptions {
   input: Readable;
   output: Writable;
+  /** The language of texts that belong to nobody in particular (welcome, a name refused). */
   locale: Locale;
-  /** Who types; `local` (an admin) unless a test plays several people. */
-  userId?: string;
   /** Runs after each line, e.g. the outbox worker, so notifications print in order. */
   afterLine?: () => Promise<unknown>;
+  logger?: Logger;
 }
 
 export class ConsoleAdapter implements ChatAdapter {
@@ -29,7 +33,10 @@ export class ConsoleAdapter implements ChatAdapter {
   /** Resolves once the input has ended and every line has been handled. */
   finished: Promise<void>;
   private resolveFinished!: () => void;
-  private buttons: Button[] = [];
+  private readonly buttons = new ButtonMemory();
+  /** Settles when the line being handled has printed its answer; deliveries wait for it. */
+  private answered: Promise<void> = Promise.resolve();
+  private delivered = 0;
   private readonly place: Place = { platform: 'console', channelRef: 'console', channelName: 'console' };
 
   constructor(
@@ -40,6 +47,9 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
+    // The operator is at the terminal from the start: as an admin, `local` receives the
+    // notifications for coordinators (link requests) even before typing anything.
+    await this.bot.who({ platform: 'console', userId: CONSOLE_USER, displayName: CONSOLE_USER });
     const lines = createInterface({ input: this.options.input, terminal: false });
     const interactive = (this.options.input as { isTTY?: boolean }).isTTY === true;
     if (interactive) this.print(translator(this.options.locale)('console.welcome'));
@@ -49,53 +59,85 @@ export class ConsoleAdapter implements ChatAdapter {
     })();
   }
 
-  /** The buttons `!1`, `!2` … press now: those of the last reply that had any. */
-  get pressable(): readonly Button[] {
-    return this.buttons;
+  /** The buttons this console user's `!1`, `!2` … press now. */
+  pressableBy(userId: string): readonly Button[] {
+    return this.buttons.pressableBy(userId.toLowerCase());
   }
 
   async stop(): Promise<void> {
     this.resolveFinished();
   }
 
-  async deliver(item: OutboxItem): Promise<void> {
-    const header = translator(item.locale)('console.notification', { target: item.target.ref });
-    this.show(item.reply, header);
+  /**
+   * Prints one outbox message under its header. A message that arrives while a line is being
+   * handled waits until that line's answer is printed: the answer always comes first.
+   * Resolves with a reference to the printed message (`console:<target>:<n>`).
+   */
+  async deliver(item: OutboxItem): Promise<string> {
+    await this.answered;
+    const rendered = renderForConsole(item.reply, 1);
+    if (item.target.kind === 'user') this.buttons.shownTo(item.target.ref, rendered.buttons);
+    else this.buttons.shownToEveryone(rendered.buttons);
+    this.print(`${deliveryHeader(item.target, translator(item.locale))}\n${rendered.text}`);
+    return `console:${item.target.ref}:${++this.delivered}`;
   }
 
   async handleLine(line: string): Promise<void> {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('//')) return;
-    const userId = this.options.userId ?? CONSOLE_USER;
-    const requester = { platform: 'console' as const, userId, displayName: userId };
-    const press = /^!(\d+)$/.exec(trimmed);
-    const typed = splitCommandLine(trimmed);
-    if (press) {
-      const button = this.buttons[Number(press[1]) - 1];
+    let done!: () => void;
+    this.answered = new Promise((resolve) => (done = resolve));
+    try {
+      await this.answer(trimmed);
+    } catch (error) {
+      // The database may be away for a moment; the terminal stays open for the next line.
+      this.options.logger?.error({ err: safeError(error) }, 'console line failed');
+      this.print(translator(this.options.locale)('errors.internal'));
+    } finally {
+      done();
+    }
+    try {
+      await this.options.afterLine?.();
+    } catch (error) {
+      this.options.logger?.error({ err: safeError(error) }, 'console follow-up work failed');
+    }
+  }
+
+  /** Handles one typed line and prints its answer (no header: it answers the typist). */
+  private async answer(line: string): Promise<void> {
+    const typed = readTypedLine(line);
+    if (typed.kind === 'badName') {
+      return this.print(translator(this.options.locale)('console.badName', { name: typed.name }));
+    }
+    const { userId } = typed;
+    const requester: Requester = { platform: 'console', userId, displayName: userId };
+    if (typed.kind === 'press') {
+      const button = this.buttons.pressableBy(userId)[typed.number - 1];
       if (!button) {
         const { t } = await this.bot.who(requester);
-        return this.print(t('console.noSuchButton', { number: press[1] }));
+        return this.print(t('console.noSuchButton', { number: typed.number }));
       }
-      this.showOutcome(await this.bot.handleAction({ requester, place: this.place, actionId: button.actionId, value: button.value }));
-    } else if (typed) {
-      this.showOutcome(await this.bot.handleText({ requester, place: this.place, command: typed.command, text: typed.text }));
-    } else {
-      const { t } = await this.bot.who(requester);
-      this.print(t('console.notACommand'));
+      const outcome = await this.bot.handleAction({ requester, place: this.place, actionId: button.actionId, value: button.value });
+      return this.showOutcome(userId, outcome);
     }
-    await this.options.afterLine?.();
+    if (typed.kind === 'command') {
+      const outcome = await this.bot.handleText({ requester, place: this.place, command: typed.command, text: typed.text });
+      return this.showOutcome(userId, outcome);
+    }
+    const { t } = await this.bot.who(requester);
+    this.print(t('console.notACommand'));
   }
 
-  private showOutcome(outcome: Outcome): void {
-    if (outcome.kind === 'reply' || outcome.kind === 'invalid') this.show(outcome.reply);
+  private showOutcome(userId: string, outcome: Outcome): void {
     // The console never asks for forms (formsAvailable is off), and has no duplicate events.
+    if (outcome.kind === 'reply' || outcome.kind === 'invalid') this.showTo(userId, outcome.reply);
   }
 
-  /** Prints a reply; its buttons become the ones the next !N presses. */
-  private show(reply: Reply, header?: string): void {
+  /** Prints an answer; its buttons become the ones the typist's next !N presses. */
+  private showTo(userId: string, reply: Reply): void {
     const rendered = renderForConsole(reply, 1);
-    if (rendered.buttons.length) this.buttons = rendered.buttons;
-    this.print(header ? `${header}\n${rendered.text}` : rendered.text);
+    this.buttons.shownTo(userId, rendered.buttons);
+    this.print(rendered.text);
   }
 
   private print(text: string): void {

@@ -1,6 +1,8 @@
-// Neutral replies as terminal text. Buttons become numbered choices ([1] Goedkeuren) that the
-// next input line presses with !1.
+// Neutral replies as terminal text. Buttons become numbered choices ([1] Goedkeuren) that a
+// later line presses with !1. A delivered message gets a header line naming its recipient.
 import { plainText, replyToPlainText, type Button, type Reply } from '../../core/framework/reply.ts';
+import type { Translate } from '../../core/i18n.ts';
+import type { OutboxTarget } from '../../core/outbox/outbox.ts';
 
 export function renderForConsole(reply: Reply, firstNumber: number): { text: string; buttons: Button[] } {
   const lines: string[] = [];
@@ -12,4 +14,15 @@ export function renderForConsole(reply: Reply, firstNumber: number): { text: str
     lines.push(buttons.map((button, index) => `[${firstNumber + index}] ${plainText(button.label)}`).join('   '));
   }
   return { text: lines.join('\n'), buttons };
+}
+
+/**
+ * The header line of a delivered message: `Bericht voor @adv1:` for a direct message,
+ * `#console` for a channel post, `#console (draad)` for a reply in a thread (its ref is
+ * `channel/thread`; on the console a channel's ref is its name).
+ */
+export function deliveryHeader(target: OutboxTarget, t: Translate): string {
+  if (target.kind === 'user') return t('console.forUser', { name: target.ref });
+  if (target.kind === 'thread') return t('console.forThread', { channel: target.ref.split('/')[0] });
+  return t('console.forChannel', { channel: target.ref });
 }

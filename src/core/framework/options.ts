@@ -100,7 +100,11 @@ export function choice<const C extends readonly string[], R extends boolean = fa
 export function user<R extends boolean = false>(
   options: Common & { required?: R } = {},
 ): OptionDeclaration<R extends true ? string : string | undefined> {
-  const schema = z.string({ error: 'required' }).regex(/^(slack|discord|console):[A-Za-z0-9._-]+$/, 'user');
+  const schema = z
+    .string({ error: 'required' })
+    .regex(/^(slack|discord|console):[A-Za-z0-9._-]+$/, 'user')
+    // Console names are case-insensitive and kept lower-case: `@ADV1` is console user adv1.
+    .transform((value) => (value.startsWith('console:') ? value.toLowerCase() : value));
   return declare('user', schema, options);
 }
 
