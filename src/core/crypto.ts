@@ -1,4 +1,4 @@
-// Sensitive free text (advice questions, thread messages) is stored encrypted with AES-256-GCM.
+// Sensitive free text (the messages people write in discussion threads) is stored encrypted with AES-256-GCM.
 // The key comes from ENCRYPTION_KEY; without it, a random key is created once under DATA_DIR so
 // a fresh machine still never stores plain text (losing that file makes old text unreadable).
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
