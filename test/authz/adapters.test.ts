@@ -26,7 +26,7 @@ describe('refusals on Discord', () => {
   beforeAll(async () => {
     h = await DiscordHarness.create();
     await h.command(admin, 'profiel', [sub('toon')]);
-  });
+  }, 180_000); // a fresh database and a discord.js login: slow on a busy shared machine
   afterAll(() => h?.close());
 
   it('a stranger gets only the private denial for /update plaats; nothing is posted or stored', async () => {
@@ -89,7 +89,7 @@ describe('refusals on the console', () => {
   let env: TestBot;
   beforeAll(async () => {
     env = await createTestBot({ admins: ['console:local'], guide: true });
-  });
+  }, 180_000);
   afterAll(() => env?.close());
 
   /** One terminal per person, as in the console contract; returns what a line printed. */
