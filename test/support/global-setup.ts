@@ -7,7 +7,7 @@
 // people run tests on one machine at once. At teardown a leftover `binnenuit-*` entry fails
 // the run, with the names, and the run's temp dir is removed either way. Entries created
 // directly in the outer temp dir meanwhile are only reported, since they may be someone else's.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -17,6 +17,9 @@ export default function setup(): () => void {
   const outer = tmpdir();
   const outerBefore = new Set(entries(outer));
   const runDir = mkdtempSync(path.join(outer, `${PREFIX}testrun-`));
+  // Open like /tmp itself: tests that run a PostgreSQL server do so as the postgres user, which
+  // must reach the folder they chown to it inside this one (mkdtemp makes it 0700).
+  chmodSync(runDir, 0o1777);
   process.env.TMPDIR = runDir;
 
   return () => {
