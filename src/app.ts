@@ -6,7 +6,7 @@ import { commands } from '../commands/index.ts';
 import type { Config } from './config.ts';
 import { isDatabaseHealthy, openDatabase, type Database } from './db/index.ts';
 import { Bot } from './core/bot.ts';
-import { createFieldCipher, resolveEncryptionSecret } from './core/crypto.ts';
+import { createFieldCipher, startupEncryptionKey } from './core/crypto.ts';
 import { GuideFormatError } from './core/guide/markdown.ts';
 import { GUIDE_CONTENT_DIR, watchGuideDirectory, type GuideWatcher } from './core/guide/loader.ts';
 import { safeError, type Logger } from './core/logger.ts';
@@ -44,7 +44,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const { logger } = options;
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const useConsole = !config.slack && !config.discord;
-  const cipher = createFieldCipher(resolveEncryptionSecret(config.encryptionKey, config.dataDir));
+  const cipher = createFieldCipher(startupEncryptionKey(config.encryptionKey, config.dataDir, { console: useConsole, database: db.kind }, logger));
   const services = createServices(
     db.prisma,
     {

@@ -1,10 +1,10 @@
 // `npm start` as a newcomer runs it: slash commands piped into the console, replies on stdout,
 // exit 0 at the end of input; on the embedded database and, when a server is given, PostgreSQL.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createTestDatabase, testBackends, type TestDatabase } from '../support/db.ts';
 
 interface Run {
@@ -41,6 +41,7 @@ describe.each(testBackends())('the console on %s', (kind) => {
     return { DATA_DIR: dataDir, ...(server?.url ? { DATABASE_URL: server.url } : {}) };
   };
   afterAll(() => server?.close());
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('prints the command list and a passage, and exits 0 at the end of input', async () => {
     const run = await start('/help\n/handreiking zoek financiering\n', await env());
@@ -66,7 +67,9 @@ describe.each(testBackends())('the console on %s', (kind) => {
 
 describe('start-up with a wrong configuration', () => {
   it('prints one line naming the variable and exits 1', async () => {
-    const run = await start('', { PORT: 'tachtig', DATA_DIR: mkdtempSync(join(tmpdir(), 'binnenuit-bad-')) });
+    const badDir = mkdtempSync(join(tmpdir(), 'binnenuit-bad-'));
+    onTestFinished(() => rmSync(badDir, { recursive: true, force: true }));
+    const run = await start('', { PORT: 'tachtig', DATA_DIR: badDir });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toBe('Configuration error: PORT expected a port number 0-65535');

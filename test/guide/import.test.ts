@@ -202,9 +202,10 @@ describe.each(testBackends())('syncing and importing on %s', (kind) => {
   let guide: GuideManager;
   let dir: string;
   beforeAll(async () => {
+    // The folder first: when a slow database start times this hook out, afterAll still finds it.
+    dir = await mkdtemp(path.join(tmpdir(), 'binnenuit-guide-'));
     db = await createTestDatabase(kind);
     guide = new GuideManager(db.prisma);
-    dir = await mkdtemp(path.join(tmpdir(), 'binnenuit-guide-'));
   });
   afterAll(async () => {
     await db?.close();

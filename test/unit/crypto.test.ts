@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createFieldCipher, resolveEncryptionSecret } from '../../src/core/crypto.ts';
 
 describe('encrypted fields', () => {
@@ -26,6 +26,7 @@ describe('encrypted fields', () => {
 
   it('creates one private key file under DATA_DIR when no ENCRYPTION_KEY is set, and reuses it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'binnenuit-key-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const first = resolveEncryptionSecret(undefined, dir);
     expect(resolveEncryptionSecret(undefined, dir)).toBe(first);
     expect(readFileSync(join(dir, 'encryption.key'), 'utf8').trim()).toBe(first);

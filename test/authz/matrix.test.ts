@@ -1,0 +1,181 @@
+// The authorisation matrix: every declared command, sub-command and button, for every kind of
+// person, through the real Bot on a real database. The expected rights are written out below
+// as data, on purpose not derived from the declarations: loosening (or tightening) an access
+// level in a command file makes this test fail until the table is changed with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
+import type { Outcome, Requester } from '../../src/core/bot.ts';
+import type { Access } from '../../src/core/framework/declarations.ts';
+import { translator } from '../../src/core/i18n.ts';
+import { approveMember, createTestBot, type TestBot } from '../support/bot.ts';
+import { testBackends } from '../support/db.ts';
+import { countRows, type RowCounts } from './rows.ts';
+
+/** The kinds of people, in the order of the table's columns. */
+const PEOPLE = ['stranger', 'pending', 'consortium', 'gemeente', 'adviser', 'coordinator', 'admin'] as const;
+type Person = (typeof PEOPLE)[number];
+
+/** ✓: may use it. Otherwise the access level whose denial text the person gets. */
+const ok = '✓';
+type Cell = typeof ok | Exclude<Access, 'everyone'>;
+
+// prettier-ignore
+const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
+  // what                       stranger       pending        consortium     gemeente       adviser        coordinator    admin
+  ['/update plaats',            'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/update lijst',             'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/handreiking zoek',         ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/handreiking hoofdstuk',    ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/handreiking toon',         ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/handreiking herlaad',      'admin',       'admin',       'admin',       'admin',       'admin',       'admin',       ok],
+  ['/profiel toon',             ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/profiel koppel',           ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/profiel taal',             ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/profiel verzoeken',        'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/profiel rol',              'admin',       'admin',       'admin',       'admin',       'admin',       'admin',       ok],
+  ['/profiel koppelcode',       ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/profiel account',          ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/help',                     ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button handreiking.meer',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button handreiking.toon',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button handreiking.delen',  ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button profiel.goedkeuren', 'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['button profiel.afwijzen',   'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+];
+
+/** What each row sends: a typed command line, or a button press with its value. */
+interface Fixture {
+  guideSlug: string;
+  moreValue: string;
+  /** A link request waiting for a decision, made for this case. */
+  pendingRequestId: string;
+  /** A console member whose role /profiel rol may change, made for this case. */
+  target: string;
+}
+type Invocation = { text: string | ((f: Fixture) => string) } | { actionId: string; value: (f: Fixture) => string };
+const INVOCATIONS: Record<string, Invocation> = {
+  '/update plaats': { text: 'plaats #samenwerking Overleg met de wijkteams over de nieuwe aanpak' },
+  '/update lijst': { text: 'lijst' },
+  '/handreiking zoek': { text: 'zoek financiering' },
+  '/handreiking hoofdstuk': { text: 'hoofdstuk' },
+  '/handreiking toon': { text: 'toon Over deze handreiking' },
+  '/handreiking herlaad': { text: 'herlaad' },
+  '/profiel toon': { text: 'toon' },
+  '/profiel koppel': { text: 'koppel SMN' },
+  '/profiel taal': { text: 'taal en' },
+  '/profiel verzoeken': { text: 'verzoeken' },
+  '/profiel rol': { text: (f) => `rol ${f.target} adviseur` },
+  '/profiel koppelcode': { text: 'koppelcode' },
+  '/profiel account': { text: 'account ZZZZ99' },
+  '/help': { text: '' },
+  'button handreiking.meer': { actionId: 'handreiking.meer', value: (f) => f.moreValue },
+  'button handreiking.toon': { actionId: 'handreiking.toon', value: (f) => f.guideSlug },
+  'button handreiking.delen': { actionId: 'handreiking.delen', value: (f) => f.guideSlug },
+  'button profiel.goedkeuren': { actionId: 'profiel.goedkeuren', value: (f) => f.pendingRequestId },
+  'button profiel.afwijzen': { actionId: 'profiel.afwijzen', value: (f) => f.pendingRequestId },
+};
+
+/** Every command, sub-command and button the bot declares, named as in the table. */
+function declaredNames(): string[] {
+  return commands.flatMap((command) => [
+    ...(command.subcommands ?? []).map((sub) => `/${command.name} ${sub.name}`),
+    ...(command.root ? [`/${command.name}`] : []),
+    ...(command.buttons ?? []).map((button) => `button ${command.name}.${button.name}`),
+  ]);
+}
+
+const nl = translator('nl');
+const DENIALS = [nl, translator('en')].flatMap((t) => (['everyone', 'approved', 'adviser', 'coordinator', 'admin'] as const).map((level) => t(`errors.denied.${level}`)));
+const place = { platform: 'console' as const, channelRef: 'general', channelName: 'general' };
+const requester = (userId: string): Requester => ({ platform: 'console', userId, displayName: userId });
+
+describe('the authorisation matrix covers everything the bot declares', () => {
+  it('has one row for every command, sub-command and button, and nothing else', () => {
+    expect(MATRIX.map(([what]) => what).sort()).toEqual(declaredNames().sort());
+    expect(Object.keys(INVOCATIONS).sort()).toEqual(declaredNames().sort());
+  });
+});
+
+describe.each(testBackends())('who may do what, on %s', (kind) => {
+  let env: TestBot;
+  let guideSlug = '';
+  let moreValue = '';
+  let caseNumber = 0;
+  const noReply = () => ({ visibility: 'ephemeral' as const });
+
+  beforeAll(async () => {
+    env = await createTestBot({ kind, admins: ['console:admin'], guide: true });
+    const search = await env.services.guide.search('financiering', { limit: 3, offset: 0 });
+    guideSlug = search.hits[0]!.slug;
+    // The value of the "meer resultaten" button exactly as a search reply carries it.
+    const reply = await env.bot.handleText({ requester: requester('admin'), place, command: 'handreiking', text: 'zoek financiering' });
+    const more = reply.kind === 'reply' ? reply.reply.buttons?.find((b) => b.actionId === 'handreiking.meer') : undefined;
+    moreValue = more!.value!;
+  }, 180_000); // a fresh database and the guide synced: slow on a busy shared machine
+  afterAll(() => env?.close());
+
+  /**
+   * Makes this case's person (ids are new in every case, so what an allowed case changes, a
+   * language or a role, never reaches another case) and what the row acts on.
+   */
+  async function arrange(what: string, person: Person, n: number): Promise<{ userId: string; fixture: Fixture }> {
+    const { members } = env.services;
+    const userId = `${person}-${n}`;
+    const admin = await members.resolve('console', 'admin', 'admin');
+    const { match: utrecht } = await members.findOrganisation('Utrecht');
+    const fixture: Fixture = { guideSlug, moreValue, pendingRequestId: '', target: `target-${n}` };
+    // Only the rows that need them get a link request to decide on, or someone to change.
+    if (what.startsWith('button profiel.')) {
+      const applicant = await members.resolve('console', `applicant-${n}`, `applicant-${n}`);
+      fixture.pendingRequestId = (await members.requestLink(applicant.id, utrecht!.id, noReply)).request.id;
+    }
+    if (what === '/profiel rol') await members.resolve('console', fixture.target, fixture.target);
+    if (person === 'pending') await members.requestLink((await members.resolve('console', userId, userId)).id, utrecht!.id, noReply);
+    if (person === 'consortium') await approveMember(env.services, 'console', userId, 'smn', userId);
+    if (person === 'gemeente') await approveMember(env.services, 'console', userId, 'Rotterdam', userId);
+    if (person === 'adviser' || person === 'coordinator' || person === 'admin') {
+      await members.setRole({ platform: 'console', externalId: userId }, person, admin.id, noReply);
+    }
+    return { userId, fixture };
+  }
+
+  async function invoke(what: string, userId: string, fixture: Fixture, n: number): Promise<Outcome> {
+    const invocation = INVOCATIONS[what]!;
+    const base = { requester: { platform: 'console' as const, userId, displayName: userId }, place, eventKey: `test:authz:${n}` };
+    if ('text' in invocation) {
+      const [, command] = /^\/(\S+)/.exec(what)!;
+      const text = typeof invocation.text === 'function' ? invocation.text(fixture) : invocation.text;
+      return env.bot.handleText({ ...base, command: command!, text });
+    }
+    return env.bot.handleAction({ ...base, actionId: invocation.actionId, value: invocation.value(fixture) });
+  }
+
+  const cases = MATRIX.flatMap(([what, ...cells]) => PEOPLE.map((person, i) => [what, person, cells[i]!] as const));
+
+  it.each(cases)('%s by %s: %s', async (what, person, cell) => {
+    const n = ++caseNumber;
+    const { userId, fixture } = await arrange(what, person, n);
+    const before = await countRows(env.db);
+    const outcome = await invoke(what, userId, fixture, n);
+    expect(outcome.kind).toBe('reply');
+    if (outcome.kind !== 'reply') return;
+
+    if (cell === ok) {
+      expect(DENIALS).not.toContain(outcome.reply.text);
+      return;
+    }
+
+    // Denied: exactly the localised explanation for that level, and nothing more.
+    expect(outcome.reply).toEqual({ visibility: 'ephemeral', isError: true, text: nl(`errors.denied.${cell}`), footer: undefined });
+    const after = await countRows(env.db);
+    const expected: RowCounts = { ...before };
+    if (person === 'stranger') {
+      // First contact creates the person's own member row and account, nothing else.
+      expected.Member = before.Member! + 1;
+      expected.PlatformIdentity = before.PlatformIdentity! + 1;
+      expect(await env.db.prisma.platformIdentity.count({ where: { externalId: userId } })).toBe(1);
+    }
+    expect(after).toEqual(expected);
+    expect(after.OutboxMessage).toBe(before.OutboxMessage);
+  });
+});
