@@ -8,8 +8,10 @@ import type { Place } from '../../core/framework/context.ts';
 import type { Button, Reply } from '../../core/framework/reply.ts';
 import { splitCommandLine } from '../../core/framework/text-parser.ts';
 import { translator, type Locale } from '../../core/i18n.ts';
+import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
+import { encodeConsoleRef } from './message-ref.ts';
 import { renderForConsole } from './render.ts';
 
 export const CONSOLE_USER = 'local';
@@ -30,6 +32,8 @@ export class ConsoleAdapter implements ChatAdapter {
   finished: Promise<void>;
   private resolveFinished!: () => void;
   private buttons: Button[] = [];
+  /** Messages delivered so far: the number in each one's ref. */
+  private delivered = 0;
   private readonly place: Place = { platform: 'console', channelRef: 'console', channelName: 'console' };
 
   constructor(
@@ -58,9 +62,10 @@ export class ConsoleAdapter implements ChatAdapter {
     this.resolveFinished();
   }
 
-  async deliver(item: OutboxItem): Promise<void> {
+  async deliver(item: OutboxItem): Promise<MessageRef> {
     const header = translator(item.locale)('console.notification', { target: item.target.ref });
     this.show(item.reply, header);
+    return encodeConsoleRef({ target: item.target.ref, n: ++this.delivered });
   }
 
   async handleLine(line: string): Promise<void> {

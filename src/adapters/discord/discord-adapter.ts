@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import type { Bot } from '../../core/bot.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
+import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { Answers } from './answers.ts';
@@ -40,6 +41,8 @@ export interface DiscordAdapterOptions {
   deferAfterMs?: number;
   /** How long an interaction token may be used (Discord: 15 minutes); later answers go by DM or channel. */
   tokenLifetimeMs?: number;
+  /** How long a REST request may take (discord.js default 15 s; tests with a misbehaving fake use less). */
+  requestTimeoutMs?: number;
 }
 
 export class DiscordAdapter implements ChatAdapter {
@@ -95,7 +98,7 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.destroy();
   }
 
-  deliver(item: OutboxItem): Promise<void> {
+  deliver(item: OutboxItem): Promise<MessageRef> {
     return this.delivery.deliver(item);
   }
 
@@ -118,6 +121,7 @@ function createClient(options: DiscordAdapterOptions): Client {
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
       // One quick retry on 5xx for interaction answers; deliveries have the outbox for more.
       retries: 1,
+      ...(options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {}),
       // Rate limits on delivery routes go back to the outbox (see delivery.ts).
       rejectOnRateLimit: (data) => isDeliveryRoute(data.route),
     },
