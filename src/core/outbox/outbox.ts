@@ -68,17 +68,21 @@ export class Outbox {
   }
 
   async enqueue(tx: Tx, item: NewOutboxItem): Promise<void> {
+    await this.enqueueMany(tx, [item]);
+  }
+
+  /** Several messages in one statement (a digest to many people); each once per dedupe key. */
+  async enqueueMany(tx: Tx, items: readonly NewOutboxItem[]): Promise<void> {
+    if (items.length === 0) return;
     await tx.outboxMessage.createMany({
-      data: [
-        {
-          dedupeKey: item.dedupeKey,
-          platform: toDbPlatform(item.target.platform),
-          targetKind: item.target.kind,
-          targetRef: item.target.ref,
-          locale: item.locale,
-          payload: item.reply as object,
-        },
-      ],
+      data: items.map((item) => ({
+        dedupeKey: item.dedupeKey,
+        platform: toDbPlatform(item.target.platform),
+        targetKind: item.target.kind,
+        targetRef: item.target.ref,
+        locale: item.locale,
+        payload: item.reply as object,
+      })),
       skipDuplicates: true,
     });
   }
