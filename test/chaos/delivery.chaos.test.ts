@@ -79,7 +79,7 @@ describe('outbox deliveries under chaos', () => {
     });
     await slack.start();
     await discord.start();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await slack?.stop();

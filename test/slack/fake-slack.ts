@@ -63,6 +63,7 @@ export class FakeSlack {
   /** Set by injectFaults. */
   faults?: FaultInjector;
   private faultyMethods = new Set<string>();
+  private readonly nextFaults = new Map<string, FaultKind[]>();
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, Promise<void>>();
   private readonly server: Server;
@@ -125,6 +126,11 @@ export class FakeSlack {
     this.faults = new FaultInjector(options);
     this.faultyMethods = new Set(methods);
     return this.faults;
+  }
+
+  /** The next calls of `method` meet these faults, in order (see FaultKind), before any injected ones. */
+  faultNext(method: string, ...kinds: FaultKind[]): void {
+    this.nextFaults.set(method, [...(this.nextFaults.get(method) ?? []), ...kinds]);
   }
 
   /** Messages carrying this outbox/discussion key in their metadata. */
@@ -190,6 +196,8 @@ export class FakeSlack {
     const method = path.replace(/^\/api\//, '');
     const body = parseBody(raw, req.headers['content-type']);
     await this.holds.get(method);
+    const planned = this.nextFaults.get(method)?.shift();
+    if (planned) return this.misbehave(planned, method, body, req, res);
     if (this.faults && this.faultyMethods.has(method)) {
       const fault = this.faults.next();
       if (fault) return this.misbehave(fault, method, body, req, res);
@@ -212,14 +220,15 @@ export class FakeSlack {
 
   /** One injected fault; the message is stored first where the fault says so. */
   private async misbehave(fault: FaultKind, method: string, body: Record<string, any>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const faults = this.faults!;
+    const retryAfterS = this.faults?.retryAfterS ?? 1;
+    const stallMs = this.faults?.stallMs ?? 1000;
     switch (fault) {
       case 'http-500':
         this.calls.push({ method, body, status: 500, fault });
         return send(res, 500, { ok: false, error: 'internal_error' });
       case 'rate-limited':
         this.calls.push({ method, body, status: 429, fault });
-        return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(faults.retryAfterS) });
+        return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterS) });
       case 'reset-before-store':
         this.calls.push({ method, body, status: 0, fault });
         req.socket.destroy();
@@ -236,7 +245,7 @@ export class FakeSlack {
       case 'stall-after-store': {
         const answer = this.answer(method, body);
         this.calls.push({ method, body, status: 200, response: answer, fault });
-        await sleep(faults.stallMs);
+        await sleep(stallMs);
         if (!res.destroyed && !res.writableEnded) send(res, 200, answer);
         return;
       }
