@@ -29,7 +29,7 @@ const PER_PLATFORM = 250;
 const REQUEST_TIMEOUT_MS = 400;
 const STALL_MS = 600;
 /** The drain gives up after this long, so a regression fails with its counts instead of a timeout. */
-const DEADLINE_MS = 75_000;
+const DEADLINE_MS = 100_000;
 
 /** Who gets what: DMs to 40 people, posts in 5 channels, replies in 5 threads, per platform. */
 function notifications(platform: 'slack' | 'discord'): NewOutboxItem[] {
@@ -107,10 +107,10 @@ describe('outbox deliveries under chaos', () => {
     console.log(`chaos seed ${SEED} (CHAOS_SEED=${SEED} repeats it), failure rate ${FAILURE_RATE}`);
 
     const started = performance.now();
+    // Pass after pass, as the worker's timer would run them; the deadline is checked each pass.
     while ((await outbox.pendingCount(['slack', 'discord'])) > 0 && performance.now() - started < DEADLINE_MS) {
-      await worker.drain();
-      // What is left waits for its back-off or Retry-After.
-      await sleep(100);
+      // Nothing due: what is left waits for its back-off or Retry-After.
+      if ((await worker.kick()) === 0) await sleep(100);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const rows = await testBot.db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: 'chaos:' } } });
@@ -147,5 +147,5 @@ describe('outbox deliveries under chaos', () => {
       const [message] = withKey(row.dedupeKey);
       expect(decodeDiscordRef(row.messageRef ?? '')).toEqual({ channelId: message!.channel_id, messageId: message!.id });
     }
-  }, 90_000);
+  }, 150_000);
 });
