@@ -8,13 +8,18 @@ import type { Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
-import { Answers } from './answers.ts';
+import type { Reply } from '../../core/framework/reply.ts';
+import { translator, type Locale } from '../../core/i18n.ts';
+import { Answers, type AnswerTarget } from './answers.ts';
 import { boltLogger, webClientOptions } from './client.ts';
 import { SlackDelivery } from './delivery.ts';
 import { UserDirectory } from './directory.ts';
 import { InFlight } from './inflight.ts';
-import { registerListeners } from './listeners.ts';
+import { registerListeners, type SlackRoute } from './listeners.ts';
 import { createTransport, type HealthCheck, type Transport } from './receiver.ts';
+
+/** Slack accepts answers at a slash command's response_url for 30 minutes (less a margin). */
+const RESPONSE_URL_LIFETIME_MS = 29 * 60_000;
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -42,6 +47,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly client: webApi.WebClient;
   private readonly inflight = new InFlight();
   private readonly delivery: SlackDelivery;
+  private readonly answers: Answers;
   private started = false;
   /** Where the HTTP server listens once started (the health server in Socket Mode). */
   address?: AddressInfo;
@@ -74,10 +80,11 @@ export class SlackAdapter implements ChatAdapter {
       options.logger.error({ err: { type: error.name, code: error.code } }, 'slack error');
     });
     const client = () => this.client;
+    this.answers = new Answers(client, options.logger);
     registerListeners(this.app, {
       bot,
       directory: new UserDirectory(client),
-      answers: new Answers(client, options.logger),
+      answers: this.answers,
       inflight: this.inflight,
       logger: options.logger,
       formAckBudgetMs: options.formAckBudgetMs,
@@ -112,4 +119,16 @@ export class SlackAdapter implements ChatAdapter {
   deliver(item: OutboxItem): Promise<MessageRef> {
     return this.delivery.deliver(item);
   }
+
+  /** Slack keeps a response_url for 30 minutes: within that, the answer goes where it would have. */
+  readonly answerLater = async (route: unknown, reply: Reply, locale: Locale, receivedAt: Date): Promise<boolean> => {
+    const stored = route as SlackRoute | undefined;
+    if (!stored?.userId || Date.now() - receivedAt.getTime() > RESPONSE_URL_LIFETIME_MS) return false;
+    const target: AnswerTarget = { userId: stored.userId, responseUrl: stored.responseUrl, channelRef: stored.channelRef, threadRef: stored.threadRef };
+    const landed = await this.answers.send(reply, target, translator(locale));
+    if (landed && reply.discussion) {
+      await this.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, reply.discussion);
+    }
+    return true;
+  };
 }
