@@ -118,6 +118,18 @@ describe('outbox deliveries under chaos', () => {
     const report = (name: string, injector: FaultInjector) => `${name}: ${injector.failed} of ${injector.requests} requests failed ${JSON.stringify(injector.counts)}`;
     console.log(`chaos drained in ${seconds} s; ${attempts} failed attempts in all; ${report('slack', slackFaults)}; ${report('discord', discordFaults)}`);
 
+    const slackRows = rows.filter((row) => row.platform === 'SLACK');
+    const discordRows = rows.filter((row) => row.platform === 'DISCORD');
+    const discordMessages = fakeDiscord.allMessages();
+    const discordWithKey = (key: string) => discordMessages.filter((message) => textOf(message).includes(`[${key}]`));
+    const slackCount = (key: string) => fakeSlack.messagesWithKey(key).length;
+
+    // First the promise that matters most: nothing arrived twice (by the key in Slack's
+    // metadata, by the key in the Discord message's text).
+    expect(slackRows.map((row) => [row.dedupeKey, slackCount(row.dedupeKey)]).filter(([, count]) => Number(count) > 1)).toEqual([]);
+    expect(discordRows.map((row) => [row.dedupeKey, discordWithKey(row.dedupeKey).length]).filter(([, count]) => Number(count) > 1)).toEqual([]);
+
+    // Then: everything was sent, nothing given up.
     expect(rows).toHaveLength(500);
     expect(rows.filter((row) => row.status !== 'SENT').map((row) => [row.dedupeKey, row.status, row.attempts, row.lastError])).toEqual([]);
     // The faults really happened, of every kind, on both platforms.
@@ -127,9 +139,7 @@ describe('outbox deliveries under chaos', () => {
     }
 
     // Slack: each key in exactly one stored message, and the row's ref names that message.
-    const slackRows = rows.filter((row) => row.platform === 'SLACK');
-    const slackCounts = slackRows.map((row) => [row.dedupeKey, fakeSlack.messagesWithKey(row.dedupeKey).length]);
-    expect(slackCounts.filter(([, count]) => count !== 1)).toEqual([]);
+    expect(slackRows.map((row) => [row.dedupeKey, slackCount(row.dedupeKey)]).filter(([, count]) => count !== 1)).toEqual([]);
     expect(fakeSlack.messages).toHaveLength(PER_PLATFORM);
     for (const row of slackRows) {
       const [message] = fakeSlack.messagesWithKey(row.dedupeKey);
@@ -138,13 +148,10 @@ describe('outbox deliveries under chaos', () => {
     }
 
     // Discord: each key in the text of exactly one message, and the ref names that message.
-    const discordMessages = fakeDiscord.allMessages();
-    const discordRows = rows.filter((row) => row.platform === 'DISCORD');
-    const withKey = (key: string) => discordMessages.filter((message) => textOf(message).includes(`[${key}]`));
-    expect(discordRows.map((row) => [row.dedupeKey, withKey(row.dedupeKey).length]).filter(([, count]) => count !== 1)).toEqual([]);
+    expect(discordRows.map((row) => [row.dedupeKey, discordWithKey(row.dedupeKey).length]).filter(([, count]) => count !== 1)).toEqual([]);
     expect(discordMessages).toHaveLength(PER_PLATFORM);
     for (const row of discordRows) {
-      const [message] = withKey(row.dedupeKey);
+      const [message] = discordWithKey(row.dedupeKey);
       expect(decodeDiscordRef(row.messageRef ?? '')).toEqual({ channelId: message!.channel_id, messageId: message!.id });
     }
   }, 150_000);
