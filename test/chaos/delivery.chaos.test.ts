@@ -79,7 +79,7 @@ describe('outbox deliveries under chaos', () => {
     });
     await slack.start();
     await discord.start();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await slack?.stop();

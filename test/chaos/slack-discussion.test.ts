@@ -13,7 +13,7 @@ describe('the Slack post that opens a discussion, through network failures', () 
     testBot = await createTestBot();
     await approveMember(testBot.services, 'slack', 'USAMIRA', 'smn', 'Samira');
     slack = await startSlack({ testBot });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await slack?.close();
     await testBot?.close();
