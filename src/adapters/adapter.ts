@@ -1,6 +1,7 @@
 // The small contract every chat platform implements. Adapters turn platform events into Bot
 // requests and neutral replies into platform messages; they hold no business rules.
 import type { AnswerLater } from '../core/inbox/recovery.ts';
+import type { MessageRef } from '../core/messages/message-ref.ts';
 import type { OutboxItem } from '../core/outbox/outbox.ts';
 import type { PlatformName } from '../core/platform.ts';
 
@@ -9,11 +10,14 @@ export interface ChatAdapter {
   start(): Promise<void>;
   stop(): Promise<void>;
   /**
-   * Sends one outbox message (a DM, channel post or thread reply). Throws to have it retried;
-   * RetryLaterError when the platform said how long to wait. May resolve with a reference to
-   * the sent message (the console gives `console:<target>:<n>`).
+   * Sends one outbox message (a DM, channel post or thread reply) exactly once, and resolves
+   * with the ref of the message it created (the first one, should a reply ever be split).
+   * Throws to have it retried: RetryLaterError when the platform said how long to wait,
+   * OutcomeUnknownError when the message may have been created anyway; when the item says an
+   * earlier outcome is unknown, the adapter finds that message, where the platform allows it,
+   * instead of posting a second one.
    */
-  deliver(item: OutboxItem): Promise<void | string>;
+  deliver(item: OutboxItem): Promise<MessageRef>;
   /**
    * Answers a request a crashed process left unanswered, through the route the adapter stored
    * with it (Bot requests' `route`); false when the platform no longer allows it.

@@ -3,10 +3,14 @@
 // visibility, channel and DM messages, registered commands) and follows Discord's rules where
 // adapters get them wrong: an interaction is acknowledged once, the first follow-up after a
 // deferral resolves the "thinking…" placeholder with the deferral's visibility, and commands
-// come back without localisations unless asked for. It can answer 429 or 500 on demand.
+// come back without localisations unless asked for. It can answer 429 or 500 on demand, keeps
+// Discord's nonce rule (with enforce_nonce, the same nonce in the same channel within a few
+// minutes gets the existing message back instead of a new one) and, for chaos tests, can make a
+// seeded share of delivery requests fail (injectFaults).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FaultInjector, sleep, type FaultKind, type FaultOptions } from '../support/faults.ts';
 
 export interface FakeMessage {
   id: string;
@@ -45,6 +49,13 @@ interface Failure {
   match: (method: string, path: string) => boolean;
 }
 
+/** The requests of outbox deliveries: where injected faults hit by default. */
+export const isDeliveryRequest = (method: string, path: string) =>
+  method === 'POST' && (/^\/channels\/\d+\/messages$/.test(path) || path === '/users/@me/channels');
+
+/** How long Discord remembers a nonce for enforce_nonce ("the past few minutes"). */
+export const NONCE_WINDOW_MS = 5 * 60_000;
+
 const EPHEMERAL = 64;
 /** GatewayIntentBits.MessageContent */
 const MESSAGE_CONTENT_INTENT = 1 << 15;
@@ -69,6 +80,13 @@ export class FakeDiscord {
   private sequence = 0;
   private counter = 0n;
   private failures: Failure[] = [];
+  /** Set by injectFaults. */
+  faults?: FaultInjector;
+  private faultMatch: (method: string, path: string) => boolean = isDeliveryRequest;
+  /** Channel messages by channel and nonce, with when they were created. */
+  private readonly nonces = new Map<string, { message: FakeMessage; at: number }>();
+  /** Requests that reached the fake, with the fault injected into each (if any). */
+  readonly faulted: { method: string; path: string; fault: FaultKind }[] = [];
 
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -103,6 +121,22 @@ export class FakeDiscord {
   /** The next `count` requests that match answer `status` (429 with retry_after seconds). */
   failNext(count: number, status: number, options: { retryAfter?: number; match?: (method: string, path: string) => boolean } = {}): void {
     this.failures.push({ status, retryAfter: options.retryAfter, left: count, match: options.match ?? (() => true) });
+  }
+
+  /**
+   * From now on a seeded share of the matching requests (default: message posts and DM channel
+   * opens) fails: 500, 429 with retry_after, a message stored but answered after the client
+   * gave up, a reset connection before or after storing, or no answer at all.
+   */
+  injectFaults(options: FaultOptions, match: (method: string, path: string) => boolean = isDeliveryRequest): FaultInjector {
+    this.faults = new FaultInjector(options);
+    this.faultMatch = match;
+    return this.faults;
+  }
+
+  /** Every channel and DM message, in all channels. */
+  allMessages(): FakeMessage[] {
+    return [...this.channelMessages.values()].flat();
   }
 
   /** Sends a gateway event to every connected client. */
@@ -193,6 +227,10 @@ export class FakeDiscord {
       else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(data));
     };
 
+    if (this.faults && this.faultMatch(method, path)) {
+      const fault = this.faults.next();
+      if (fault) return this.misbehave(fault, method, path, url.searchParams, body as Record<string, unknown>, req, res);
+    }
     const failure = this.failures.find((candidate) => candidate.left > 0 && candidate.match(method, path));
     if (failure) {
       failure.left -= 1;
@@ -204,6 +242,48 @@ export class FakeDiscord {
     }
     const result = this.route(method, path, url.searchParams, body as Record<string, unknown>);
     send(result.status, result.data);
+  }
+
+  /** One injected fault; the request is carried out first where the fault says so. */
+  private async misbehave(
+    fault: FaultKind,
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const faults = this.faults!;
+    this.faulted.push({ method, path, fault });
+    const json = (status: number, data: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(data));
+    };
+    switch (fault) {
+      case 'http-500':
+        return json(500, { message: '500: Internal Server Error', code: 0 });
+      case 'rate-limited':
+        return json(
+          429,
+          { message: 'You are being rate limited.', retry_after: faults.retryAfterS, global: false, code: 0 },
+          { 'retry-after': String(Math.ceil(faults.retryAfterS)), 'x-ratelimit-scope': 'user' },
+        );
+      case 'reset-before-store':
+        req.socket.destroy();
+        return;
+      case 'hang':
+        return;
+      case 'reset-after-store':
+        this.route(method, path, query, body);
+        req.socket.destroy();
+        return;
+      case 'stall-after-store': {
+        const result = this.route(method, path, query, body);
+        await sleep(faults.stallMs);
+        if (!res.destroyed && !res.writableEnded) json(result.status, result.data ?? {});
+        return;
+      }
+    }
   }
 
   private route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>): { status: number; data?: unknown } {
@@ -240,8 +320,14 @@ export class FakeDiscord {
       return ok({ id, type: 1, recipients: [{ id: recipient, username: recipient, discriminator: '0' }] });
     }
     if (method === 'POST' && (match = /^\/channels\/(\d+)\/messages$/.exec(path))) {
-      const message = this.message(match[1]!, body);
-      this.channelMessages.set(match[1]!, [...this.messagesIn(match[1]!), message]);
+      const channelId = match[1]!;
+      const nonce = typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : undefined;
+      const known = nonce !== undefined ? this.nonces.get(`${channelId}/${nonce}`) : undefined;
+      // enforce_nonce: a nonce seen in this channel within the window returns that message.
+      if (known && body.enforce_nonce === true && Date.now() - known.at < NONCE_WINDOW_MS) return ok(known.message);
+      const message = { ...this.message(channelId, body), ...(nonce !== undefined ? { nonce } : {}) };
+      if (nonce !== undefined) this.nonces.set(`${channelId}/${nonce}`, { message, at: Date.now() });
+      this.channelMessages.set(channelId, [...this.messagesIn(channelId), message]);
       return ok(message);
     }
     return { status: 404, data: { message: '404: Not Found', code: 0 } };

@@ -254,6 +254,8 @@ describe('console deliveries to a channel and a thread', () => {
       id: 'x',
       dedupeKey: 'mid-line',
       attempts: 0,
+      outcomeUnknown: false,
+      createdAt: new Date(),
       locale: 'nl',
       target: { platform: 'console', kind: 'user', ref: 'local' },
       reply: { visibility: 'ephemeral', text: 'Tussendoor bezorgd' },

@@ -18,6 +18,8 @@ const item = (target: OutboxItem['target'], extra: Partial<OutboxItem> = {}): Ou
   locale: 'nl',
   reply,
   attempts: 0,
+  outcomeUnknown: false,
+  createdAt: new Date(),
   ...extra,
 });
 

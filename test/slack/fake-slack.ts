@@ -1,10 +1,13 @@
 // A fake of the Slack Web API, response URLs and the Socket Mode endpoint on 127.0.0.1, for
 // the real Bolt code to talk to. It records every call, answers the methods the bot uses, can
 // fail the next calls of a method (429 with Retry-After, 500), and plays Slack's side of a
-// Socket Mode connection: hello, envelopes, and the acks that come back.
+// Socket Mode connection: hello, envelopes, and the acks that come back. It keeps the messages
+// posted per channel (conversations.history and .replies read them back, with their metadata)
+// and, for chaos tests, can make a seeded share of Web API calls fail (injectFaults).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FaultInjector, sleep, type FaultKind, type FaultOptions } from '../support/faults.ts';
 
 export interface ApiCall {
   method: string;
@@ -14,7 +17,21 @@ export interface ApiCall {
   status: number;
   /** What the fake answered (a chat.postMessage's ts, a platform error). */
   response?: Record<string, any>;
+  /** The injected fault, if any (the client may never have seen `response`). */
+  fault?: FaultKind;
 }
+
+/** A message as Slack keeps it, with the metadata it was posted with. */
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+/** The Web API methods the injected faults hit: those of deliveries and their look-ups. */
+export const FAULTY_METHODS = ['chat.postMessage', 'conversations.open', 'conversations.history', 'conversations.replies'];
 
 export interface ResponseUrlPost {
   url: string;
@@ -41,6 +58,12 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   /** Messages from the Socket Mode client (acks), in order. */
   readonly socketMessages: Record<string, any>[] = [];
+  /** Every message chat.postMessage stored, oldest first (also those whose answer got lost). */
+  readonly messages: StoredMessage[] = [];
+  /** Set by injectFaults. */
+  faults?: FaultInjector;
+  private faultyMethods = new Set<string>();
+  private readonly nextFaults = new Map<string, FaultKind[]>();
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, Promise<void>>();
   private readonly server: Server;
@@ -92,6 +115,27 @@ export class FakeSlack {
       this.holds.delete(method);
       release();
     };
+  }
+
+  /**
+   * From now on a seeded share of the calls to `methods` fails (500, 429 with Retry-After, an
+   * answer that comes after the client gave up, a reset connection before or after storing, a
+   * hang). Returns the injector, whose counts say what was injected.
+   */
+  injectFaults(options: FaultOptions, methods: readonly string[] = FAULTY_METHODS): FaultInjector {
+    this.faults = new FaultInjector(options);
+    this.faultyMethods = new Set(methods);
+    return this.faults;
+  }
+
+  /** The next calls of `method` meet these faults, in order (see FaultKind), before any injected ones. */
+  faultNext(method: string, ...kinds: FaultKind[]): void {
+    this.nextFaults.set(method, [...(this.nextFaults.get(method) ?? []), ...kinds]);
+  }
+
+  /** Messages carrying this outbox/discussion key in their metadata. */
+  messagesWithKey(key: string): StoredMessage[] {
+    return this.messages.filter((message) => message.metadata?.event_payload?.key === key);
   }
 
   callsTo(method: string, options: { succeeded?: boolean } = {}): ApiCall[] {
@@ -152,6 +196,12 @@ export class FakeSlack {
     const method = path.replace(/^\/api\//, '');
     const body = parseBody(raw, req.headers['content-type']);
     await this.holds.get(method);
+    const planned = this.nextFaults.get(method)?.shift();
+    if (planned) return this.misbehave(planned, method, body, req, res);
+    if (this.faults && this.faultyMethods.has(method)) {
+      const fault = this.faults.next();
+      if (fault) return this.misbehave(fault, method, body, req, res);
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       if (failure.status === 200) {
@@ -168,15 +218,59 @@ export class FakeSlack {
     send(res, 200, answer);
   }
 
+  /** One injected fault; the message is stored first where the fault says so. */
+  private async misbehave(fault: FaultKind, method: string, body: Record<string, any>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const retryAfterS = this.faults?.retryAfterS ?? 1;
+    const stallMs = this.faults?.stallMs ?? 1000;
+    switch (fault) {
+      case 'http-500':
+        this.calls.push({ method, body, status: 500, fault });
+        return send(res, 500, { ok: false, error: 'internal_error' });
+      case 'rate-limited':
+        this.calls.push({ method, body, status: 429, fault });
+        return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterS) });
+      case 'reset-before-store':
+        this.calls.push({ method, body, status: 0, fault });
+        req.socket.destroy();
+        return;
+      case 'hang':
+        // Never answered; the client's timeout ends it (or stop() closes the connection).
+        this.calls.push({ method, body, status: 0, fault });
+        return;
+      case 'reset-after-store': {
+        this.calls.push({ method, body, status: 200, response: this.answer(method, body), fault });
+        req.socket.destroy();
+        return;
+      }
+      case 'stall-after-store': {
+        const answer = this.answer(method, body);
+        this.calls.push({ method, body, status: 200, response: answer, fault });
+        await sleep(stallMs);
+        if (!res.destroyed && !res.writableEnded) send(res, 200, answer);
+        return;
+      }
+    }
+  }
+
   private answer(method: string, body: Record<string, any>): Record<string, any> {
-    const ts = () => `1700000000.${String(++this.counter).padStart(6, '0')}`;
+    // Seconds of the real clock (history look-ups filter on them), made unique by the counter.
+    const ts = () => `${Math.floor(Date.now() / 1000)}.${String(++this.counter).padStart(6, '0')}`;
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://fake.slack.com/', team: 'Alliantie', team_id: 'T1', user: 'binnenuit', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'apps.connections.open':
         return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
-      case 'chat.postMessage':
-        return { ok: true, channel: body.channel, ts: ts(), message: { text: body.text, blocks: body.blocks } };
+      case 'chat.postMessage': {
+        const stored: StoredMessage = { channel: body.channel, ts: ts(), text: body.text, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}), ...(body.metadata ? { metadata: body.metadata } : {}) };
+        this.messages.push(stored);
+        return { ok: true, channel: body.channel, ts: stored.ts, message: { text: body.text, blocks: body.blocks } };
+      }
+      case 'conversations.history':
+        // Top-level messages, newest first, as Slack returns them.
+        return this.history(body, (message) => !message.thread_ts, true);
+      case 'conversations.replies':
+        // The thread's parent and its replies, oldest first.
+        return this.history(body, (message) => message.ts === body.ts || message.thread_ts === body.ts, false);
       case 'chat.postEphemeral':
         return { ok: true, message_ts: ts() };
       case 'conversations.open':
@@ -196,6 +290,31 @@ export class FakeSlack {
         return { ok: false, error: 'unknown_method' };
     }
   }
+
+  /** A page of a channel's messages since `oldest`; metadata only with include_all_metadata. */
+  private history(body: Record<string, any>, belongs: (message: StoredMessage) => boolean, newestFirst: boolean): HistoryPage {
+    const oldest = Number(body.oldest ?? 0);
+    const limit = Math.min(Number(body.limit ?? 100), 1000);
+    const offset = Number(body.cursor ?? 0);
+    const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
+    const all = this.messages.filter((message) => message.channel === body.channel && belongs(message) && Number(message.ts) >= oldest);
+    if (newestFirst) all.reverse();
+    const page = all.slice(offset, offset + limit);
+    const more = offset + limit < all.length;
+    return {
+      ok: true,
+      messages: page.map(({ metadata, channel: _channel, ...message }) => ({ type: 'message', ...message, ...(withMetadata && metadata ? { metadata } : {}) })),
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(offset + limit) : '' },
+    };
+  }
+}
+
+export interface HistoryPage {
+  ok: true;
+  messages: Record<string, any>[];
+  has_more: boolean;
+  response_metadata: { next_cursor: string };
 }
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, any> {

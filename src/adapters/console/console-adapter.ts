@@ -10,9 +10,11 @@ import type { Place } from '../../core/framework/context.ts';
 import type { Button, Reply } from '../../core/framework/reply.ts';
 import { translator, type Locale } from '../../core/i18n.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
+import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { ButtonMemory } from './button-memory.ts';
+import { encodeConsoleRef } from './message-ref.ts';
 import { deliveryHeader, renderForConsole } from './render.ts';
 import { CONSOLE_USER, readTypedLine } from './typed-line.ts';
 
@@ -36,6 +38,7 @@ export class ConsoleAdapter implements ChatAdapter {
   private readonly buttons = new ButtonMemory();
   /** Settles when the line being handled has printed its answer; deliveries wait for it. */
   private answered: Promise<void> = Promise.resolve();
+  /** Messages delivered so far: the number in each one's ref. */
   private delivered = 0;
   private readonly place: Place = { platform: 'console', channelRef: 'console', channelName: 'console' };
 
@@ -71,15 +74,15 @@ export class ConsoleAdapter implements ChatAdapter {
   /**
    * Prints one outbox message under its header. A message that arrives while a line is being
    * handled waits until that line's answer is printed: the answer always comes first.
-   * Resolves with a reference to the printed message (`console:<target>:<n>`).
+   * Resolves with its ref (`console:<target>:<n>`).
    */
-  async deliver(item: OutboxItem): Promise<string> {
+  async deliver(item: OutboxItem): Promise<MessageRef> {
     await this.answered;
     const rendered = renderForConsole(item.reply, 1);
     if (item.target.kind === 'user') this.buttons.shownTo(item.target.ref, rendered.buttons);
     else this.buttons.shownToEveryone(rendered.buttons);
     this.print(`${deliveryHeader(item.target, translator(item.locale))}\n${rendered.text}`);
-    return `console:${item.target.ref}:${++this.delivered}`;
+    return encodeConsoleRef({ target: item.target.ref, n: ++this.delivered });
   }
 
   async handleLine(line: string): Promise<void> {

@@ -1,14 +1,31 @@
 // Outbox messages to Discord: a DM to a person (POST /users/@me/channels opens the DM channel,
 // then a message to it), a channel post, or a post in a thread (`channel/thread`; a thread is a
-// channel of its own). Failures are thrown as the outbox expects them, so the worker retries
-// with back-off, or after exactly as long as Discord asks on 429.
+// channel of its own). Each message carries a nonce derived from its outbox key with
+// enforce_nonce, so Discord answers a resend (after a timeout or a broken connection, by
+// discord.js' own retry or the outbox's) with the message it already created instead of a
+// second one. Failures are thrown as the outbox expects them, so the worker retries with
+// back-off, or after exactly as long as Discord asks on 429. Resolves with the message's ref.
+import { createHash } from 'node:crypto';
 import { DiscordAPIError, RateLimitError, Routes, type REST } from 'discord.js';
 import type { Bot } from '../../core/bot.ts';
 import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
-import { RetryLaterError } from '../../core/outbox/worker.ts';
+import { OutcomeUnknownError, RetryLaterError } from '../../core/outbox/worker.ts';
+import { encodeDiscordRef } from './message-ref.ts';
 import { renderReply } from './render.ts';
+
+/** Discord accepts nonces of at most 25 characters. */
+const NONCE_LENGTH = 25;
+
+/**
+ * The nonce of an outbox message: the same key always gives the same nonce (so every attempt
+ * sends the same one), different keys practically never collide (150 bits of SHA-256).
+ */
+export function deliveryNonce(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey).digest('base64url').slice(0, NONCE_LENGTH);
+}
 
 /** The routes of outbox deliveries: on 429 they fail at once and the outbox retries later. */
 const OUTBOX_ROUTES = ['/channels/:id/messages', '/users/@me/channels'];
@@ -32,23 +49,32 @@ export class DiscordDelivery {
     private readonly logger: Logger,
   ) {}
 
-  async deliver(item: OutboxItem): Promise<void> {
+  async deliver(item: OutboxItem): Promise<MessageRef> {
     const t = translator(item.locale);
     // One message: a retry after a half-sent series would repeat its first part.
     const { messages, droppedButtons } = renderReply(item.reply, { more: t('discord.more'), maxMessages: 1 });
     if (droppedButtons.length) this.logger.warn({ outboxId: item.id, droppedButtons }, 'discord buttons left out');
-    let posted: { id: string; channel_id?: string };
     let channelId: string;
     try {
       channelId = await this.channelFor(item.target.kind, item.target.ref);
-      posted = (await this.rest.post(Routes.channelMessages(channelId), { body: messages[0] })) as typeof posted;
     } catch (error) {
-      throw outboxError(error);
+      // Opening a DM channel creates nothing new: any failure is simply retried.
+      throw outboxError(error, false);
     }
+    let posted: { id?: string; channel_id?: string };
+    try {
+      const body = { ...messages[0], nonce: deliveryNonce(item.dedupeKey), enforce_nonce: true };
+      posted = (await this.rest.post(Routes.channelMessages(channelId), { body })) as typeof posted;
+    } catch (error) {
+      throw outboxError(error, true);
+    }
+    if (!posted.id) throw new OutcomeUnknownError('discord message without id');
+    const landedIn = posted.channel_id ?? channelId;
     // A channel post that asks for a discussion (e.g. an update answered after the token expired).
-    if (item.reply.discussion && item.target.kind === 'channel' && posted.id) {
-      await this.bot.discussionStarted({ platform: 'discord', channelRef: posted.channel_id ?? channelId, threadRef: posted.id }, item.reply.discussion);
+    if (item.reply.discussion && item.target.kind === 'channel') {
+      await this.bot.discussionStarted({ platform: 'discord', channelRef: landedIn, threadRef: posted.id }, item.reply.discussion);
     }
+    return encodeDiscordRef({ channelId: landedIn, messageId: posted.id });
   }
 
   private async channelFor(kind: OutboxItem['target']['kind'], ref: string): Promise<string> {
@@ -66,14 +92,22 @@ export class DiscordDelivery {
   }
 }
 
-/** Discord's errors as the outbox wants them: rate limits with their wait, the rest as they are. */
-function outboxError(error: unknown): unknown {
+/**
+ * Discord's errors as the outbox wants them: rate limits with their wait; for a message post,
+ * anything but a refusal (4xx) may have created the message (timeout, reset connection, 5xx);
+ * the rest as they are.
+ */
+function outboxError(error: unknown, mayHavePosted: boolean): unknown {
   if (error instanceof RateLimitError) {
     return new RetryLaterError(`discord rate limit on ${error.route}`, Math.max(error.retryAfter, 1000));
   }
   if (error instanceof DiscordAPIError && error.status === 429) {
     const retryAfter = Number((error.rawError as { retry_after?: number }).retry_after ?? 1);
     return new RetryLaterError(`discord rate limit (${error.code})`, Math.max(retryAfter * 1000, 1000));
+  }
+  if (mayHavePosted && !(error instanceof DiscordAPIError)) {
+    const name = error instanceof Error ? (error.name === 'AbortError' ? 'timeout' : error.message.slice(0, 100)) : 'failed';
+    return new OutcomeUnknownError(`discord message post: ${name}`);
   }
   return error;
 }

@@ -13,6 +13,7 @@ import type { DiscordRoute } from './context.ts';
 import { renderReply } from './render.ts';
 import type { Bot } from '../../core/bot.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
+import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { Answers } from './answers.ts';
@@ -44,6 +45,8 @@ export interface DiscordAdapterOptions {
   deferAfterMs?: number;
   /** How long an interaction token may be used (Discord: 15 minutes); later answers go by DM or channel. */
   tokenLifetimeMs?: number;
+  /** How long a REST request may take (discord.js default 15 s; tests with a misbehaving fake use less). */
+  requestTimeoutMs?: number;
 }
 
 export class DiscordAdapter implements ChatAdapter {
@@ -99,7 +102,7 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.destroy();
   }
 
-  deliver(item: OutboxItem): Promise<void> {
+  deliver(item: OutboxItem): Promise<MessageRef> {
     return this.delivery.deliver(item);
   }
 
@@ -139,6 +142,7 @@ function createClient(options: DiscordAdapterOptions): Client {
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
       // One quick retry on 5xx for interaction answers; deliveries have the outbox for more.
       retries: 1,
+      ...(options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {}),
       // Rate limits on delivery routes go back to the outbox (see delivery.ts).
       rejectOnRateLimit: (data) => isDeliveryRoute(data.route),
     },

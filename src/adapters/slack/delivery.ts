@@ -1,10 +1,17 @@
 // Outbox messages to Slack: a DM to a person (conversations.open, then chat.postMessage to that
-// DM), a channel post, or a reply in a thread (`channel/thread_ts`). Failures are thrown as
-// the outbox expects them, so the worker retries with back-off or after Retry-After.
+// DM), a channel post, or a reply in a thread (`channel/thread_ts`). Each post carries the
+// outbox key in its metadata; after an attempt whose outcome is unknown, the channel is
+// searched for that key first (posted.ts), so a message is posted once however often it is
+// retried. Failures are thrown as the outbox expects them, so the worker retries with back-off
+// or after Retry-After. Resolves with the posted message's ref.
 import type { webApi } from '@slack/bolt';
 import { translator } from '../../core/i18n.ts';
+import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
+import { OutcomeUnknownError } from '../../core/outbox/worker.ts';
 import { deliveryError } from './client.ts';
+import { encodeSlackRef } from './message-ref.ts';
+import { findPosted, keyMetadata } from './posted.ts';
 import { renderReply } from './render.ts';
 
 export class SlackDelivery {
@@ -13,22 +20,36 @@ export class SlackDelivery {
 
   constructor(private readonly client: () => webApi.WebClient) {}
 
-  async deliver(item: OutboxItem): Promise<void> {
+  async deliver(item: OutboxItem): Promise<MessageRef> {
     const { channel, threadTs } = await this.destination(item);
+    if (item.outcomeUnknown) {
+      let found: string | undefined;
+      try {
+        found = await findPosted(this.client(), { channel, threadTs, key: item.dedupeKey, since: item.createdAt });
+      } catch (error) {
+        // Posting now could make a second message: try again later (the row stays unknown).
+        throw deliveryError('conversations.history', error);
+      }
+      if (found) return encodeSlackRef({ channel, ts: found });
+    }
     const rendered = renderReply(item.reply, translator(item.locale));
+    let posted: { ts?: string; channel?: string };
     try {
-      await this.client().chat.postMessage({
+      posted = await this.client().chat.postMessage({
         channel,
         ...(threadTs ? { thread_ts: threadTs } : {}),
         text: rendered.text,
         blocks: rendered.blocks,
         unfurl_links: false,
+        metadata: keyMetadata(item.dedupeKey),
       });
     } catch (error) {
       // A DM channel that vanished (e.g. the workspace was reset) is looked up again next time.
       if (item.target.kind === 'user') this.dmChannels.delete(item.target.ref);
-      throw deliveryError('chat.postMessage', error);
+      throw deliveryError('chat.postMessage', error, { mayHavePosted: true });
     }
+    if (!posted.ts) throw new OutcomeUnknownError('slack chat.postMessage: no ts');
+    return encodeSlackRef({ channel: posted.channel ?? channel, ts: posted.ts });
   }
 
   private async destination(item: OutboxItem): Promise<{ channel: string; threadTs?: string }> {
@@ -50,6 +71,7 @@ export class SlackDelivery {
       const opened = await this.client().conversations.open({ users: userId });
       channel = opened.channel?.id;
     } catch (error) {
+      // Opening a DM twice is harmless: any failure here is simply retried.
       throw deliveryError('conversations.open', error);
     }
     if (!channel) throw new Error('slack conversations.open: no channel');

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Bot } from '../../core/bot.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import type { Reply } from '../../core/framework/reply.ts';
@@ -35,6 +36,8 @@ export interface SlackAdapterOptions {
   health?: HealthCheck;
   /** Form submissions slower than this close the modal first and answer afterwards. */
   formAckBudgetMs?: number;
+  /** How long a Web API call may take (default 10 s; tests with a misbehaving fake use less). */
+  requestTimeoutMs?: number;
 }
 
 export class SlackAdapter implements ChatAdapter {
@@ -54,7 +57,7 @@ export class SlackAdapter implements ChatAdapter {
     private readonly options: SlackAdapterOptions,
   ) {
     const logger = boltLogger(options.logger);
-    const clientOptions = webClientOptions(options.apiUrl, logger);
+    const clientOptions = webClientOptions(options.apiUrl, logger, options.requestTimeoutMs);
     this.client = new webApi.WebClient(options.botToken, clientOptions);
     this.transport = createTransport({
       signingSecret: options.signingSecret,
@@ -113,7 +116,7 @@ export class SlackAdapter implements ChatAdapter {
     return this.inflight.settled();
   }
 
-  deliver(item: OutboxItem): Promise<void> {
+  deliver(item: OutboxItem): Promise<MessageRef> {
     return this.delivery.deliver(item);
   }
 

@@ -2,6 +2,7 @@
 // transaction as the change that causes them, then sent by the OutboxWorker with retries.
 // The dedupe key makes enqueueing idempotent: the same event never queues a message twice.
 import { translator, toLocale, type Locale, type Translate } from '../i18n.ts';
+import type { MessageRef } from '../messages/message-ref.ts';
 import { fromDbPlatform, toDbPlatform, type DbPlatform, type PlatformName } from '../platform.ts';
 import type { Reply } from '../framework/reply.ts';
 import type { Store, Tx } from '../store.ts';
@@ -20,19 +21,43 @@ export interface OutboxItem {
   locale: Locale;
   reply: Reply;
   attempts: number;
+  /**
+   * An earlier attempt may have reached the platform (it timed out, the connection broke, or
+   * the platform answered 5xx): the adapter looks for that message before posting again.
+   */
+  outcomeUnknown: boolean;
+  /** When it was queued: the start of the window in which an earlier post can be found. */
+  createdAt: Date;
 }
 
 export type NewOutboxItem = Pick<OutboxItem, 'dedupeKey' | 'target' | 'locale' | 'reply'>;
 
-const MAX_ATTEMPTS = 10;
-/** How long a claimed message is hidden from other workers while it is being sent. */
-const LEASE_MS = 60_000;
+export interface OutboxOptions {
+  /** Tries before a message is marked FAILED. */
+  maxAttempts?: number;
+  /** The wait after the n-th failed try when the platform named none (exponential by default). */
+  backoffMs?: (attempts: number) => number;
+  /** How long a claimed message is hidden from other workers while it is being sent. */
+  leaseMs?: number;
+}
+
+const DEFAULTS: Required<OutboxOptions> = {
+  maxAttempts: 10,
+  backoffMs: (attempts) => Math.min(2 ** attempts * 1000, 3_600_000),
+  leaseMs: 60_000,
+};
 
 export class Outbox {
+  private readonly options: Required<OutboxOptions>;
+
+  /** Options other than the defaults are for tests that cannot wait minutes for back-off. */
   constructor(
     private readonly store: Store,
     private readonly defaultLocale: Locale,
-  ) {}
+    options: OutboxOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
 
   /**
    * Queues a message that belongs to no database change (e.g. an answer that came too late for
@@ -43,17 +68,21 @@ export class Outbox {
   }
 
   async enqueue(tx: Tx, item: NewOutboxItem): Promise<void> {
+    await this.enqueueMany(tx, [item]);
+  }
+
+  /** Several messages in one statement (a digest to many people); each once per dedupe key. */
+  async enqueueMany(tx: Tx, items: readonly NewOutboxItem[]): Promise<void> {
+    if (items.length === 0) return;
     await tx.outboxMessage.createMany({
-      data: [
-        {
-          dedupeKey: item.dedupeKey,
-          platform: toDbPlatform(item.target.platform),
-          targetKind: item.target.kind,
-          targetRef: item.target.ref,
-          locale: item.locale,
-          payload: item.reply as object,
-        },
-      ],
+      data: items.map((item) => ({
+        dedupeKey: item.dedupeKey,
+        platform: toDbPlatform(item.target.platform),
+        targetKind: item.target.kind,
+        targetRef: item.target.ref,
+        locale: item.locale,
+        payload: item.reply as object,
+      })),
       skipDuplicates: true,
     });
   }
@@ -79,7 +108,7 @@ export class Outbox {
   async claimDue(running: PlatformName[], limit = 20, now = new Date()): Promise<OutboxItem[]> {
     if (running.length === 0) return [];
     const platforms = running.map(toDbPlatform);
-    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
     return this.store.$transaction(async (tx) => {
       const due = await tx.outboxMessage.findMany({
         where: { status: 'PENDING', platform: { in: platforms }, nextAttemptAt: { lte: now } },
@@ -99,23 +128,38 @@ export class Outbox {
     });
   }
 
-  async markSent(id: string): Promise<void> {
-    await this.store.outboxMessage.update({ where: { id }, data: { status: 'SENT', sentAt: new Date(), lastError: null } });
+  /** Sent, with the ref of the message the platform created (none for deliverers without refs). */
+  async markSent(id: string, messageRef?: MessageRef): Promise<void> {
+    await this.store.outboxMessage.update({
+      where: { id },
+      data: { status: 'SENT', sentAt: new Date(), lastError: null, messageRef: messageRef ?? null },
+    });
   }
 
-  /** Schedules another try with exponential back-off, or gives up after MAX_ATTEMPTS. */
-  async markFailed(item: OutboxItem, error: string, retryAfterMs?: number, now = new Date()): Promise<void> {
+  /**
+   * Schedules another try with back-off, or gives up after maxAttempts. `outcomeUnknown`: this
+   * attempt may have posted the message; once set it stays set, because a later failure (a
+   * 429, say) does not tell whether an earlier attempt arrived.
+   */
+  async markFailed(item: OutboxItem, error: string, retryAfterMs?: number, now = new Date(), outcomeUnknown = false): Promise<void> {
     const attempts = item.attempts + 1;
-    const backoff = retryAfterMs ?? Math.min(2 ** attempts * 1000, 3_600_000);
+    const backoff = retryAfterMs ?? this.options.backoffMs(attempts);
     await this.store.outboxMessage.update({
       where: { id: item.id },
       data: {
         attempts,
         lastError: error.slice(0, 500),
-        status: attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING',
+        outcomeUnknown: item.outcomeUnknown || outcomeUnknown,
+        status: attempts >= this.options.maxAttempts ? 'FAILED' : 'PENDING',
         nextAttemptAt: new Date(now.getTime() + backoff),
       },
     });
+  }
+
+  /** The ref of the message sent for this dedupe key, once it was sent (to edit or delete it later). */
+  async messageRef(dedupeKey: string): Promise<MessageRef | undefined> {
+    const row = await this.store.outboxMessage.findUnique({ where: { dedupeKey }, select: { messageRef: true } });
+    return (row?.messageRef ?? undefined) as MessageRef | undefined;
   }
 
   /** Sent messages older than this are only history; pending and failed ones stay. */
@@ -139,6 +183,8 @@ function toItem(row: {
   locale: string;
   payload: unknown;
   attempts: number;
+  outcomeUnknown: boolean;
+  createdAt: Date;
 }): OutboxItem {
   return {
     id: row.id,
@@ -147,5 +193,7 @@ function toItem(row: {
     locale: toLocale(row.locale) ?? 'nl',
     reply: row.payload as Reply,
     attempts: row.attempts,
+    outcomeUnknown: row.outcomeUnknown,
+    createdAt: row.createdAt,
   };
 }

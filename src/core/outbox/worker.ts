@@ -2,10 +2,15 @@
 // send is tried again later (Retry-After when the platform gave one); nothing is lost when the
 // process stops, because unsent rows stay in the database.
 import { safeError, type Logger } from '../logger.ts';
+import type { MessageRef } from '../messages/message-ref.ts';
 import type { PlatformName } from '../platform.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
 
-export type Deliver = (item: OutboxItem) => Promise<void>;
+/**
+ * Sends one message and resolves with the ref of what the platform created. Adapters always
+ * return one (ChatAdapter.deliver); a deliverer that only records (tests) may return nothing.
+ */
+export type Deliver = (item: OutboxItem) => Promise<MessageRef | void>;
 
 /** Thrown by a deliverer when the platform asked to wait (HTTP 429 with Retry-After). */
 export class RetryLaterError extends Error {
@@ -13,6 +18,13 @@ export class RetryLaterError extends Error {
     super(message);
   }
 }
+
+/**
+ * Thrown by a deliverer when the platform may have created the message although the call
+ * failed: a timeout, a connection that broke, a 5xx. The row remembers it (outcomeUnknown), so
+ * the next attempt looks for that message before it posts again.
+ */
+export class OutcomeUnknownError extends Error {}
 
 export class OutboxWorker {
   private timer?: NodeJS.Timeout;
@@ -66,14 +78,15 @@ export class OutboxWorker {
   private async send(item: OutboxItem): Promise<void> {
     const deliver = this.deliverers.get(item.target.platform)!;
     try {
-      await deliver(item);
-      await this.outbox.markSent(item.id);
+      const ref = await deliver(item);
+      await this.outbox.markSent(item.id, ref ?? undefined);
     } catch (error) {
       const retryAfter = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
-      this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, err: safeError(error) }, 'outbox send failed');
+      const unknown = error instanceof OutcomeUnknownError;
+      this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, outcomeUnknown: unknown, err: safeError(error) }, 'outbox send failed');
       // If even this fails (the database went away), the lease runs out and the message is
       // claimed again later: kick() logs the error.
-      await this.outbox.markFailed(item, (error as Error).message, retryAfter);
+      await this.outbox.markFailed(item, (error as Error).message, retryAfter, new Date(), unknown);
     }
   }
 }
