@@ -88,14 +88,24 @@ async function removeStale(file: string, staleText: string): Promise<void> {
   }
 }
 
+/** Attempts within this process run one at a time per file (see `held`). */
+const attempts = new Map<string, Promise<unknown>>();
+
 /**
  * Takes DATA_DIR for this process, or throws DataDirInUseError naming the live owner.
  * Released by release(), or at the latest when the process exits.
  */
-export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
+export function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const dir = path.resolve(dataDir);
-  await mkdir(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
+  // Serialised so a lock with our own PID is either in `held` or not ours (a reused PID).
+  const attempt = (attempts.get(file) ?? Promise.resolve()).catch(() => {}).then(() => acquire(dir, file));
+  attempts.set(file, attempt);
+  return attempt;
+}
+
+async function acquire(dir: string, file: string): Promise<DataDirLock> {
+  await mkdir(dir, { recursive: true });
   for (;;) {
     if (await createExclusive(file)) break;
     const lock = await readLock(file);
