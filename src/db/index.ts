@@ -61,12 +61,21 @@ export function createPGlite(options: BridgeOptions = {}): Promise<PGliteBridge>
   return PGliteBridge.create(options);
 }
 
+const PGLITE_TRANSACTION_MAX_WAIT_MS = 30_000;
+const PGLITE_TRANSACTION_TIMEOUT_MS = 60_000;
+
 /**
  * Wraps an already migrated PGlite (the bridge, or an in-process PGlite); used by openDatabase
  * and by the test template clones. `onClose` runs after PGlite is closed (the DATA_DIR lock).
  */
 export function pgliteDatabase(pglite: PGliteLike, onClose?: () => Promise<void>): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(asPGlite(pglite)) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(asPGlite(pglite)),
+    // PGlite is one connection: transactions queue behind each other, so in a burst waiting
+    // seconds for one's turn is normal, not a fault. Prisma's defaults (2 s to start, 5 s to
+    // finish) are too tight for that on a busy machine: start-up failed with P2028 under load.
+    transactionOptions: { maxWait: PGLITE_TRANSACTION_MAX_WAIT_MS, timeout: PGLITE_TRANSACTION_TIMEOUT_MS },
+  });
   return {
     prisma,
     kind: 'pglite',
