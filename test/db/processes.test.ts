@@ -84,7 +84,7 @@ describe('two processes on one DATA_DIR', () => {
     expect(third.stdout()).toContain('Eerste proces schrijft dit');
     expect(third.stdout()).toContain('Nog steeds bereikbaar');
     expect(third.stdout()).not.toContain('Tweede proces');
-  }, 240_000);
+  }, 400_000);
 
   it('after kill -9 of the owner, a new start takes the stale lock and finds the data', async () => {
     const victim = startBot(dataDir);
@@ -102,5 +102,5 @@ describe('two processes on one DATA_DIR', () => {
     expect(await next.exited).toBe(0);
     expect(next.stderr()).toBe('');
     expect(next.stdout()).toContain('Geschreven vlak voor kill -9');
-  }, 240_000);
+  }, 400_000);
 });
