@@ -100,10 +100,26 @@ async function burst(target: Target, count: number, concurrency: number, offset:
   return acks;
 }
 
-/** Resolves once the fake has received `count` response_url posts since `since`. */
+/** Answers so far: response_url posts, and messages posted to the channel (a posted update). */
+function answers(): number {
+  return fake.responses.length + fake.callsTo('chat.postMessage').length;
+}
+
+/**
+ * Resolves once `count` commands since `since` are answered, or when nothing more arrives for
+ * 10 s (a command answered some other way must not hang the benchmark).
+ */
 function waitForAnswers(since: number) {
   return async (count: number) => {
-    while (fake.responses.length - since < count) await new Promise((resolve) => setTimeout(resolve, 50));
+    let last = -1;
+    let idleSince = performance.now();
+    while (answers() - since < count && performance.now() - idleSince < 10_000) {
+      if (answers() !== last) {
+        last = answers();
+        idleSince = performance.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   };
 }
 
@@ -132,7 +148,7 @@ async function startBot(databaseUrl?: string): Promise<Target> {
   const app: Binnenuit = await startApp(config, { logger: createLogger('silent') });
   await approveMember(app.services, 'slack', MEMBER, 'smn', 'Bench');
   const slack = app.adapters.find((adapter): adapter is SlackAdapter => adapter instanceof SlackAdapter)!;
-  const since = fake.responses.length;
+  const since = answers();
   return {
     url: `http://127.0.0.1:${slack.address!.port}/slack/events`,
     answered: waitForAnswers(since),
