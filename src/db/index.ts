@@ -1,16 +1,18 @@
 // The database: an embedded PGlite under DATA_DIR by default, or a PostgreSQL server when
 // DATABASE_URL is set. Either way openDatabase() returns a migrated, seeded Prisma client; the
-// rest of the bot does not know which one it got.
+// rest of the bot does not know which one it got. The embedded one runs in a worker thread
+// (pglite-bridge.ts), so database work never blocks the event loop, and holds DATA_DIR's lock
+// (data-dir-lock.ts), so a second process cannot open the same files.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, pgClientExecutor, pgliteExecutor } from './migrator.ts';
+import { asPGlite, PGliteBridge, type BridgeOptions, type PGliteLike } from './pglite-bridge.ts';
 import { seedOrganisations } from './seed.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -51,38 +53,62 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 }
 
-/** Loads a PGlite with the extensions our migrations use; every open must load them. */
-export function createPGlite(dataDir?: string): Promise<PGlite> {
-  return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+/**
+ * A PGlite in a worker thread, with the extensions our migrations use (every open must load
+ * them, the worker does): on a folder, from a dump, or empty in memory.
+ */
+export function createPGlite(options: BridgeOptions = {}): Promise<PGliteBridge> {
+  return PGliteBridge.create(options);
 }
 
-/** Wraps an already migrated PGlite; used by openDatabase and by the test template clones. */
-export function pgliteDatabase(pglite: PGlite): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+const PGLITE_TRANSACTION_MAX_WAIT_MS = 30_000;
+const PGLITE_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * Wraps an already migrated PGlite (the bridge, or an in-process PGlite); used by openDatabase
+ * and by the test template clones. `onClose` runs after PGlite is closed (the DATA_DIR lock).
+ */
+export function pgliteDatabase(pglite: PGliteLike, onClose?: () => Promise<void>): Database {
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(asPGlite(pglite)),
+    // PGlite is one connection: transactions queue behind each other, so in a burst waiting
+    // seconds for one's turn is normal, not a fault. Prisma's defaults (2 s to start, 5 s to
+    // finish) are too tight for that on a busy machine: start-up failed with P2028 under load.
+    transactionOptions: { maxWait: PGLITE_TRANSACTION_MAX_WAIT_MS, timeout: PGLITE_TRANSACTION_TIMEOUT_MS },
+  });
   return {
     prisma,
     kind: 'pglite',
     close: async () => {
-      await prisma.$disconnect();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await prisma.$disconnect();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        await onClose?.();
+      }
     },
   };
 }
 
 async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
+  // In memory nothing is shared on disk, so nothing to lock.
+  let lock: DataDirLock | undefined;
   let dir: string | undefined;
   if (!options.inMemory) {
+    lock = await lockDataDir(options.dataDir);
     dir = path.resolve(options.dataDir, 'pglite');
-    await mkdir(dir, { recursive: true });
   }
-  const pglite = await createPGlite(dir);
+  let pglite: PGliteBridge | undefined;
   try {
+    if (dir) await mkdir(dir, { recursive: true });
+    pglite = await createPGlite({ dataDir: dir });
     await migrate(pgliteExecutor(pglite), { dir: options.migrationsDir, logger: options.logger });
   } catch (error) {
-    await pglite.close();
+    await pglite?.close();
+    await lock?.release();
     throw error;
   }
-  return pgliteDatabase(pglite);
+  return pgliteDatabase(pglite, lock?.release);
 }
 
 /**

@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { PGliteLike } from './pglite-bridge.ts';
 
 /** The lock id Prisma Migrate itself takes, so our start-up and a CLI deploy exclude each other. */
 export const PRISMA_MIGRATE_LOCK_ID = 72707369;
@@ -28,7 +28,8 @@ export interface SqlExecutor {
   query<Row extends object>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
-export function pgliteExecutor(db: PGlite): SqlExecutor {
+/** PGlite in its worker thread (PGliteBridge) or in-process: both have query and exec. */
+export function pgliteExecutor(db: Pick<PGliteLike, 'query' | 'exec'>): SqlExecutor {
   return {
     exec: async (sql) => {
       await db.exec(sql);

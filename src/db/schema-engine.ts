@@ -24,6 +24,7 @@ import type {
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DEFAULT_MIGRATIONS_DIR, migrate, pgliteExecutor } from './migrator.ts';
+import { asPGlite, type PGliteLike } from './pglite-bridge.ts';
 
 export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
 
@@ -62,8 +63,8 @@ export function scratchPGlite(): Promise<PGlite> {
  * unhandled rejections), and its shadow database lacks pg_trgm and is never closed. This wraps
  * its adapter to fix the first and close our own shadow databases on dispose.
  */
-function adapterFor(db: PGlite, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
-  return new PrismaPGlite(db).connect().then((inner) => ({
+function adapterFor(db: PGliteLike, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
+  return new PrismaPGlite(asPGlite(db)).connect().then((inner) => ({
     provider: inner.provider,
     adapterName: inner.adapterName,
     queryRaw: (query) => inner.queryRaw(query),
@@ -99,7 +100,7 @@ function asDriverError(error: unknown): unknown {
   });
 }
 
-function adapterFactory(db: PGlite, shadows: PGlite[]): SqlMigrationAwareDriverAdapterFactory {
+function adapterFactory(db: PGliteLike, shadows: PGlite[]): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: 'postgres',
     adapterName: 'binnenuit-pglite',
@@ -112,8 +113,8 @@ function adapterFactory(db: PGlite, shadows: PGlite[]): SqlMigrationAwareDriverA
   };
 }
 
-/** What the engine connects to: a PGlite we hold, or a PostgreSQL server by URL. */
-export type EngineTarget = PGlite | { databaseUrl: string };
+/** What the engine connects to: a PGlite we hold (in-process or bridged), or a server by URL. */
+export type EngineTarget = PGliteLike | { databaseUrl: string };
 
 export interface SchemaEngineSession {
   engine: SchemaEngine;
@@ -123,7 +124,7 @@ export interface SchemaEngineSession {
 
 /** The adapter factory for a target, and what to close once the engine is freed. */
 async function connectTarget(target: EngineTarget, cleanup: Array<() => Promise<void>>) {
-  if (target instanceof PGlite) {
+  if (!('databaseUrl' in target)) {
     const shadows: PGlite[] = [];
     cleanup.push(async () => void (await Promise.all(shadows.map((s) => s.close()))));
     return adapterFactory(target, shadows);
@@ -162,7 +163,7 @@ export async function openSchemaEngine(
   const schema: SchemasContainer = { files: [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }] };
   const cleanup: Array<() => Promise<void>> = [];
   const target = options.target ?? (await scratchPGlite());
-  if (!options.target) cleanup.push(() => (target as PGlite).close());
+  if (!options.target) cleanup.push(() => (target as PGliteLike).close());
   const SchemaEngineWasm = await loadSchemaEngineClass();
   const factory = bindMigrationAwareSqlAdapterFactory(await connectTarget(target, cleanup));
   const engine = await SchemaEngineWasm.new(

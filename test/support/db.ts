@@ -1,14 +1,13 @@
 // Databases for tests, fast enough to give each test (or each file) its own.
 //   PGlite: one migrated + seeded template per test process, cloned from its dump (≈0.5 s
-//           instead of ≈4 s for a new in-memory PGlite plus migrations).
+//           instead of ≈4 s for a new in-memory PGlite plus migrations). Every PGlite here runs
+//           in its worker thread (PGliteBridge), as the bot's does, so the tests exercise it.
 //   PostgreSQL (only when TEST_DATABASE_URL is set, see scripts/test-postgres.sh): a uniquely
 //           named database on that server, migrated and seeded, dropped on close().
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import {
   createPGlite,
@@ -19,11 +18,12 @@ import {
   type OpenDatabaseOptions,
 } from '../../src/db/index.ts';
 import { migrate, pgClientExecutor, pgliteExecutor, type SqlExecutor } from '../../src/db/migrator.ts';
+import type { PGliteBridge } from '../../src/db/pglite-bridge.ts';
 import { seedOrganisations } from '../../src/db/seed.ts';
 
 export interface TestDatabase extends Database {
   /** The PGlite behind a 'pglite' database (for the schema engine, raw SQL). */
-  pglite?: PGlite;
+  pglite?: PGliteBridge;
   /** The connection URL of a 'postgres' database. */
   url?: string;
 }
@@ -56,7 +56,7 @@ function pgliteTemplate(): Promise<Blob> {
 }
 
 async function clonePGliteTemplate(): Promise<TestDatabase> {
-  const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate(), extensions: { pg_trgm } });
+  const pglite = await createPGlite({ loadDataDir: await pgliteTemplate() });
   return { ...pgliteDatabase(pglite), pglite };
 }
 
@@ -132,7 +132,7 @@ export interface BlankDatabase {
   kind: DatabaseKind;
   options: OpenDatabaseOptions;
   /** A raw connection (PGlite on the data dir, or one pg Client) for the migrator or checks. */
-  connect(): Promise<{ sql: SqlExecutor; pglite?: PGlite; close(): Promise<void> }>;
+  connect(): Promise<{ sql: SqlExecutor; pglite?: PGliteBridge; close(): Promise<void> }>;
   /** Deletes the data dir / drops the database. */
   destroy(): Promise<void>;
 }
@@ -161,11 +161,7 @@ export async function createBlankDatabase(kind: DatabaseKind): Promise<BlankData
         // First connect: unpack an empty cluster (1.3 s) instead of running initdb (3 s).
         const fresh = !existsSync(dir);
         if (fresh) await mkdir(dir, { recursive: true });
-        const pglite = await PGlite.create({
-          dataDir: dir,
-          ...(fresh ? { loadDataDir: await emptyPGliteDump() } : {}),
-          extensions: { pg_trgm },
-        });
+        const pglite = await createPGlite({ dataDir: dir, ...(fresh ? { loadDataDir: await emptyPGliteDump() } : {}) });
         return { sql: pgliteExecutor(pglite), pglite, close: () => pglite.close() };
       },
       destroy: () => rm(dataDir, { recursive: true, force: true }),
