@@ -99,8 +99,8 @@ describe('Slack over HTTP', () => {
     expect((await slack.post('{"type": "event_callback", "event": ', { contentType: 'application/json' })).status).toBe(400);
     expect((await slack.post('payload=%7Bnot%20json')).status).toBe(400);
     expect((await slack.post('\u0000\u00ff\u0001binary junk', { signature: 'v0=00' })).status).toBe(401);
-    // A command without a person or trigger: acknowledged, then ignored.
-    expect((await slack.post(commandBody({ command: '/update', text: 'plaats zonder afzender' }))).status).toBe(200);
+    // A command without a person: Slack never sends one, so it is malformed.
+    expect((await slack.post(commandBody({ command: '/update', text: 'plaats zonder afzender' }))).status).toBe(400);
     expect(await updates()).toBe(before);
     expect(all((await slack.command('UANYONE', '/help')).seen)).toContain('/handreiking zoek');
   });
