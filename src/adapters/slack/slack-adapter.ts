@@ -87,6 +87,7 @@ export class SlackAdapter implements ChatAdapter {
         allowedTeams: options.allowedTeams ?? [],
         t: translator(bot.services.settings.defaultLocale),
         log: (kind) => options.logger.warn({ kind }, 'slack request from another workspace refused'),
+        track: (work) => this.inflight.run(work),
       }),
     );
     const client = () => this.client;

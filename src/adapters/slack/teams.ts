@@ -13,6 +13,8 @@ export interface WorkspaceOptions {
   allowedTeams: readonly string[];
   t: Translate;
   log: (kind: string) => void;
+  /** Keeps the refusal in the adapter's in-flight work (stop() and tests wait for the answer). */
+  track: (work: () => Promise<void>) => Promise<void>;
 }
 
 type Body = Record<string, any>;
@@ -33,7 +35,7 @@ export function workspaceCheck(options: WorkspaceOptions): Middleware<AnyMiddlew
     // Without a known team of our own and no list there is nothing to compare with.
     if (allowed.size === 0 || (team !== undefined && allowed.has(team))) return next();
     options.log(body.type ?? 'command');
-    await refuse(args as unknown as Refusable, body, options.t('slack.otherWorkspace'), options.t);
+    await options.track(() => refuse(args as unknown as Refusable, body, options.t('slack.otherWorkspace'), options.t));
   };
 }
 
