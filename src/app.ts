@@ -10,6 +10,7 @@ import { createFieldCipher, resolveEncryptionSecret } from './core/crypto.ts';
 import { GuideFormatError } from './core/guide/markdown.ts';
 import { GUIDE_CONTENT_DIR, watchGuideDirectory, type GuideWatcher } from './core/guide/loader.ts';
 import { safeError, type Logger } from './core/logger.ts';
+import { InboxRecovery, type AnswerLater } from './core/inbox/recovery.ts';
 import { OutboxWorker, type Deliver } from './core/outbox/worker.ts';
 import type { PlatformName } from './core/platform.ts';
 import { createServices, type Services } from './core/services.ts';
@@ -55,7 +56,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     cipher,
   );
   const guideWatcher = await loadGuideContent(services, logger);
-  const bot = new Bot(commands, services, logger);
+  // PGlite runs one query at a time: a few handlers at once keep the queue short, so the
+  // inbox write before each acknowledgement never waits long. PostgreSQL's pool has 10.
+  const bot = new Bot(commands, services, logger, { concurrency: db.kind === 'pglite' ? 2 : 6 });
 
   const adapters: ChatAdapter[] = [];
   const deliverers = new Map<PlatformName, Deliver>();
@@ -101,11 +104,19 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     });
     adapters.push(consoleAdapter);
   }
-  for (const adapter of adapters) deliverers.set(adapter.platform, (item) => adapter.deliver(item));
+  const answerers = new Map<PlatformName, AnswerLater>();
+  for (const adapter of adapters) {
+    deliverers.set(adapter.platform, (item) => adapter.deliver(item));
+    if (adapter.answerLater) answerers.set(adapter.platform, adapter.answerLater);
+  }
   bot.afterWork = () => void worker.kick();
+  // The embedded database is locked to this process: whatever is unfinished in it was left by
+  // an earlier run of this instance, and is taken over at once instead of after its lease.
+  const recovery = new InboxRecovery(bot, services.inbox, services.outbox, answerers, logger, { takeOverAtStart: db.kind === 'pglite' });
 
   for (const adapter of adapters) await adapter.start();
   worker.start();
+  recovery.start();
   const scheduler = new Scheduler(jobs, services, config.timezone, logger);
   scheduler.start();
   logger.info({ adapters: adapters.map((a) => a.platform), database: db.kind, jobs: scheduler.nextRuns() }, 'binnenuit started');
@@ -119,8 +130,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     adapters,
     console: consoleAdapter,
     async stop() {
+      // New work stops first; work in flight finishes and answers; then the current outbox
+      // batch; then the connections. Whatever is left stays in the database for next time.
       await guideWatcher?.close();
       await scheduler.stop();
+      await recovery.stop();
       for (const adapter of adapters) await adapter.stop();
       await worker.stop();
       await db.close();

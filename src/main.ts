@@ -1,9 +1,15 @@
-// `npm start`: read the environment, start Binnenuit, stop cleanly on SIGINT/SIGTERM or, for
-// the console, at the end of input.
+// `npm start`: read the environment, start Binnenuit, and stop cleanly: on SIGINT/SIGTERM (a
+// second signal stops at once) or, for the console, at the end of input after finishing what
+// is queued. A stray rejected promise is logged and the bot keeps serving; an exception that
+// nobody caught stops it cleanly (exit 1) for the supervisor to restart: nothing acknowledged
+// is lost either way, because the inbox and the outbox are in the database.
 import { existsSync } from 'node:fs';
 import { ConfigError, formatConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, safeError } from './core/logger.ts';
-import { startApp } from './app.ts';
+import { startApp, type App } from './app.ts';
+
+/** How long a stop may take to let work in flight finish before the process exits anyway. */
+const SHUTDOWN_BUDGET_MS = 10_000;
 
 // A .env file in the working directory, if there is one; variables already set win.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -18,22 +24,54 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-try {
-  const app = await startApp(config, { logger });
-  const shutdown = async (code: number) => {
-    await app.stop();
+let app: App | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Stops taking work, lets work in flight finish (bounded), closes connections, exits. */
+function shutdown(code: number, why: string): Promise<void> {
+  stopping ??= (async () => {
+    logger.info({ why }, 'stopping');
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        logger.warn({ ms: SHUTDOWN_BUDGET_MS }, 'stop took too long; exiting anyway');
+        resolve();
+      }, SHUTDOWN_BUDGET_MS);
+    });
+    const stop = (app?.stop() ?? Promise.resolve()).catch((error: unknown) => logger.error({ err: safeError(error) }, 'stop failed'));
+    await Promise.race([stop, budget]);
+    clearTimeout(timer);
     process.exit(code);
-  };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
-  if (app.console) {
-    await app.console.finished;
-    await app.worker.drain();
-    await shutdown(0);
-  }
+  })();
+  return stopping;
+}
+
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // The second signal: the person means it, now.
+    if (++signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    void shutdown(0, signal);
+  });
+}
+process.on('unhandledRejection', (reason) => {
+  logger.error({ err: safeError(reason) }, 'unhandled rejection; still running');
+});
+process.on('uncaughtException', (error) => {
+  logger.fatal({ err: safeError(error) }, 'uncaught exception; stopping');
+  void shutdown(1, 'uncaughtException');
+});
+
+try {
+  app = await startApp(config, { logger });
 } catch (error) {
   // One line says what to fix; the details only at debug level, never a stack before it.
   logger.debug({ err: safeError(error) }, 'start-up failed');
   process.stderr.write(`Start-up failed: ${(error as Error).message.split('\n')[0]}\n`);
   process.exit(1);
+}
+if (app.console) {
+  await app.console.finished;
+  await app.worker.drain();
+  await shutdown(0, 'end of input');
 }

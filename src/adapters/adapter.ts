@@ -1,5 +1,6 @@
 // The small contract every chat platform implements. Adapters turn platform events into Bot
 // requests and neutral replies into platform messages; they hold no business rules.
+import type { AnswerLater } from '../core/inbox/recovery.ts';
 import type { OutboxItem } from '../core/outbox/outbox.ts';
 import type { PlatformName } from '../core/platform.ts';
 
@@ -12,4 +13,9 @@ export interface ChatAdapter {
    * RetryLaterError when the platform said how long to wait.
    */
   deliver(item: OutboxItem): Promise<void>;
+  /**
+   * Answers a request a crashed process left unanswered, through the route the adapter stored
+   * with it (Bot requests' `route`); false when the platform no longer allows it.
+   */
+  answerLater?: AnswerLater;
 }

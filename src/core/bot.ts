@@ -12,6 +12,8 @@ import type { ThreadRef } from './threads/threads.ts';
 import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
 import { errorReply, type Discussion, type Reply } from './framework/reply.ts';
+import type { StoredRequest, UnfinishedEvent } from './inbox/inbox.ts';
+import { Limiter, withDeadline } from './limiter.ts';
 import { parseCommandText } from './framework/text-parser.ts';
 import { buildForm, commandUsage, usageLine, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
@@ -27,8 +29,20 @@ export interface Requester {
 interface BaseRequest {
   requester: Requester;
   place: Place;
-  /** The platform's event or interaction id; the same key twice is handled once. */
+  /**
+   * The platform's event or interaction id; the same key twice is handled once. Requests with a
+   * key are stored in the inbox before they are acknowledged and finished after a crash.
+   */
   eventKey?: string;
+  /** How the adapter can answer later, after a crash (kept encrypted with the request). */
+  route?: unknown;
+  /**
+   * Acknowledges the event to the platform (Slack's ack). Called once the request is stored,
+   * or when storing it failed, always within the answer deadline.
+   */
+  acknowledge?: () => Promise<void>;
+  /** The platform already had its "got it" (default false; Slack acknowledges right away). */
+  acknowledgedOnReceipt?: boolean;
 }
 
 export interface CommandRequest extends BaseRequest {
@@ -58,37 +72,184 @@ export interface AutocompleteRequest {
   partial: string;
 }
 
-export type Outcome =
+/** What the Bot decided, before it is addressed to a person. */
+type Decision =
   | { kind: 'reply'; reply: Reply }
   | { kind: 'form'; form: Form }
   | { kind: 'invalid'; reply: Reply; errors: FieldErrors }
   | { kind: 'duplicate' };
 
+/**
+ * What the adapter shows. Carries the language to render it in, so an adapter never has to
+ * look the person up again (that lookup may be what failed).
+ */
+export type Outcome = (Exclude<Decision, { kind: 'duplicate' }> & { locale: Locale; t: Translate }) | { kind: 'duplicate' };
+
 const MAX_SUGGESTIONS = 25;
 /** Presses of the same button by the same person within this time are one press. */
 const DOUBLE_CLICK_MS = 3000;
 
+export interface BotOptions {
+  /** Handlers at work at once (default 4); keep it below the database's connection pool. */
+  concurrency?: number;
+  /**
+   * Storing the request and finding out who asks must be done by then (default 2 s), or the
+   * person is told to try again: platforms want an answer within 3 seconds, also when the
+   * database does not answer.
+   */
+  prepareDeadlineMs?: number;
+}
+
+/** Who asks, and the language to answer in. */
+interface Who {
+  actor: MemberView;
+  locale: Locale;
+  t: Translate;
+}
+
 export class Bot {
   /** Called after work that may have queued outbox messages, so they go out promptly. */
   afterWork: () => void = () => {};
+  private readonly limiter: Limiter;
+  private readonly prepareDeadlineMs: number;
 
   constructor(
     readonly commands: readonly CommandDeclaration[],
     readonly services: Services,
     private readonly logger: Logger,
-  ) {}
+    options: BotOptions = {},
+  ) {
+    this.limiter = new Limiter(options.concurrency ?? 4);
+    this.prepareDeadlineMs = options.prepareDeadlineMs ?? 2000;
+  }
 
   findCommand(name: string): CommandDeclaration | undefined {
     return this.commands.find((command) => command.name === name.toLowerCase());
   }
 
   /** A command typed as text (Slack, console): parsed by the declaration, then handled. */
-  async handleText(request: TextCommandRequest): Promise<Outcome> {
+  handleText(request: TextCommandRequest): Promise<Outcome> {
+    const stored: StoredRequest = { kind: 'text', ...storedBase(request), command: request.command, text: request.text };
+    return this.receiveAndRun(request, stored, (who) => this.textOutcome(request, who));
+  }
+
+  handleCommand(request: CommandRequest): Promise<Outcome> {
+    const stored: StoredRequest = { kind: 'command', ...storedBase(request), command: request.command, subcommand: request.subcommand, values: request.values };
+    return this.receiveAndRun(request, stored, (who) => this.commandOutcome(request, who));
+  }
+
+  handleAction(request: ActionRequest): Promise<Outcome> {
+    const stored: StoredRequest = { kind: 'action', ...storedBase(request), actionId: request.actionId, value: request.value };
+    return this.receiveAndRun(request, stored, (who) => this.actionOutcome(request, who));
+  }
+
+  /**
+   * The adapter has shown the outcome of a request with an event key: the inbox forgets its
+   * text. Never throws (the answer is out already; recovery would at worst send it again).
+   */
+  async answered(eventKey: string | undefined): Promise<void> {
+    if (!eventKey) return;
+    await this.services.inbox.answered(eventKey).catch((error: unknown) => this.logger.warn({ eventKey, err: safeError(error) }, 'inbox answer not recorded'));
+  }
+
+  /** The platform has been told "got it" (a Discord deferral): a crash now must not lose it. */
+  async acknowledged(eventKey: string | undefined): Promise<void> {
+    if (!eventKey) return;
+    await this.services.inbox.acknowledged(eventKey).catch((error: unknown) => this.logger.warn({ eventKey, err: safeError(error) }, 'inbox acknowledgement not recorded'));
+  }
+
+  /**
+   * Finishes an event a process that died left behind (InboxRecovery): runs it if it was not
+   * done yet, and returns the reply to give. Undefined when it must not be finished: the person
+   * was never told "got it", so they saw an error and will have tried again themselves.
+   */
+  async finishUnfinished(event: UnfinishedEvent): Promise<Reply | undefined> {
+    if (event.status === 'done') return event.reply;
+    if (!event.acknowledged) {
+      await this.services.inbox.fail(event.key);
+      return undefined;
+    }
+    const stored = event.request;
+    const base = { requester: stored.requester, place: stored.place, eventKey: event.key, route: stored.route };
+    const outcome = await this.limiter.run(async () => {
+      const who = await this.who(stored.requester);
+      if (stored.kind === 'text') return this.textOutcome({ ...base, command: stored.command ?? '', text: stored.text ?? '' }, who);
+      if (stored.kind === 'command') return this.commandOutcome({ ...base, command: stored.command ?? '', subcommand: stored.subcommand, values: stored.values ?? {} }, who);
+      return this.actionOutcome({ ...base, actionId: stored.actionId ?? '', value: stored.value }, who);
+    });
+    return outcome.kind === 'reply' || outcome.kind === 'invalid' ? outcome.reply : undefined;
+  }
+
+  /**
+   * Stores the request (once per event key), acknowledges it, then works it out within the
+   * concurrency limit. Whatever goes wrong, the person gets an answer: a database that does not
+   * answer in time gives "try again in a moment", never silence or a crash.
+   */
+  private async receiveAndRun(request: BaseRequest, stored: StoredRequest, decide: (who: Who) => Promise<Decision>): Promise<Outcome> {
+    const receipt = await this.receive(request, stored);
+    await this.acknowledge(request);
+    if (receipt === 'duplicate') return { kind: 'duplicate' };
+    if (receipt === 'unavailable') return this.unavailable(request.requester);
+    return this.limiter.run(async () => {
+      let who: Who;
+      try {
+        who = await withDeadline(this.who(request.requester), this.prepareDeadlineMs);
+      } catch (error) {
+        this.logger.error({ eventKey: request.eventKey, err: safeError(error) }, 'requester not looked up; asked to try again');
+        this.abandon(request.eventKey);
+        return this.unavailable(request.requester);
+      }
+      try {
+        return addressed(await decide(who), who);
+      } catch (error) {
+        // Anything outside a handler (validation, access) that failed: an apology, nothing stored.
+        this.logger.error({ eventKey: request.eventKey, err: safeError(error) }, 'request failed');
+        this.abandon(request.eventKey);
+        return addressed({ kind: 'reply', reply: errorReply(who.t(isUnavailable(error) ? 'errors.unavailable' : 'errors.internal')) }, who);
+      }
+    });
+  }
+
+  private async receive(request: BaseRequest, stored: StoredRequest): Promise<'new' | 'duplicate' | 'unavailable'> {
+    if (!request.eventKey) return 'new';
+    const receiving = this.services.inbox.receive(request.eventKey, stored, { acknowledged: request.acknowledgedOnReceipt ?? false });
+    try {
+      return await withDeadline(receiving, this.prepareDeadlineMs);
+    } catch (error) {
+      this.logger.error({ eventKey: request.eventKey, err: safeError(error) }, 'request not stored; asked to try again');
+      // Stored after all, later: the person was told to try again, so it must not also run.
+      void receiving.then((receipt) => receipt === 'new' && this.abandon(request.eventKey)).catch(() => {});
+      return 'unavailable';
+    }
+  }
+
+  private async acknowledge(request: BaseRequest): Promise<void> {
+    try {
+      await request.acknowledge?.();
+    } catch (error) {
+      this.logger.warn({ eventKey: request.eventKey, err: safeError(error) }, 'acknowledgement failed');
+    }
+  }
+
+  /** Marks a request the person was told to try again as failed, whenever the database lets us. */
+  private abandon(eventKey: string | undefined): void {
+    if (!eventKey) return;
+    void this.services.inbox.fail(eventKey).catch((error: unknown) => this.logger.warn({ eventKey, err: safeError(error) }, 'inbox failure not recorded'));
+  }
+
+  /** "Try again in a moment", in the language the platform gave (the database may be away). */
+  private unavailable(requester: Requester): Outcome {
+    const locale = toLocale(requester.locale) ?? this.services.settings.defaultLocale;
+    const t = translator(locale);
+    return { kind: 'reply', reply: errorReply(t('errors.unavailable')), locale, t };
+  }
+
+  private async textOutcome(request: TextCommandRequest, who: Who): Promise<Decision> {
     const command = this.findCommand(request.command);
-    if (!command) return this.unknownCommand(request);
+    if (!command) return this.unknownCommand(request, who.t);
     const parsed = parseCommandText(command, request.text);
     if (!parsed.ok) {
-      const { t } = await this.who(request.requester);
+      const { t } = who;
       const usage = commandUsage(command).join('\n');
       const text =
         parsed.problem === 'unknownSubcommand'
@@ -96,13 +257,13 @@ export class Bot {
           : t('errors.tooMany', { extra: parsed.extra });
       return invalid(errorReply(text, t('errors.usage', { usage })), {});
     }
-    return this.handleCommand({ ...request, subcommand: parsed.subcommand, values: parsed.values });
+    return this.commandOutcome({ ...request, subcommand: parsed.subcommand, values: parsed.values }, who);
   }
 
-  async handleCommand(request: CommandRequest): Promise<Outcome> {
+  private async commandOutcome(request: CommandRequest, who: Who): Promise<Decision> {
     const command = this.findCommand(request.command);
-    if (!command) return this.unknownCommand(request);
-    const { actor, locale, t } = await this.who(request.requester);
+    if (!command) return this.unknownCommand(request, who.t);
+    const { actor, locale, t } = who;
     const found = findInvocable(command, request.subcommand);
     if (!found) {
       const text = t('errors.unknownSubcommand', { word: request.subcommand ?? '', command: command.name });
@@ -122,20 +283,20 @@ export class Bot {
       return invalid(errorReply(text, t('errors.usage', { usage: usageLine(command, sub, invocable) })), checked.errors);
     }
     const ctx = this.context(actor, locale, t, request);
-    return this.once(request.eventKey, t, `/${command.name}${sub ? ` ${sub}` : ''}`, () => invocable.run(ctx, checked.input as never));
+    return this.execute(request.eventKey, t, `/${command.name}${sub ? ` ${sub}` : ''}`, () => invocable.run(ctx, checked.input as never));
   }
 
-  async handleAction(request: ActionRequest): Promise<Outcome> {
+  private async actionOutcome(request: ActionRequest, who: Who): Promise<Decision> {
     const [commandName, buttonName] = request.actionId.split('.', 2);
     const button = this.findCommand(commandName ?? '')?.buttons?.find((candidate) => candidate.name === buttonName);
-    const { actor, locale, t } = await this.who(request.requester);
+    const { actor, locale, t } = who;
     if (!button) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
     const denied = this.denial(actor, button.access, t);
     if (denied) return { kind: 'reply', reply: denied };
     const press = `press:${actor.id}:${request.actionId}:${request.value ?? ''}`;
     if (!(await this.services.events.claimWithin(press, DOUBLE_CLICK_MS))) return { kind: 'duplicate' };
     const ctx = this.context(actor, locale, t, request);
-    return this.once(request.eventKey, t, request.actionId, () => button.run(ctx, request.value));
+    return this.execute(request.eventKey, t, request.actionId, () => button.run(ctx, request.value));
   }
 
   /** Suggestions for an option: from its data source, or its declared choices. */
@@ -145,7 +306,7 @@ export class Bot {
     if (!option) return [];
     const source = option.autocomplete ? suggestionSources[option.autocomplete] : undefined;
     if (source) return (await source(this.services, request.partial)).slice(0, MAX_SUGGESTIONS);
-    const { t } = await this.who(request.requester);
+    const { t } = await withDeadline(this.who(request.requester), this.prepareDeadlineMs);
     const partial = request.partial.toLowerCase();
     return (option.choices ?? [])
       .map((value) => ({ value, label: t(describeKeys.choice(value)) }))
@@ -175,14 +336,13 @@ export class Bot {
   }
 
   /** The member behind a request and the language to answer in. */
-  async who(requester: Requester): Promise<{ actor: MemberView; locale: Locale; t: Translate }> {
+  async who(requester: Requester): Promise<Who> {
     const actor = await this.services.members.resolve(requester.platform, requester.userId, requester.displayName);
     const locale = actor.locale ?? toLocale(requester.locale) ?? this.services.settings.defaultLocale;
     return { actor, locale, t: translator(locale) };
   }
 
-  private async unknownCommand(request: BaseRequest & { command: string }): Promise<Outcome> {
-    const { t } = await this.who(request.requester);
+  private unknownCommand(request: BaseRequest & { command: string }, t: Translate): Decision {
     const known = this.commands.map((command) => `/${command.name}`).join(', ');
     return invalid(errorReply(t('errors.unknownCommand', { command: request.command, known })), {});
   }
@@ -206,23 +366,47 @@ export class Bot {
   }
 
   /**
-   * Runs a handler at most once per event key. A failure gives the key back so the platform's
-   * retry can succeed, and answers with a short apology instead of a stack trace.
+   * Runs a handler as one unit of work together with the inbox mark that it is done, so a
+   * crash leaves both or neither: the event is then finished once, never twice. A failure rolls
+   * everything back and answers with a short apology instead of a stack trace.
    */
-  private async once(eventKey: string | undefined, t: Translate, what: string, run: () => Promise<Reply>): Promise<Outcome> {
-    if (eventKey && !(await this.services.events.claim(eventKey))) return { kind: 'duplicate' };
+  private async execute(eventKey: string | undefined, t: Translate, what: string, run: () => Promise<Reply>): Promise<Decision> {
     try {
-      const reply = await run();
+      const reply = await this.services.unitOfWork.run(async () => {
+        const reply = await run();
+        if (eventKey) await this.services.inbox.complete(eventKey, reply);
+        return reply;
+      });
       this.afterWork();
       return { kind: 'reply', reply };
     } catch (error) {
-      if (eventKey) await this.services.events.release(eventKey);
+      this.abandon(eventKey);
       this.logger.error({ what, eventKey, err: safeError(error) }, 'handler failed');
-      return { kind: 'reply', reply: errorReply(t('errors.internal')) };
+      return { kind: 'reply', reply: errorReply(t(isUnavailable(error) ? 'errors.unavailable' : 'errors.internal')) };
     }
   }
 }
 
-function invalid(reply: Reply, errors: FieldErrors): Outcome {
+/** The parts of a request every stored kind shares. */
+function storedBase(request: BaseRequest): Pick<StoredRequest, 'requester' | 'place' | 'route'> {
+  return { requester: request.requester, place: request.place, route: request.route };
+}
+
+/**
+ * Errors that mean "the database is away or overloaded" (Prisma's connection, pool and
+ * transaction-start errors, a deadline), as opposed to a mistake in the handler.
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^P10\d\d$|^P2024$|^P2028$/.test(code)) return true;
+  return ['DeadlineError', 'PrismaClientInitializationError', 'DriverAdapterError'].includes(error.name) || /ECONNREFUSED|ECONNRESET|Connection terminated|timeout/i.test(error.message);
+}
+
+function addressed(decision: Decision, who: Who): Outcome {
+  return decision.kind === 'duplicate' ? decision : { ...decision, locale: who.locale, t: who.t };
+}
+
+function invalid(reply: Reply, errors: FieldErrors): Decision {
   return { kind: 'invalid', reply, errors };
 }

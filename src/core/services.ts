@@ -1,8 +1,9 @@
 // The domain managers a handler can call, built once per process around one database.
 import type { Locale } from './i18n.ts';
-import type { Store } from './store.ts';
+import { UnitOfWork, type Store } from './store.ts';
 import type { FieldCipher } from './crypto.ts';
 import { EventLedger } from './events.ts';
+import { Inbox } from './inbox/inbox.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { MemberManager } from './members/members.ts';
 import { AccountLinker } from './members/accounts.ts';
@@ -21,6 +22,9 @@ export interface Services {
   settings: CoreSettings;
   cipher: FieldCipher;
   events: EventLedger;
+  /** Runs a handler and everything it writes as one transaction (see UnitOfWork). */
+  unitOfWork: UnitOfWork;
+  inbox: Inbox;
   outbox: Outbox;
   members: MemberManager;
   accounts: AccountLinker;
@@ -29,13 +33,18 @@ export interface Services {
   threads: ThreadManager;
 }
 
-export function createServices(store: Store, settings: CoreSettings, cipher: FieldCipher): Services {
+export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher): Services {
+  const unitOfWork = new UnitOfWork(client);
+  // Every manager works on the unit-of-work view: inside a unit, its queries join that unit.
+  const store = unitOfWork.store;
   const outbox = new Outbox(store, settings.defaultLocale);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
   return {
     settings,
     cipher,
     events: new EventLedger(store),
+    unitOfWork,
+    inbox: new Inbox(store, cipher),
     outbox,
     members,
     accounts: new AccountLinker(store, members),

@@ -96,7 +96,13 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   const schema = new URL(databaseUrl).searchParams.get('schema') ?? undefined;
   await migratePostgres(databaseUrl, schema, options);
   const adapter = new PrismaPg(
-    { connectionString: databaseUrl },
+    {
+      connectionString: databaseUrl,
+      // A server that is down or hangs must fail a request in seconds, not hold it forever:
+      // the person is then told to try again, and the pool reconnects once the server is back.
+      connectionTimeoutMillis: 2_000,
+      query_timeout: 15_000,
+    },
     {
       ...(schema ? { schema } : {}),
       // An idle pooled connection dropped by the server must not crash the process.

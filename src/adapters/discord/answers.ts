@@ -24,9 +24,9 @@ import {
 import type { Bot, Outcome } from '../../core/bot.ts';
 import { errorReply, type Discussion, type Reply } from '../../core/framework/reply.ts';
 import type { Form } from '../../core/framework/usage.ts';
-import { translator, type Translate } from '../../core/i18n.ts';
+import { translator, type Locale, type Translate } from '../../core/i18n.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
-import { canCarryDiscussion, fallbackLocale, localeOf } from './context.ts';
+import { canCarryDiscussion, eventKey, fallbackLocale } from './context.ts';
 import type { Forms } from './forms.ts';
 import { renderReply, type DiscordMessageBody } from './render.ts';
 
@@ -54,6 +54,7 @@ interface Turn {
   receivedAt: number;
   deferred: boolean;
   t: Translate;
+  locale: Locale;
 }
 
 /** The first visible message of an answer, when a discussion is to start from it. */
@@ -74,9 +75,20 @@ export class Answers {
   /** Runs the Bot and answers within Discord's 3 seconds (see the top of this file). */
   async answer(interaction: Answerable, receivedAt: number, values: Record<string, unknown>, work: () => Promise<Outcome>, formOf?: FormOf): Promise<Answered> {
     const { outcome, deferred } = await this.runInTime(interaction, work);
-    const { t } = await localeOf(this.bot, interaction);
-    const turn: Turn = { interaction, receivedAt, deferred, t };
-    if (outcome.kind === 'duplicate') return this.answerDuplicate(turn);
+    if (outcome.kind === 'duplicate') {
+      const locale = fallbackLocale(this.bot, interaction);
+      return this.answerDuplicate({ interaction, receivedAt, deferred, t: translator(locale), locale });
+    }
+    // The outcome says in which language: no second lookup (the database may be what failed).
+    const { t, locale } = outcome;
+    const turn: Turn = { interaction, receivedAt, deferred, t, locale };
+    const answered = await this.show(turn, outcome, values, formOf);
+    await this.bot.answered(eventKey(interaction));
+    return answered;
+  }
+
+  private show(turn: Turn, outcome: Exclude<Outcome, { kind: 'duplicate' }>, values: Record<string, unknown>, formOf?: FormOf): Promise<Answered> {
+    const { t } = turn;
     if (outcome.kind === 'form') return this.openForm(turn, outcome.form, values);
     const extra: APIButtonComponentWithCustomId[] = [];
     if (outcome.kind === 'invalid' && formOf && Object.keys(outcome.errors).length) {
@@ -120,7 +132,9 @@ export class Answers {
       outcome = await work();
     } catch (error) {
       this.logger.error({ interactionId: interaction.id, err: safeError(error) }, 'discord handler failed');
-      outcome = { kind: 'reply', reply: errorReply(translator(fallbackLocale(this.bot, interaction))('errors.internal')) };
+      const locale = fallbackLocale(this.bot, interaction);
+      const t = translator(locale);
+      outcome = { kind: 'reply', reply: errorReply(t('errors.internal')), locale, t };
     } finally {
       clearTimeout(timer);
     }
@@ -131,7 +145,11 @@ export class Answers {
   private defer(interaction: Answerable): Promise<boolean> {
     const deferring = interaction.isButton() ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral });
     return deferring.then(
-      () => true,
+      async () => {
+        // Discord now shows "thinking…": from here on a crash must not lose the request.
+        await this.bot.acknowledged(eventKey(interaction));
+        return true;
+      },
       (error: unknown) => {
         this.logger.warn({ interactionId: interaction.id, err: safeError(error) }, 'discord defer failed');
         return false;
@@ -165,7 +183,7 @@ export class Answers {
     const { messages, droppedButtons } = render(reply, t, extraButtons);
     if (droppedButtons.length) this.logger.warn({ interactionId: interaction.id, droppedButtons }, 'discord buttons left out');
     if (Date.now() - turn.receivedAt > (this.timing.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS)) {
-      await this.sendLate(interaction, reply, t);
+      await this.sendLate(turn, reply);
       return 'late';
     }
     const ephemeral = reply.visibility === 'ephemeral';
@@ -220,10 +238,11 @@ export class Answers {
    * The interaction token has expired: the answer goes through the outbox (retried like any
    * notification), ephemeral answers by DM, channel answers to the channel.
    */
-  private async sendLate(interaction: Answerable, reply: Reply, t: Translate): Promise<void> {
+  private async sendLate(turn: Turn, reply: Reply): Promise<void> {
+    const { interaction, t } = turn;
     const command = interaction.isChatInputCommand() ? interaction.commandName : '';
     const toChannel = reply.visibility === 'channel' && interaction.channelId;
-    const { locale } = await localeOf(this.bot, interaction);
+    const { locale } = turn;
     // The reply says first what it answers; its own title follows in bold.
     const late: Reply = {
       ...reply,

@@ -10,6 +10,16 @@ export function eventKey(interaction: Interaction): string {
   return `discord:interaction:${interaction.id}`;
 }
 
+/** How to answer the interaction after a crash: its webhook, valid 15 minutes (DiscordAdapter.answerLater). */
+export interface DiscordRoute {
+  applicationId: string;
+  token: string;
+}
+
+export function routeOf(interaction: Interaction): DiscordRoute {
+  return { applicationId: interaction.applicationId, token: interaction.token };
+}
+
 export function requesterOf(interaction: Interaction): Requester {
   const member = interaction.member as { nickname?: string | null; nick?: string | null } | null;
   const nick = member ? (member.nickname ?? member.nick ?? undefined) : undefined;

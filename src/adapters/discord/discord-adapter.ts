@@ -6,7 +6,11 @@
 // write in the threads of the bot's messages is stored (messages.ts). No business rules live
 // here: access, validation and what happens are the Bot's; these files only speak Discord.
 import { EventEmitter } from 'node:events';
-import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Routes } from 'discord.js';
+import type { Reply } from '../../core/framework/reply.ts';
+import { translator, type Locale } from '../../core/i18n.ts';
+import type { DiscordRoute } from './context.ts';
+import { renderReply } from './render.ts';
 import type { Bot } from '../../core/bot.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
@@ -98,6 +102,23 @@ export class DiscordAdapter implements ChatAdapter {
   deliver(item: OutboxItem): Promise<void> {
     return this.delivery.deliver(item);
   }
+
+  /**
+   * After a crash: the deferred "thinking…" of the interaction becomes the answer, while its
+   * token lives (15 minutes). Not deferred, expired or refused: false, and it goes by DM.
+   */
+  readonly answerLater = async (route: unknown, reply: Reply, locale: Locale, receivedAt: Date): Promise<boolean> => {
+    const stored = route as DiscordRoute | undefined;
+    const lifetime = this.options.tokenLifetimeMs ?? 14 * 60_000;
+    if (!stored?.token || !stored.applicationId || Date.now() - receivedAt.getTime() > lifetime) return false;
+    const { messages } = renderReply(reply, { more: translator(locale)('discord.more'), maxMessages: 1 });
+    const first = messages[0]!;
+    await this.client.rest.patch(Routes.webhookMessage(stored.applicationId, stored.token, '@original'), {
+      body: { content: first.content, embeds: first.embeds, components: first.components },
+      auth: false,
+    });
+    return true;
+  };
 
   private track(work: Promise<unknown>): void {
     const tracked: Promise<unknown> = work

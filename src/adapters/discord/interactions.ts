@@ -17,7 +17,7 @@ import { findInvocable, type AutocompleteChoice } from '../../core/framework/dec
 import { errorReply } from '../../core/framework/reply.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
 import type { Answered, Answers, FormOf } from './answers.ts';
-import { eventKey, localeOf, placeOf, requesterOf } from './context.ts';
+import { eventKey, localeOf, placeOf, requesterOf, routeOf } from './context.ts';
 import { parseCustomId } from './custom-ids.ts';
 import type { Forms } from './forms.ts';
 import { valuesFromModal, type SubmittedComponent } from './modal.ts';
@@ -94,6 +94,7 @@ export class Interactions {
         actionId: action.actionId,
         value: action.value,
         eventKey: eventKey(interaction),
+        route: routeOf(interaction),
       }),
     );
   }
@@ -132,7 +133,7 @@ export class Interactions {
       interaction,
       receivedAt,
       call.values,
-      () => this.bot.handleCommand({ requester: requesterOf(interaction), place: placeOf(interaction), ...call, eventKey: eventKey(interaction) }),
+      () => this.bot.handleCommand({ requester: requesterOf(interaction), place: placeOf(interaction), ...call, eventKey: eventKey(interaction), route: routeOf(interaction) }),
       formOf,
     );
   }

@@ -11,6 +11,7 @@
 //                                             Submit arrives; a rejected submission claims nothing
 import type {
   AllMiddlewareArgs,
+  RespondFn,
   App,
   BlockAction,
   SlackActionMiddlewareArgs,
@@ -87,19 +88,34 @@ export function readCommandText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-async function onCommand(deps: ListenerDeps, { command, ack, respond, client }: CommandArgs): Promise<void> {
-  await ack();
+async function onCommand(deps: ListenerDeps, { command, ack: slackAck, respond, client }: CommandArgs): Promise<void> {
+  const ack = ackOnce(slackAck);
+  try {
+    await handleCommand(deps, command, ack, respond, client);
+  } finally {
+    // Whatever happened, Slack hears back within its 3 seconds.
+    await ack();
+  }
+}
+
+async function handleCommand(deps: ListenerDeps, command: CommandArgs['command'], ack: () => Promise<void>, respond: RespondFn, client: webApi.WebClient): Promise<void> {
   if (!command.user_id || !command.command) return;
   const name = command.command.replace(/^\//, '').toLowerCase();
-  const requester = await deps.directory.requester(command.user_id, command.user_name);
+  const requester = await requesterSoon(deps, command.user_id, command.user_name);
   const place = placeOf(command.channel_id, command.channel_name);
+  const eventKey = command.trigger_id ? `slack:cmd:${command.trigger_id}` : undefined;
+  const route: SlackRoute = { userId: command.user_id, responseUrl: command.response_url, channelRef: place.channelRef };
   const outcome = await deps.bot.handleText({
     requester,
     place,
     command: name,
     text: readCommandText(command.text ?? ''),
-    eventKey: command.trigger_id ? `slack:cmd:${command.trigger_id}` : undefined,
+    eventKey,
     formsAvailable: Boolean(command.trigger_id),
+    // Stored first, then acknowledged: what Slack was told "got it" survives a crash.
+    route,
+    acknowledge: ack,
+    acknowledgedOnReceipt: true,
   });
   const origin: FormOrigin = {
     command: name,
@@ -107,13 +123,22 @@ async function onCommand(deps: ListenerDeps, { command, ack, respond, client }: 
     channelName: command.channel_name,
     responseUrl: command.response_url,
   };
-  await show(deps, outcome, requester, { userId: command.user_id, respond, channelRef: origin.channelRef }, { client, triggerId: command.trigger_id, origin });
+  await show(deps, outcome, { userId: command.user_id, respond, channelRef: origin.channelRef }, { client, triggerId: command.trigger_id, origin });
+  await deps.bot.answered(eventKey);
 }
 
-async function onAction(deps: ListenerDeps, { ack, body, action, respond, client }: ActionArgs): Promise<void> {
-  await ack();
+async function onAction(deps: ListenerDeps, { ack: slackAck, body, action, respond, client }: ActionArgs): Promise<void> {
+  const ack = ackOnce(slackAck);
+  try {
+    await handleAction(deps, body, action, ack, respond, client);
+  } finally {
+    await ack();
+  }
+}
+
+async function handleAction(deps: ListenerDeps, body: ActionArgs['body'], action: ActionArgs['action'], ack: () => Promise<void>, respond: RespondFn, client: webApi.WebClient): Promise<void> {
   if (action.type !== 'button' || !body.user?.id) return;
-  const requester = await deps.directory.requester(body.user.id, body.user.name ?? body.user.username);
+  const requester = await requesterSoon(deps, body.user.id, body.user.name ?? body.user.username);
   const threadRef = (body.container as { thread_ts?: string } | undefined)?.thread_ts;
   const place = placeOf(body.channel?.id, body.channel?.name, threadRef);
   const eventKey = `slack:action:${body.trigger_id ?? action.action_ts}`;
@@ -124,38 +149,45 @@ async function onAction(deps: ListenerDeps, { ack, body, action, respond, client
     // Home tab buttons open the command's form; an immediate answer shows in a modal.
     const entry = decodeHomeAction(action.value);
     if (!entry) return;
-    const outcome = await deps.bot.handleCommand({ requester, place, command: entry.command, subcommand: entry.subcommand, values: {}, eventKey, formsAvailable: true });
+    const outcome = await deps.bot.handleCommand({ requester, place, command: entry.command, subcommand: entry.subcommand, values: {}, eventKey, formsAvailable: true, acknowledge: ack });
     if (outcome.kind === 'reply' || outcome.kind === 'invalid') {
-      const { t } = await deps.bot.who(requester);
-      await client.views.open({ trigger_id: body.trigger_id, view: replyView(outcome.reply, t) });
-      return;
+      await client.views.open({ trigger_id: body.trigger_id, view: replyView(outcome.reply, outcome.t) });
+    } else {
+      await show(deps, outcome, target, { client, triggerId: body.trigger_id, origin: { command: entry.command, subcommand: entry.subcommand } });
     }
-    await show(deps, outcome, requester, target, { client, triggerId: body.trigger_id, origin: { command: entry.command, subcommand: entry.subcommand } });
+    await deps.bot.answered(eventKey);
     return;
   }
-  const outcome = await deps.bot.handleAction({ requester, place, actionId, value: action.value, eventKey });
-  await show(deps, outcome, requester, target);
+  const route: SlackRoute = { userId: body.user.id, responseUrl: body.response_url, channelRef: place.channelRef, threadRef };
+  const outcome = await deps.bot.handleAction({ requester, place, actionId, value: action.value, eventKey, route, acknowledge: ack, acknowledgedOnReceipt: true });
+  await show(deps, outcome, target);
+  await deps.bot.answered(eventKey);
 }
 
 async function onSubmit(deps: ListenerDeps, { ack: slackAck, body, view }: ViewArgs): Promise<void> {
   const started = Date.now();
   let acked = false;
+  const eventKey = `slack:view:${view.id}`;
   const ack: typeof slackAck = async (response) => {
     if (acked) return;
     acked = true;
     await slackAck(response);
+    // The modal closed: from now on the submission must survive a crash.
+    if (!response) await deps.bot.acknowledged(eventKey);
   };
   try {
     const origin = decodeOrigin(view.private_metadata);
     if (!origin || !body.user?.id) return;
-    const requester = await deps.directory.requester(body.user.id, body.user.name);
+    const requester = await requesterSoon(deps, body.user.id, body.user.name);
+    const route: SlackRoute = { userId: body.user.id, responseUrl: origin.responseUrl, channelRef: origin.channelRef };
     const work = deps.bot.handleCommand({
       requester,
       place: placeOf(origin.channelRef, origin.channelName),
       command: origin.command,
       subcommand: origin.subcommand,
       values: readSubmission(view.state),
-      eventKey: `slack:view:${view.id}`,
+      eventKey,
+      route,
     });
     const budget = (deps.formAckBudgetMs ?? DEFAULT_FORM_ACK_BUDGET_MS) - (Date.now() - started);
     const first = await Promise.race([work, delay(budget)]);
@@ -169,7 +201,8 @@ async function onSubmit(deps: ListenerDeps, { ack: slackAck, body, view }: ViewA
     // Close the modal; slow work (past the budget) answers when it is done, errors included.
     await ack();
     const target: AnswerTarget = { userId: body.user.id, responseUrl: origin.responseUrl, channelRef: origin.channelRef };
-    await show(deps, first === TIMED_OUT ? await work : first, requester, target);
+    await show(deps, first === TIMED_OUT ? await work : first, target);
+    await deps.bot.answered(eventKey);
   } finally {
     // Whatever happened, Slack hears back (a failure is logged by the caller).
     await ack();
@@ -225,17 +258,17 @@ async function onMessage(deps: ListenerDeps, { event }: MessageArgs): Promise<vo
 }
 
 /** An outcome made visible: an answer, a form, or (for a duplicate) nothing at all. */
-async function show(
-  deps: ListenerDeps,
+export async function show(
+  deps: Pick<ListenerDeps, 'bot' | 'answers' | 'logger'>,
   outcome: Outcome,
-  requester: Requester,
   target: AnswerTarget,
   forms?: { client: webApi.WebClient; triggerId?: string; origin: FormOrigin },
 ): Promise<void> {
   if (outcome.kind === 'duplicate') return;
-  const { t } = await deps.bot.who(requester);
+  // The outcome carries the person's language: no second lookup (the database may be away).
+  const { t } = outcome;
   if (outcome.kind === 'form') {
-    const opened = forms?.triggerId ? await openForm(deps, forms.client, forms.triggerId, outcome, forms.origin, requester) : false;
+    const opened = forms?.triggerId ? await openForm(deps, forms.client, forms.triggerId, outcome, forms.origin) : false;
     if (opened) return;
     const command = deps.bot.findCommand(outcome.form.command);
     const usage = command ? commandUsage(command).join('\n') : `/${outcome.form.command}`;
@@ -250,15 +283,13 @@ async function show(
 }
 
 async function openForm(
-  deps: ListenerDeps,
+  deps: Pick<ListenerDeps, 'bot' | 'logger'>,
   client: webApi.WebClient,
   triggerId: string,
   outcome: Extract<Outcome, { kind: 'form' }>,
   origin: FormOrigin,
-  requester: Requester,
 ): Promise<boolean> {
-  const { t } = await deps.bot.who(requester);
-  const { form } = outcome;
+  const { form, t } = outcome;
   const view = formView(form, { ...origin, subcommand: form.subcommand }, t, suggestedFields(deps.bot, form.command, form.subcommand));
   try {
     await client.views.open({ trigger_id: triggerId, view });
@@ -268,6 +299,29 @@ async function openForm(
     deps.logger.warn({ command: form.command, err: safeError(error) }, 'slack views.open failed');
     return false;
   }
+}
+
+/** How to answer a stored request later (after a crash): see SlackAdapter.answerLater. */
+export interface SlackRoute {
+  userId: string;
+  responseUrl?: string;
+  channelRef?: string;
+  threadRef?: string;
+}
+
+/** Bolt's ack, callable any number of times; only the first reaches Slack. */
+function ackOnce(ack: () => Promise<void>): () => Promise<void> {
+  let acked: Promise<void> | undefined;
+  return () => (acked ??= ack());
+}
+
+/** Who it is: Slack's profile when it comes quickly (it is cached), else the name the event carried. */
+const PROFILE_WAIT_MS = 700;
+async function requesterSoon(deps: ListenerDeps, userId: string, fallbackName?: string): Promise<Requester> {
+  const fallback: Requester = { platform: 'slack', userId, displayName: fallbackName ?? userId };
+  const looking = deps.directory.requester(userId, fallbackName);
+  const timeout = new Promise<Requester>((resolve) => setTimeout(() => resolve(fallback), PROFILE_WAIT_MS).unref());
+  return Promise.race([looking.catch(() => fallback), timeout]);
 }
 
 function delay(ms: number): Promise<typeof TIMED_OUT> {

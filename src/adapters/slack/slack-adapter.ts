@@ -4,19 +4,23 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Bot } from '../../core/bot.ts';
-import { translator } from '../../core/i18n.ts';
+import { translator, type Locale } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
-import { Answers } from './answers.ts';
+import type { Reply } from '../../core/framework/reply.ts';
+import { Answers, type AnswerTarget } from './answers.ts';
 import { boltLogger, normaliseApiUrl, webClientOptions } from './client.ts';
 import { SlackDelivery } from './delivery.ts';
 import { UserDirectory } from './directory.ts';
 import { InFlight } from './inflight.ts';
-import { registerListeners } from './listeners.ts';
+import { registerListeners, type SlackRoute } from './listeners.ts';
 import { createTransport, type HealthCheck, type Transport } from './receiver.ts';
 import { explainStartupError, startupQuiet } from './startup.ts';
 import { workspaceCheck } from './teams.ts';
+
+/** Slack accepts answers at a slash command's response_url for 30 minutes (less a margin). */
+const RESPONSE_URL_LIFETIME_MS = 29 * 60_000;
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -44,6 +48,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly client: webApi.WebClient;
   private readonly inflight = new InFlight();
   private readonly delivery: SlackDelivery;
+  private readonly answers: Answers;
   private started = false;
   /** Bolt's warnings are held back until start-up is over (see startupQuiet). */
   private readonly quiet: ReturnType<typeof startupQuiet>;
@@ -91,10 +96,11 @@ export class SlackAdapter implements ChatAdapter {
       }),
     );
     const client = () => this.client;
+    this.answers = new Answers(client, options.logger);
     registerListeners(this.app, {
       bot,
       directory: new UserDirectory(client),
-      answers: new Answers(client, options.logger),
+      answers: this.answers,
       inflight: this.inflight,
       logger: options.logger,
       formAckBudgetMs: options.formAckBudgetMs,
@@ -146,4 +152,16 @@ export class SlackAdapter implements ChatAdapter {
   deliver(item: OutboxItem): Promise<void> {
     return this.delivery.deliver(item);
   }
+
+  /** Slack keeps a response_url for 30 minutes: within that, the answer goes where it would have. */
+  readonly answerLater = async (route: unknown, reply: Reply, locale: Locale, receivedAt: Date): Promise<boolean> => {
+    const stored = route as SlackRoute | undefined;
+    if (!stored?.userId || Date.now() - receivedAt.getTime() > RESPONSE_URL_LIFETIME_MS) return false;
+    const target: AnswerTarget = { userId: stored.userId, responseUrl: stored.responseUrl, channelRef: stored.channelRef, threadRef: stored.threadRef };
+    const landed = await this.answers.send(reply, target, translator(locale));
+    if (landed && reply.discussion) {
+      await this.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, reply.discussion);
+    }
+    return true;
+  };
 }

@@ -3,7 +3,7 @@
 // coordinator or admin (link requests). Accounts listed in ADMINS are admins from the start.
 import { toLocale, type Locale, type Translate } from '../i18n.ts';
 import { toDbPlatform, type PlatformName } from '../platform.ts';
-import { isUniqueViolation, type Store } from '../store.ts';
+import type { Store } from '../store.ts';
 import { recordAudit } from '../audit.ts';
 import { normalise } from '../text.ts';
 import type { Outbox } from '../outbox/outbox.ts';
@@ -62,17 +62,14 @@ export class MemberManager {
     const where = { platform_externalId: { platform: toDbPlatform(platform), externalId } };
     let identity = await this.store.platformIdentity.findUnique({ where, include: { member: { include: memberInclude } } });
     if (!identity) {
-      try {
-        await this.store.member.create({
-          data: {
-            displayName: displayName ?? externalId,
-            identities: { create: { platform: toDbPlatform(platform), externalId, displayName } },
-          },
-        });
-      } catch (error) {
-        // Two first events of one person at once: the other one created the member.
-        if (!isUniqueViolation(error)) throw error;
-      }
+      // Two first events of one person at once: both create a member, one identity wins and the
+      // other member is removed again. No statement fails, so this is safe inside a transaction.
+      const created = await this.store.member.create({ data: { displayName: displayName ?? externalId } });
+      const { count } = await this.store.platformIdentity.createMany({
+        data: [{ platform: toDbPlatform(platform), externalId, displayName, memberId: created.id }],
+        skipDuplicates: true,
+      });
+      if (count === 0) await this.store.member.delete({ where: { id: created.id } });
       identity = await this.store.platformIdentity.findUniqueOrThrow({ where, include: { member: { include: memberInclude } } });
     }
     let member = identity.member;

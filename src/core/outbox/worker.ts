@@ -34,9 +34,18 @@ export class OutboxWorker {
     await this.running;
   }
 
-  /** Sends whatever is due now; overlapping calls share one pass. */
+  /**
+   * Sends whatever is due now; overlapping calls share one pass. Never rejects: a database
+   * that is away (an outage, a pool that is full) is logged and the next tick tries again, so
+   * a timer or a fire-and-forget kick can never become an unhandled rejection.
+   */
   kick(): Promise<number> {
-    this.running ??= this.runOnce().finally(() => (this.running = undefined));
+    this.running ??= this.runOnce()
+      .catch((error: unknown) => {
+        this.logger.error({ err: safeError(error) }, 'outbox pass failed; trying again later');
+        return 0;
+      })
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -62,6 +71,8 @@ export class OutboxWorker {
     } catch (error) {
       const retryAfter = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
       this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, err: safeError(error) }, 'outbox send failed');
+      // If even this fails (the database went away), the lease runs out and the message is
+      // claimed again later: kick() logs the error.
       await this.outbox.markFailed(item, (error as Error).message, retryAfter);
     }
   }

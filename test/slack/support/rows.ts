@@ -14,6 +14,7 @@ export async function storedRows(testBot: TestBot): Promise<Record<string, numbe
     threadMessages: await db.threadMessage.count(),
     updates: await db.update.count(),
     events: await db.processedEvent.count(),
+    inbox: await db.inboxEvent.count(),
     outbox: await db.outboxMessage.count(),
     audit: await db.auditLog.count(),
   };

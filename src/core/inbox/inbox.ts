@@ -1,0 +1,164 @@
+// Every command, button press and form submission that a platform hands the bot is written here
+// before it is acknowledged, so that what the bot said "got it" to is never lost:
+//   RECEIVED   stored (and, on Slack, acknowledged right after); nothing done yet
+//   DONE       the handler's work and this mark were committed in one transaction; the reply is kept
+//   ANSWERED   the person has the reply; request and reply are wiped, the key stays for dedupe
+//   FAILED     the person was told it did not work (try again): never done later behind their back
+// A process that dies leaves RECEIVED or DONE rows; InboxRecovery finishes them once their lease
+// has run out (on this instance after a restart, or on another instance that shares the database).
+// The key is the platform's event id, so the same event twice is handled once.
+import type { FieldCipher } from '../crypto.ts';
+import type { Reply } from '../framework/reply.ts';
+import { fromDbPlatform, toDbPlatform, type DbPlatform, type PlatformName } from '../platform.ts';
+import type { Store } from '../store.ts';
+
+/** What the Bot needs to run the request again after a crash (all of it is encrypted). */
+export interface StoredRequest {
+  kind: 'text' | 'command' | 'action';
+  requester: { platform: PlatformName; userId: string; displayName?: string; locale?: string };
+  place: { platform: PlatformName; channelRef?: string; channelName?: string; threadRef?: string };
+  command?: string;
+  subcommand?: string;
+  text?: string;
+  values?: Record<string, unknown>;
+  actionId?: string;
+  value?: string;
+  /** The adapter's own way to answer later (a Slack response_url, a Discord interaction token). */
+  route?: unknown;
+}
+
+export type Receipt = 'new' | 'duplicate';
+
+export interface UnfinishedEvent {
+  key: string;
+  platform: PlatformName;
+  status: 'received' | 'done';
+  acknowledged: boolean;
+  receivedAt: Date;
+  request: StoredRequest;
+  reply?: Reply;
+}
+
+/** A claimed row is left alone by other instances for this long (handlers take seconds at most). */
+export const INBOX_LEASE_MS = 2 * 60_000;
+/** Older unfinished events are not run any more: nobody is waiting for them (logged instead). */
+export const INBOX_RECOVERY_WINDOW_MS = 24 * 60 * 60_000;
+
+export class Inbox {
+  constructor(
+    private readonly store: Store,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  /** Stores the event once; a second delivery of the same key is a duplicate. */
+  async receive(key: string, request: StoredRequest, options: { acknowledged: boolean }, now = new Date()): Promise<Receipt> {
+    const { count } = await this.store.inboxEvent.createMany({
+      data: [
+        {
+          key,
+          platform: toDbPlatform(request.requester.platform),
+          acknowledged: options.acknowledged,
+          requestEncrypted: this.cipher.encrypt(JSON.stringify(request)),
+          leaseUntil: new Date(now.getTime() + INBOX_LEASE_MS),
+          receivedAt: now,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return count === 1 ? 'new' : 'duplicate';
+  }
+
+  /** The platform has been told "got it" (a Discord deferral): finish it after a crash. */
+  async acknowledged(key: string): Promise<void> {
+    await this.store.inboxEvent.updateMany({ where: { key }, data: { acknowledged: true } });
+  }
+
+  /** Marks the work done; called inside the handler's unit of work, so both commit or neither. */
+  async complete(key: string, reply: Reply): Promise<void> {
+    await this.store.inboxEvent.updateMany({
+      where: { key, status: 'RECEIVED' },
+      data: { status: 'DONE', replyEncrypted: this.cipher.encrypt(JSON.stringify(reply)), finishedAt: new Date() },
+    });
+  }
+
+  /** The person has their answer: only the key stays, to recognise a replay. */
+  async answered(key: string): Promise<void> {
+    await this.store.inboxEvent.updateMany({
+      where: { key, status: { in: ['RECEIVED', 'DONE'] } },
+      data: { status: 'ANSWERED', requestEncrypted: null, replyEncrypted: null, finishedAt: new Date() },
+    });
+  }
+
+  /** The person was told it failed and to try again: it must not happen later by itself. */
+  async fail(key: string): Promise<void> {
+    await this.store.inboxEvent.updateMany({
+      where: { key, status: { in: ['RECEIVED', 'DONE'] } },
+      data: { status: 'FAILED', requestEncrypted: null, replyEncrypted: null, finishedAt: new Date() },
+    });
+  }
+
+  /**
+   * Takes unfinished events of these platforms whose lease ran out (their process died) and
+   * leases them to the caller; another instance's live work is never taken. With a later
+   * `leaseCutoff` and `receivedBefore` (this process's start) a single instance takes over
+   * everything an earlier process of its own left.
+   */
+  async claimUnfinished(platforms: PlatformName[], limit = 20, filter: { leaseCutoff?: Date; receivedBefore?: Date } = {}): Promise<UnfinishedEvent[]> {
+    if (platforms.length === 0) return [];
+    const rows = await this.store.inboxEvent.findMany({
+      where: {
+        status: { in: ['RECEIVED', 'DONE'] },
+        platform: { in: platforms.map(toDbPlatform) },
+        leaseUntil: { lte: filter.leaseCutoff ?? new Date() },
+        receivedAt: { gte: new Date(Date.now() - INBOX_RECOVERY_WINDOW_MS), ...(filter.receivedBefore ? { lt: filter.receivedBefore } : {}) },
+      },
+      orderBy: { receivedAt: 'asc' },
+      take: limit,
+    });
+    const claimed: UnfinishedEvent[] = [];
+    for (const row of rows) {
+      // Only the instance whose update still sees the old lease owns the event.
+      const { count } = await this.store.inboxEvent.updateMany({
+        where: { key: row.key, leaseUntil: row.leaseUntil, status: row.status },
+        data: { leaseUntil: new Date(Date.now() + INBOX_LEASE_MS) },
+      });
+      if (count === 1) claimed.push(this.toUnfinished(row));
+    }
+    return claimed;
+  }
+
+  /** Unfinished events too old to run: counted, failed (nobody waits for them any more). */
+  async expire(now = new Date()): Promise<number> {
+    const { count } = await this.store.inboxEvent.updateMany({
+      where: { status: { in: ['RECEIVED', 'DONE'] }, receivedAt: { lt: new Date(now.getTime() - INBOX_RECOVERY_WINDOW_MS) } },
+      data: { status: 'FAILED', requestEncrypted: null, replyEncrypted: null, finishedAt: now },
+    });
+    return count;
+  }
+
+  /** Finished keys older than any platform's retries can go. */
+  async prune(olderThan: Date): Promise<number> {
+    const { count } = await this.store.inboxEvent.deleteMany({ where: { status: { in: ['ANSWERED', 'FAILED'] }, receivedAt: { lt: olderThan } } });
+    return count;
+  }
+
+  private toUnfinished(row: {
+    key: string;
+    platform: DbPlatform;
+    status: string;
+    acknowledged: boolean;
+    receivedAt: Date;
+    requestEncrypted: string | null;
+    replyEncrypted: string | null;
+  }): UnfinishedEvent {
+    return {
+      key: row.key,
+      platform: fromDbPlatform(row.platform),
+      status: row.status === 'DONE' ? 'done' : 'received',
+      acknowledged: row.acknowledged,
+      receivedAt: row.receivedAt,
+      request: JSON.parse(this.cipher.decrypt(row.requestEncrypted ?? '')) as StoredRequest,
+      reply: row.replyEncrypted ? (JSON.parse(this.cipher.decrypt(row.replyEncrypted)) as Reply) : undefined,
+    };
+  }
+}

@@ -1,0 +1,169 @@
+// What the bot acknowledged survives a crash: an event stored in the inbox by a process that
+// died before it finished is done once and answered once by the recovery (on this instance at
+// start-up, or on another one after the lease); a handler's work and its "done" mark commit
+// together or not at all; and a person who was never told "got it" is not surprised later.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredRequest } from '../../src/core/inbox/inbox.ts';
+import { InboxRecovery } from '../../src/core/inbox/recovery.ts';
+import type { Reply } from '../../src/core/framework/reply.ts';
+import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
+import { createTestBot, recordDeliveries, silentLogger, type TestBot } from '../support/bot.ts';
+import { testBackends } from '../support/db.ts';
+
+describe.each(testBackends())('the inbox on %s', (kind) => {
+  let env: TestBot;
+  let answers: { route: unknown; reply: Reply }[];
+  let dms: OutboxItem[];
+  let routeWorks: boolean;
+
+  const recovery = (options: { takeOverAtStart?: boolean } = {}) =>
+    new InboxRecovery(
+      env.bot,
+      env.services.inbox,
+      env.services.outbox,
+      new Map([
+        [
+          'slack',
+          async (route: unknown, reply: Reply) => {
+            if (!routeWorks) return false;
+            answers.push({ route, reply });
+            return true;
+          },
+        ],
+      ]),
+      silentLogger,
+      options,
+    );
+
+  const updates = (body: string) => env.db.prisma.update.count({ where: { body } });
+
+  /** An update command as the Slack adapter stores it, before the process died. */
+  const leftBehind = async (key: string, body: string, acknowledged = true) => {
+    const request: StoredRequest = {
+      kind: 'text',
+      requester: { platform: 'slack', userId: 'UADMIN' },
+      place: { platform: 'slack', channelRef: 'C1', channelName: 'alliantie' },
+      command: 'update',
+      text: `plaats ${body}`,
+      route: { responseUrl: `https://hooks.example/${key}` },
+    };
+    await env.services.inbox.receive(key, request, { acknowledged }, new Date(Date.now() - 5 * 60_000));
+  };
+
+  beforeAll(async () => {
+    env = await createTestBot({ kind, admins: ['slack:UADMIN'] });
+  });
+  afterAll(() => env?.close());
+  beforeEach(() => {
+    answers = [];
+    dms = recordDeliveries(env, 'slack');
+    routeWorks = true;
+  });
+
+  it('does an acknowledged command that a crash left behind once, and answers it once', async () => {
+    await leftBehind('slack:cmd:crash-1', 'Na de crash alsnog geplaatst');
+    await recovery().kick();
+    await recovery().kick();
+    expect(await updates('Na de crash alsnog geplaatst')).toBe(1);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.route).toEqual({ responseUrl: 'https://hooks.example/slack:cmd:crash-1' });
+    expect(JSON.stringify(answers[0]!.reply)).toContain('Na de crash alsnog geplaatst');
+  });
+
+  it('a redelivery of the finished event is a duplicate, not a second update', async () => {
+    const outcome = await env.bot.handleText({
+      requester: { platform: 'slack', userId: 'UADMIN' },
+      place: { platform: 'slack', channelRef: 'C1' },
+      command: 'update',
+      text: 'plaats Na de crash alsnog geplaatst',
+      eventKey: 'slack:cmd:crash-1',
+    });
+    expect(outcome.kind).toBe('duplicate');
+    expect(await updates('Na de crash alsnog geplaatst')).toBe(1);
+  });
+
+  it('leaves an event alone while its lease runs (another instance is at work), unless it is ours to take over', async () => {
+    const request: StoredRequest = {
+      kind: 'text',
+      requester: { platform: 'slack', userId: 'UADMIN' },
+      place: { platform: 'slack', channelRef: 'C1' },
+      command: 'update',
+      text: 'plaats Nog onder handen',
+    };
+    await env.services.inbox.receive('slack:cmd:busy', request, { acknowledged: true });
+    await recovery().kick();
+    expect(await updates('Nog onder handen')).toBe(0);
+    // The same process restarted on a locked embedded database: everything older is its own.
+    const restarted = recovery({ takeOverAtStart: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await restarted.kick();
+    expect(await updates('Nog onder handen')).toBe(1);
+  });
+
+  it('answers work that was done but not answered with the stored reply, without doing it again', async () => {
+    await leftBehind('slack:cmd:done-1', 'Gedaan maar niet beantwoord');
+    // The handler ran and committed; the process died before the answer went out.
+    await env.services.unitOfWork.run(async () => {
+      await env.services.updates.post({ authorId: (await env.services.members.resolve('slack', 'UADMIN')).id, body: 'Gedaan maar niet beantwoord' });
+      await env.services.inbox.complete('slack:cmd:done-1', { visibility: 'ephemeral', text: 'Opgeslagen antwoord' });
+    });
+    await recovery().kick();
+    expect(await updates('Gedaan maar niet beantwoord')).toBe(1);
+    expect(answers.map((answer) => answer.reply.text)).toEqual(['Opgeslagen antwoord']);
+  });
+
+  it('sends the answer by DM when the platform no longer takes it at the original place', async () => {
+    routeWorks = false;
+    await leftBehind('slack:cmd:late-1', 'Te laat voor de response_url');
+    await recovery().kick();
+    await env.worker.drain();
+    expect(await updates('Te laat voor de response_url')).toBe(1);
+    expect(dms).toHaveLength(1);
+    expect(dms[0]!.target).toEqual({ platform: 'slack', kind: 'user', ref: 'UADMIN' });
+    expect(dms[0]!.reply.visibility).toBe('ephemeral');
+    expect(dms[0]!.reply.title).toContain('eerdere opdracht');
+  });
+
+  it('does not do later what the person never got a "got it" for (they saw an error and will try again)', async () => {
+    await leftBehind('discord-like:never-acked', 'Nooit bevestigd', false);
+    await recovery().kick();
+    expect(await updates('Nooit bevestigd')).toBe(0);
+    expect(answers).toHaveLength(0);
+  });
+
+  it('commits a handler and its done-mark together: when the mark fails, the update is not stored either', async () => {
+    // Break the commit path for real: the database refuses to mark this event done.
+    await env.db.prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION refuse_done() RETURNS trigger AS $$
+      BEGIN IF NEW.key = 'slack:cmd:atomic' AND NEW.status = 'DONE' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await env.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_done BEFORE UPDATE ON "InboxEvent" FOR EACH ROW EXECUTE FUNCTION refuse_done()`);
+    try {
+      const outcome = await env.bot.handleText({
+        requester: { platform: 'slack', userId: 'UADMIN' },
+        place: { platform: 'slack', channelRef: 'C1' },
+        command: 'update',
+        text: 'plaats Half opgeslagen?',
+        eventKey: 'slack:cmd:atomic',
+      });
+      expect(outcome.kind).toBe('reply');
+      expect(outcome.kind === 'reply' && outcome.reply.isError).toBe(true);
+      expect(await updates('Half opgeslagen?')).toBe(0);
+    } finally {
+      await env.db.prisma.$executeRawUnsafe(`DROP TRIGGER refuse_done ON "InboxEvent"`);
+    }
+  });
+
+  it('forgets what people typed once they have the answer', async () => {
+    const outcome = await env.bot.handleText({
+      requester: { platform: 'slack', userId: 'UADMIN' },
+      place: { platform: 'slack', channelRef: 'C1' },
+      command: 'update',
+      text: 'plaats Vertrouwelijk bericht',
+      eventKey: 'slack:cmd:wipe',
+    });
+    expect(outcome.kind).toBe('reply');
+    await env.bot.answered('slack:cmd:wipe');
+    const row = await env.db.prisma.inboxEvent.findUniqueOrThrow({ where: { key: 'slack:cmd:wipe' } });
+    expect(row).toMatchObject({ status: 'ANSWERED', requestEncrypted: null, replyEncrypted: null });
+  });
+});
