@@ -73,6 +73,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         signingSecret: config.slack.signingSecret,
         appToken: config.slack.appToken,
         apiUrl: config.slack.apiUrl,
+        allowedTeams: config.slack.allowedTeams,
         port: config.port,
         host: config.host,
         logger: logger.child({ adapter: 'slack' }),

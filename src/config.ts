@@ -33,6 +33,13 @@ export const configSchema = z
       z.string().startsWith('xapp-', 'expected an app-level token starting with xapp-').optional(),
     ),
     SLACK_API_URL: optionalUrl('https://slack.com/api/'),
+    SLACK_ALLOWED_TEAMS: optionalString.pipe(
+      z
+        .string()
+        .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^T[A-Z0-9]{1,20}$/, 'expected Slack team ids like T0123ABCD, comma-separated')))
+        .optional(),
+    ),
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString.pipe(
       z.string().regex(/^\d{5,25}$/, 'expected the numeric application id').optional(),
@@ -93,7 +100,8 @@ export interface Config {
   encryptionKey?: string;
   logLevel: (typeof logLevels)[number];
   admins: string[];
-  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  /** allowedTeams: workspaces besides the bot's own whose requests are served. */
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; allowedTeams: string[] };
   /** messageContent: the privileged intent that lets the bot read replies in its threads. */
   discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string; messageContent: boolean };
 }
@@ -128,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           signingSecret: raw.SLACK_SIGNING_SECRET,
           appToken: raw.SLACK_APP_TOKEN,
           apiUrl: raw.SLACK_API_URL,
+          allowedTeams: raw.SLACK_ALLOWED_TEAMS ?? [],
         }
       : undefined,
     discord:

@@ -65,7 +65,8 @@ process.on('uncaughtException', (error) => {
 try {
   app = await startApp(config, { logger });
 } catch (error) {
-  logger.fatal({ err: safeError(error) }, 'start-up failed');
+  // One line says what to fix; the details only at debug level, never a stack before it.
+  logger.debug({ err: safeError(error) }, 'start-up failed');
   process.stderr.write(`Start-up failed: ${(error as Error).message.split('\n')[0]}\n`);
   process.exit(1);
 }

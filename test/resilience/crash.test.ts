@@ -103,7 +103,7 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
     child.kill('SIGTERM');
     await stopped(child);
     expect(child.exitCode).toBe(0);
-    const pglite = await createPGlite(join(dataDir, 'pglite'));
+    const pglite = await createPGlite({ dataDir: join(dataDir, 'pglite') });
     const db = pgliteDatabase(pglite);
     try {
       const rows = await db.prisma.update.findMany({ where: { body: { startsWith: 'Burst-' } }, select: { body: true } });

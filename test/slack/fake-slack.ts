@@ -162,6 +162,26 @@ export class FakeSlack {
     return acked;
   }
 
+  /** Sends any text over the Socket Mode connection, as a broken or hostile Slack might. */
+  sendRawSocketMessage(text: string): void {
+    if (!this.socket) throw new Error('no Socket Mode client connected');
+    this.socket.send(text);
+  }
+
+  /** Resolves with the client's ack of this envelope id, if one comes within `ms`. */
+  ackFor(envelopeId: string, ms = 2000): Promise<Record<string, any> | undefined> {
+    const found = this.socketMessages.find((message) => message.envelope_id === envelopeId);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const waiter = { match: (message: Record<string, any>) => message.envelope_id === envelopeId, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
+        resolve(undefined);
+      }, ms).unref();
+    });
+  }
+
   get socketConnected(): boolean {
     return this.socket !== undefined;
   }

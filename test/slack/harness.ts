@@ -39,6 +39,8 @@ export interface CommandOptions {
   userName?: string;
   /** Sends the request as Slack's n-th retry (X-Slack-Retry-Num). */
   retryNum?: number;
+  /** The workspace it comes from (T1, the bot's own, unless said otherwise). */
+  team?: string;
 }
 
 export interface SlackHarness {
@@ -52,10 +54,10 @@ export interface SlackHarness {
   ackTimes: number[];
   post(raw: string, options?: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> }): Promise<Posted>;
   command(userId: string, line: string, options?: CommandOptions): Promise<Answered>;
-  press(userId: string, button: SlackButton, options?: { triggerId?: string; channel?: { id: string; name: string }; fromHome?: boolean }): Promise<Answered>;
+  press(userId: string, button: SlackButton, options?: { triggerId?: string; channel?: { id: string; name: string }; fromHome?: boolean; team?: string }): Promise<Answered>;
   submit(userId: string, view: any, values: Record<string, string | undefined>): Promise<Posted>;
   suggest(userId: string, view: any, blockId: string, value: string): Promise<Posted>;
-  event(event: Record<string, any>, eventId?: string): Promise<Posted>;
+  event(event: Record<string, any>, eventId?: string, team?: string): Promise<Posted>;
   close(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export function sign(secret: string, timestamp: number, raw: string): string {
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 export async function startSlack(
-  options: { mode?: 'http' | 'socket'; testBot?: TestBot; health?: () => Promise<boolean>; logger?: Logger } = {},
+  options: { mode?: 'http' | 'socket'; testBot?: TestBot; health?: () => Promise<boolean>; logger?: Logger; allowedTeams?: string[] } = {},
 ): Promise<SlackHarness> {
   const mode = options.mode ?? 'http';
   const testBot = options.testBot ?? (await createTestBot({ admins: ['slack:UADMIN'], guide: true }));
@@ -80,6 +82,7 @@ export async function startSlack(
     host: '127.0.0.1',
     logger: options.logger ?? silentLogger,
     health: options.health,
+    allowedTeams: options.allowedTeams,
   });
   testBot.deliverers.set('slack', (item) => adapter.deliver(item));
   await adapter.start();
@@ -98,6 +101,8 @@ export async function startSlack(
         ...postOptions.headers,
       },
       body: raw,
+      // A request the server never answers fails here, not at the test's timeout.
+      signal: AbortSignal.timeout(10_000),
     });
     const ackMs = performance.now() - started;
     const text = await response.text();
@@ -159,7 +164,7 @@ export async function startSlack(
         'slash_commands',
         {
           token: 'legacy',
-          team_id: 'T1',
+          team_id: commandOptions.team ?? 'T1',
           team_domain: 'alliantie',
           channel_id: channel.id,
           channel_name: channel.name,
@@ -186,12 +191,12 @@ export async function startSlack(
         : { type: 'message', message_ts: '1700000000.000001', channel_id: channel.id, is_ephemeral: false };
       const posted = await send('interactive', {
         type: 'block_actions',
-        user: { id: userId, username: userId, name: userId, team_id: 'T1' },
+        user: { id: userId, username: userId, name: userId, team_id: pressOptions.team ?? 'T1' },
         api_app_id: 'A1',
         token: 'legacy',
         container,
         trigger_id: triggerId,
-        team: { id: 'T1', domain: 'alliantie' },
+        team: { id: pressOptions.team ?? 'T1', domain: 'alliantie' },
         ...(pressOptions.fromHome ? { view: { id: 'VHOME', type: 'home' } } : { channel, message: { type: 'message', ts: '1700000000.000001' }, response_url: responseUrl }),
         actions: [
           {
@@ -243,16 +248,16 @@ export async function startSlack(
         value,
       });
     },
-    async event(event, eventId = `Ev${randomUUID()}`) {
+    async event(event, eventId = `Ev${randomUUID()}`, team = 'T1') {
       return send('events_api', {
         token: 'legacy',
-        team_id: 'T1',
+        team_id: team,
         api_app_id: 'A1',
         type: 'event_callback',
         event_id: eventId,
         event_time: Math.floor(Date.now() / 1000),
         event,
-        authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
+        authorizations: [{ team_id: team, user_id: 'UBOT', is_bot: true }],
       });
     },
     async close() {

@@ -38,9 +38,10 @@ describe('configuration', () => {
       ENCRYPTION_KEY: '0123456789abcdef0123',
       LOG_LEVEL: 'debug',
       ADMINS: 'slack:U123, discord:456,console:local',
+      SLACK_ALLOWED_TEAMS: 'T0PARTNER, T0OTHER',
     });
     expect(config.admins).toEqual(['slack:U123', 'discord:456', 'console:local']);
-    expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 'shh', appToken: undefined, apiUrl: 'http://127.0.0.1:9/api/', allowedTeams: ['T0PARTNER', 'T0OTHER'] });
     expect(config.discord).toMatchObject({ guildId: '223456789012345678', messageContent: true });
     expect(config).toMatchObject({ port: 8080, timezone: 'Europe/Brussels', defaultLocale: 'en', logLevel: 'debug' });
   });
@@ -57,6 +58,7 @@ describe('configuration', () => {
     [{ DISCORD_TOKEN: 'abc' }, 'DISCORD_APPLICATION_ID required with DISCORD_TOKEN'],
     [{ ENCRYPTION_KEY: 'short' }, 'ENCRYPTION_KEY expected at least 16 characters'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL expected one of'],
+    [{ SLACK_ALLOWED_TEAMS: 'T0PARTNER,alliantie' }, 'SLACK_ALLOWED_TEAMS expected Slack team ids like T0123ABCD'],
     [{ DISCORD_MESSAGE_CONTENT: 'yes' }, 'DISCORD_MESSAGE_CONTENT expected true or false'],
   ])('refuses %o with one line naming the variable', (env, message) => {
     const line = wrong(env);

@@ -1,13 +1,16 @@
 // The two ways Slack reaches the bot, kept apart from what the bot does with it (listeners.ts):
 //   HTTP         Bolt's HTTPReceiver on PORT/HOST: POST /slack/events for slash commands,
-//                interactivity and events, each request's signature checked (v0 HMAC-SHA256
-//                of the raw body, at most 5 minutes old), and GET /healthz.
+//                interactivity and events, each request first through the guard (guard.ts:
+//                size, signature within ±5 minutes, shape, replays), and GET /healthz.
 //   Socket Mode  when an app-level token is set: Slack sends everything over a WebSocket the
-//                bot opens (no public URL needed); a small HTTP server still answers /healthz.
+//                bot opens (no public URL needed), each envelope checked (envelopes.ts); a
+//                small HTTP server still answers /healthz.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPReceiver, SocketModeReceiver, type App, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import { normaliseApiUrl } from './client.ts';
+import { guardSocketClient } from './envelopes.ts';
+import { MAX_BODY_BYTES, guardReceiver } from './guard.ts';
 import { EVENTS_PATH } from './manifest.ts';
 
 export const HEALTH_PATH = '/healthz';
@@ -58,7 +61,9 @@ function httpTransport(options: TransportOptions): Transport {
     // Listeners acknowledge themselves, as early as they can; the work goes on after the answer.
     processBeforeResponse: false,
     customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => void answerHealth(options.health, res) }],
+    bodyLimit: MAX_BODY_BYTES,
   });
+  guardReceiver(receiver, { signingSecret: options.signingSecret, logger: options.logger });
   return {
     mode: 'http',
     receiver,
@@ -79,6 +84,7 @@ function socketTransport(options: TransportOptions, appToken: string): Transport
     // Only the API base: the socket client keeps its own patient retries for reconnecting.
     installerOptions: { clientOptions: { slackApiUrl: normaliseApiUrl(options.apiUrl) } },
   });
+  guardSocketClient(receiver.client, options.logger);
   let health: Server | undefined;
   return {
     mode: 'socket',
@@ -93,7 +99,13 @@ function socketTransport(options: TransportOptions, appToken: string): Transport
         health!.once('error', reject);
         health!.listen(options.port, options.host, () => resolve());
       });
-      await app.start();
+      try {
+        await app.start();
+      } catch (error) {
+        // A refused app token: the health server must not keep the process alive.
+        await new Promise<void>((resolve) => health!.close(() => resolve()));
+        throw error;
+      }
       return health.address() as AddressInfo;
     },
     async stop(app) {

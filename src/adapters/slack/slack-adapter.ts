@@ -4,19 +4,21 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Bot } from '../../core/bot.ts';
+import { translator, type Locale } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import type { Reply } from '../../core/framework/reply.ts';
-import { translator, type Locale } from '../../core/i18n.ts';
 import { Answers, type AnswerTarget } from './answers.ts';
-import { boltLogger, webClientOptions } from './client.ts';
+import { boltLogger, normaliseApiUrl, webClientOptions } from './client.ts';
 import { SlackDelivery } from './delivery.ts';
 import { UserDirectory } from './directory.ts';
 import { InFlight } from './inflight.ts';
 import { registerListeners, type SlackRoute } from './listeners.ts';
 import { createTransport, type HealthCheck, type Transport } from './receiver.ts';
+import { explainStartupError, startupQuiet } from './startup.ts';
+import { workspaceCheck } from './teams.ts';
 
 /** Slack accepts answers at a slash command's response_url for 30 minutes (less a margin). */
 const RESPONSE_URL_LIFETIME_MS = 29 * 60_000;
@@ -38,6 +40,8 @@ export interface SlackAdapterOptions {
   formAckBudgetMs?: number;
   /** How long a Web API call may take (default 10 s; tests with a misbehaving fake use less). */
   requestTimeoutMs?: number;
+  /** Other workspaces (team ids) whose people may use the bot besides its own (SLACK_ALLOWED_TEAMS). */
+  allowedTeams?: readonly string[];
 }
 
 export class SlackAdapter implements ChatAdapter {
@@ -49,6 +53,10 @@ export class SlackAdapter implements ChatAdapter {
   private readonly delivery: SlackDelivery;
   private readonly answers: Answers;
   private started = false;
+  /** Bolt's warnings are held back until start-up is over (see startupQuiet). */
+  private readonly quiet: ReturnType<typeof startupQuiet>;
+  /** Our own workspace, from auth.test at start-up. */
+  private team?: string;
   /** Where the HTTP server listens once started (the health server in Socket Mode). */
   address?: AddressInfo;
 
@@ -56,7 +64,8 @@ export class SlackAdapter implements ChatAdapter {
     private readonly bot: Bot,
     private readonly options: SlackAdapterOptions,
   ) {
-    const logger = boltLogger(options.logger);
+    this.quiet = startupQuiet(boltLogger(options.logger));
+    const logger = this.quiet.logger;
     const clientOptions = webClientOptions(options.apiUrl, logger, options.requestTimeoutMs);
     this.client = new webApi.WebClient(options.botToken, clientOptions);
     this.transport = createTransport({
@@ -79,6 +88,16 @@ export class SlackAdapter implements ChatAdapter {
     this.app.error(async (error) => {
       options.logger.error({ err: { type: error.name, code: error.code } }, 'slack error');
     });
+    // Before every listener: requests from other workspaces stop here.
+    this.app.use(
+      workspaceCheck({
+        ownTeam: () => this.team,
+        allowedTeams: options.allowedTeams ?? [],
+        t: translator(bot.services.settings.defaultLocale),
+        log: (kind) => options.logger.warn({ kind }, 'slack request from another workspace refused'),
+        track: (work) => this.inflight.run(work),
+      }),
+    );
     const client = () => this.client;
     this.answers = new Answers(client, options.logger);
     registerListeners(this.app, {
@@ -97,8 +116,25 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    await this.app.init();
-    this.address = await this.transport.start(this.app);
+    const apiUrl = normaliseApiUrl(this.options.apiUrl);
+    try {
+      const identity = await this.client.auth.test().catch((error: unknown) => {
+        throw explainStartupError(error, 'auth.test', apiUrl);
+      });
+      this.team = identity.team_id;
+      await this.app.init().catch((error: unknown) => {
+        throw explainStartupError(error, 'auth.test', apiUrl);
+      });
+      this.address = await this.transport.start(this.app).catch((error: unknown) => {
+        // Socket Mode opens its connection with the app token; other errors (a port in use) stay as they are.
+        const fromSlack = String((error as { code?: unknown })?.code ?? '').startsWith('slack_webapi_');
+        throw fromSlack ? explainStartupError(error, 'apps.connections.open', apiUrl) : error;
+      });
+    } catch (error) {
+      this.quiet.done(false);
+      throw error;
+    }
+    this.quiet.done(true);
     this.started = true;
     this.options.logger.info({ mode: this.transport.mode, port: this.address.port }, 'slack adapter listening');
   }
