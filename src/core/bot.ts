@@ -200,7 +200,10 @@ export class Bot {
         return this.unavailable(request.requester);
       }
       try {
-        return addressed(await decide(who), who);
+        const decision = await decide(who);
+        // Refused or incomplete input did nothing: it must not hold the event key either.
+        if (decision.kind !== 'reply' && decision.kind !== 'duplicate' && request.eventKey) await this.services.inbox.forget(request.eventKey);
+        return addressed(decision, who);
       } catch (error) {
         // Anything outside a handler (validation, access) that failed: an apology, nothing stored.
         this.logger.error({ eventKey: request.eventKey, err: safeError(error) }, 'request failed');

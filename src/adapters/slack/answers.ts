@@ -32,6 +32,11 @@ export interface Landed {
   ts: string;
 }
 
+/** The answer may have been posted already, by a process that died before it could say so. */
+export interface EarlierAttempt {
+  since: Date;
+}
+
 export interface AnswersOptions {
   /** Tries of the post that opens a discussion, the first one included (default 4). */
   discussionAttempts?: number;
@@ -64,12 +69,12 @@ export class Answers {
    * Sends the answer. Resolves with where it landed when it was posted as a channel message
    * that can carry the discussion the reply asked for; otherwise with undefined.
    */
-  async send(reply: Reply, target: AnswerTarget, t: Translate): Promise<Landed | undefined> {
+  async send(reply: Reply, target: AnswerTarget, t: Translate, earlier?: EarlierAttempt): Promise<Landed | undefined> {
     const { text, blocks } = renderReply(reply, t);
     const inChannel = reply.visibility === 'channel';
     // A thread needs a top-level message: not inside a thread, not in a DM (no channel here).
     if (inChannel && reply.discussion && target.channelRef && !target.threadRef) {
-      const landed = await this.postDiscussion(reply.discussion, target.channelRef, text, blocks);
+      const landed = await this.postDiscussion(reply.discussion, target.channelRef, text, blocks, earlier);
       if (landed) return landed;
     }
     if (target.respond || target.responseUrl) {
@@ -100,13 +105,14 @@ export class Answers {
    * Posts the message that carries a discussion, at most once, retrying transient failures.
    * Undefined when it could not be posted (the caller answers without a discussion).
    */
-  private async postDiscussion(discussion: Discussion, channel: string, text: string, blocks: RenderedMessage['blocks']): Promise<Landed | undefined> {
+  private async postDiscussion(discussion: Discussion, channel: string, text: string, blocks: RenderedMessage['blocks'], earlier?: EarlierAttempt): Promise<Landed | undefined> {
     const { discussionAttempts, discussionBackoffMs, discussionBudgetMs } = this.options;
     const key = discussionKey(discussion);
-    const since = new Date();
+    const since = earlier?.since ?? new Date();
     const started = Date.now();
-    // Set once a try failed in a way that may have posted the message; never cleared.
-    let mayHavePosted = false;
+    // Set once a try failed in a way that may have posted the message (or an earlier process
+    // may have posted it before it died); never cleared.
+    let mayHavePosted = earlier !== undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         if (mayHavePosted) {

@@ -161,7 +161,8 @@ export class SlackAdapter implements ChatAdapter {
     const stored = route as SlackRoute | undefined;
     if (!stored?.userId || Date.now() - receivedAt.getTime() > RESPONSE_URL_LIFETIME_MS) return false;
     const target: AnswerTarget = { userId: stored.userId, responseUrl: stored.responseUrl, channelRef: stored.channelRef, threadRef: stored.threadRef };
-    const landed = await this.answers.send(reply, target, translator(locale));
+    // The process that died may have posted it before it could record that: look first.
+    const landed = await this.answers.send(reply, target, translator(locale), { since: receivedAt });
     if (landed && reply.discussion) {
       await this.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, reply.discussion);
     }

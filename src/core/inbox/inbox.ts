@@ -89,6 +89,14 @@ export class Inbox {
     });
   }
 
+  /**
+   * Nothing was done (the input was refused, a form is to be filled in, access denied): the
+   * event leaves no trace, so the same form submitted again, corrected, is handled.
+   */
+  async forget(key: string): Promise<void> {
+    await this.store.inboxEvent.deleteMany({ where: { key, status: 'RECEIVED' } });
+  }
+
   /** The person was told it failed and to try again: it must not happen later by itself. */
   async fail(key: string): Promise<void> {
     await this.store.inboxEvent.updateMany({
