@@ -12,9 +12,10 @@ import type { ThreadRef } from './threads/threads.ts';
 import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
 import { errorReply, type Discussion, type Reply } from './framework/reply.ts';
-import { parseCommandText } from './framework/text-parser.ts';
-import { buildForm, commandUsage, usageLine, type Form } from './framework/usage.ts';
+import { parseCommandText, type ParsedText } from './framework/text-parser.ts';
+import { buildForm, usageFooter, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
+import type { OptionDeclaration } from './framework/options.ts';
 
 export interface Requester {
   platform: PlatformName;
@@ -65,6 +66,8 @@ export type Outcome =
   | { kind: 'duplicate' };
 
 const MAX_SUGGESTIONS = 25;
+/** Typed text is refused above this many code units (or ten times the longest option). */
+const MIN_TEXT_LIMIT = 20_000;
 /** Presses of the same button by the same person within this time are one press. */
 const DOUBLE_CLICK_MS = 3000;
 
@@ -82,21 +85,37 @@ export class Bot {
     return this.commands.find((command) => command.name === name.toLowerCase());
   }
 
-  /** A command typed as text (Slack, console): parsed by the declaration, then handled. */
+  /**
+   * A command typed as text (Slack, console): parsed by the declaration, then handled. The
+   * length is checked first: nothing of an overlong text is parsed or stored.
+   */
   async handleText(request: TextCommandRequest): Promise<Outcome> {
     const command = this.findCommand(request.command);
     if (!command) return this.unknownCommand(request);
-    const parsed = parseCommandText(command, request.text);
+    const text = typeof request.text === 'string' ? request.text : '';
+    if (text.length > this.maxTextLength) {
+      const { t } = await this.who(request.requester);
+      return invalid(errorReply(t('errors.textTooLong', { max: this.maxTextLength })), {});
+    }
+    const parsed = parseCommandText(command, text);
     if (!parsed.ok) {
       const { t } = await this.who(request.requester);
-      const usage = commandUsage(command).join('\n');
-      const text =
-        parsed.problem === 'unknownSubcommand'
-          ? t('errors.unknownSubcommand', { word: parsed.word, command: command.name })
-          : t('errors.tooMany', { extra: parsed.extra });
-      return invalid(errorReply(text, t('errors.usage', { usage })), {});
+      const found = 'subcommand' in parsed ? findInvocable(command, parsed.subcommand) : undefined;
+      const footer = usageFooter(t, command, found?.name, found?.invocable);
+      return invalid(errorReply(describeParseProblem(parsed, command, t), footer), {});
     }
     return this.handleCommand({ ...request, subcommand: parsed.subcommand, values: parsed.values });
+  }
+
+  /**
+   * The longest typed text read at all, in UTF-16 code units (cheap to check before anything
+   * else): ten times the longest option, at least 20,000, so no real input comes near it.
+   */
+  get maxTextLength(): number {
+    const lengths = this.commands.flatMap((command) =>
+      [command.root, ...(command.subcommands ?? [])].flatMap((part) => Object.values<OptionDeclaration>(part?.options ?? {}).map((option) => option.maxLength ?? 0)),
+    );
+    return Math.max(MIN_TEXT_LIMIT, 10 * Math.max(0, ...lengths));
   }
 
   async handleCommand(request: CommandRequest): Promise<Outcome> {
@@ -105,8 +124,12 @@ export class Bot {
     const { actor, locale, t } = await this.who(request.requester);
     const found = findInvocable(command, request.subcommand);
     if (!found) {
-      const text = t('errors.unknownSubcommand', { word: request.subcommand ?? '', command: command.name });
-      return invalid(errorReply(text, t('errors.usage', { usage: commandUsage(command).join('\n') })), {});
+      // `/update` alone names no part: show how it is used, not "'' is no part of /update".
+      const text =
+        request.subcommand === undefined || request.subcommand === ''
+          ? t('errors.chooseSubcommand', { command: command.name })
+          : t('errors.unknownSubcommand', { word: String(request.subcommand), command: command.name });
+      return invalid(errorReply(text, usageFooter(t, command)), {});
     }
     const { name: sub, invocable } = found;
     const denied = this.denial(actor, invocable.access, t);
@@ -119,7 +142,7 @@ export class Bot {
         return { kind: 'form', form: buildForm(command, sub, invocable, t, request.values) };
       }
       const text = Object.values(checked.errors).join('\n');
-      return invalid(errorReply(text, t('errors.usage', { usage: usageLine(command, sub, invocable) })), checked.errors);
+      return invalid(errorReply(text, usageFooter(t, command, sub, invocable)), checked.errors);
     }
     const ctx = this.context(actor, locale, t, request);
     return this.once(request.eventKey, t, `/${command.name}${sub ? ` ${sub}` : ''}`, () => invocable.run(ctx, checked.input as never));
@@ -219,6 +242,20 @@ export class Bot {
       if (eventKey) await this.services.events.release(eventKey);
       this.logger.error({ what, eventKey, err: safeError(error) }, 'handler failed');
       return { kind: 'reply', reply: errorReply(t('errors.internal')) };
+    }
+  }
+}
+
+/** One line on what is wrong with a typed command. */
+function describeParseProblem(parsed: Exclude<ParsedText, { ok: true }>, command: CommandDeclaration, t: Translate): string {
+  switch (parsed.problem) {
+    case 'unknownSubcommand':
+      return t('errors.unknownSubcommand', { word: parsed.word, command: command.name });
+    case 'repeated':
+      return t('errors.repeated', { name: parsed.name });
+    case 'tooMany': {
+      const line = t('errors.tooMany', { extra: parsed.extra });
+      return parsed.quoteHint ? `${line}\n${t('errors.quoteHint', parsed.quoteHint)}` : line;
     }
   }
 }

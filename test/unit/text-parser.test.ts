@@ -29,7 +29,7 @@ describe('typed commands', () => {
   });
 
   it('reports words that belong to no option', () => {
-    expect(parseCommandText(command('profiel'), 'taal nl extra')).toEqual({ ok: false, problem: 'tooMany', extra: 'extra' });
+    expect(parseCommandText(command('profiel'), 'taal nl extra')).toEqual({ ok: false, problem: 'tooMany', subcommand: 'taal', extra: 'extra' });
   });
 
   it('keeps quoted words together, with straight and curly quotes', () => {
