@@ -20,8 +20,23 @@ export interface Token {
   end: number;
 }
 
-const QUOTES: Record<string, string> = { '"': '"', '“': '”', '„': '”', "'": "'" };
-const SPACE = /\s/;
+/** Opening quote → its closing quote, by character code. */
+const QUOTES = new Map<number, string>([
+  [0x22, '"'], // "
+  [0x201c, '”'], // “
+  [0x201e, '”'], // „
+  [0x27, "'"], // '
+]);
+
+/** What `\s` matches, by character code (no one-character strings made per character). */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
 
 /**
  * Words, with quoted parts kept together. An opening quote without a closing one is just a
@@ -39,16 +54,19 @@ export function tokenize(text: string): Token[] {
     return at;
   };
   const tokens: Token[] = [];
+  const length = text.length;
   let i = 0;
-  while (i < text.length) {
-    while (i < text.length && SPACE.test(text[i]!)) i++;
-    if (i >= text.length) break;
+  while (i < length) {
+    while (i < length && isSpace(text.charCodeAt(i))) i++;
+    if (i >= length) break;
     const start = i;
     let value = '';
     // Plain characters are copied in runs, not one by one.
     let run = i;
-    while (i < text.length && !SPACE.test(text[i]!)) {
-      const close = QUOTES[text[i]!];
+    while (i < length) {
+      const code = text.charCodeAt(i);
+      if (isSpace(code)) break;
+      const close = QUOTES.get(code);
       const closing = close ? closingAfter(close, i + 1) : -1;
       if (closing > i) {
         value += text.slice(run, i) + text.slice(i + 1, closing);
