@@ -16,6 +16,7 @@ import { parseCommandText, type ParsedText } from './framework/text-parser.ts';
 import { buildForm, usageFooter, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
 import type { OptionDeclaration } from './framework/options.ts';
+import { CONTROL_CHARACTERS } from './framework/characters.ts';
 
 export interface Requester {
   platform: PlatformName;
@@ -68,6 +69,8 @@ export type Outcome =
 const MAX_SUGGESTIONS = 25;
 /** Typed text is refused above this many code units (or ten times the longest option). */
 const MIN_TEXT_LIMIT = 20_000;
+/** Slack's limit for a button value; Discord's custom ids are shorter still. */
+const MAX_BUTTON_VALUE = 2000;
 /** Presses of the same button by the same person within this time are one press. */
 const DOUBLE_CLICK_MS = 3000;
 
@@ -149,10 +152,11 @@ export class Bot {
   }
 
   async handleAction(request: ActionRequest): Promise<Outcome> {
-    const [commandName, buttonName] = request.actionId.split('.', 2);
+    const [commandName, buttonName] = (typeof request.actionId === 'string' ? request.actionId : '').split('.', 2);
     const button = this.findCommand(commandName ?? '')?.buttons?.find((candidate) => candidate.name === buttonName);
     const { actor, locale, t } = await this.who(request.requester);
-    if (!button) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
+    // A value no button of ours carries (a forged payload): refused before it reaches the database.
+    if (!button || !isButtonValue(request.value)) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
     const denied = this.denial(actor, button.access, t);
     if (denied) return { kind: 'reply', reply: denied };
     const press = `press:${actor.id}:${request.actionId}:${request.value ?? ''}`;
@@ -244,6 +248,11 @@ export class Bot {
       return { kind: 'reply', reply: errorReply(t('errors.internal')) };
     }
   }
+}
+
+/** Button values we hand out are ids, slugs and short search state: plain, short text. */
+function isButtonValue(value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && value.length <= MAX_BUTTON_VALUE && !CONTROL_CHARACTERS.test(value));
 }
 
 /** One line on what is wrong with a typed command. */
