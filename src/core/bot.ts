@@ -128,10 +128,11 @@ export class Bot {
     const found = findInvocable(command, request.subcommand);
     if (!found) {
       // `/update` alone names no part: show how it is used, not "'' is no part of /update".
+      // (A payload may carry anything here; only a non-empty string names a part.)
       const text =
-        request.subcommand === undefined || request.subcommand === ''
-          ? t('errors.chooseSubcommand', { command: command.name })
-          : t('errors.unknownSubcommand', { word: String(request.subcommand), command: command.name });
+        typeof request.subcommand === 'string' && request.subcommand !== ''
+          ? t('errors.unknownSubcommand', { word: request.subcommand, command: command.name })
+          : t('errors.chooseSubcommand', { command: command.name });
       return invalid(errorReply(text, usageFooter(t, command)), {});
     }
     const { name: sub, invocable } = found;

@@ -14,7 +14,7 @@ import { translator } from '../../src/core/i18n.ts';
 import { approveMember, createTestBot, recordDeliveries, type TestBot } from '../support/bot.ts';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261201);
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 25);
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 10);
 console.log(`hostile input: fast-check seed ${SEED}, ${RUNS} runs per property (HOSTILE_SEED / HOSTILE_RUNS to change)`);
 const settings = { seed: SEED, numRuns: RUNS, endOnFailure: true };
 
