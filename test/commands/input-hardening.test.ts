@@ -34,7 +34,7 @@ describe.each(testBackends())('input hardening on %s', (kind) => {
     await env.services.members.resolve('console', 'adv1', 'adv1');
     await env.services.members.resolve('console', 'local', 'local');
     recordDeliveries(env, 'console');
-  });
+  }, 180_000);
   afterAll(() => env?.close());
 
   describe('typed text', () => {
