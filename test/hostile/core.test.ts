@@ -145,7 +145,17 @@ describe('hostile input through the core and the console', () => {
           const outcome = await env.bot.handleText({ requester, place, command: command.name, text, formsAvailable });
           await check(outcome, requester, before);
         }),
-        settings,
+        {
+          ...settings,
+          // Always tried, whatever the seed draws.
+          examples: [
+            [people[0]!, ['\u0000'], false],
+            [people[1]!, ['“'.repeat(40_000)], false],
+            [people[3]!, ['x'.repeat(1_000_000)], true],
+            [people[0]!, ['\u200B\u202E'], true],
+            [people[3]!, ['<@U123>', '<!channel>', '@everyone'], false],
+          ],
+        },
       );
     },
     120_000,
@@ -167,7 +177,12 @@ describe('hostile input through the core and the console', () => {
             await check(outcome, requester, before);
           },
         ),
-        settings,
+        {
+          ...settings,
+          examples: [null, ['a', 'b'], 'x'.repeat(1_000_000), 'a\u0000b', 42, { $gt: '' }].map(
+            (value, i) => [people[i % people.length]!, Object.fromEntries(Object.keys(declared).map((name) => [name, value])), sub] as [Requester, never, string],
+          ),
+        },
       );
     },
     120_000,
@@ -182,7 +197,8 @@ describe('hostile input through the core and the console', () => {
         const outcome = await env.bot.handleAction({ requester, place, actionId, value: value as string | undefined });
         await check(outcome, requester, before);
       }),
-      settings,
+      // Forged payloads always tried, whatever the seed draws: NUL, a megabyte, a lone surrogate.
+      { ...settings, examples: [[people[0]!, '\u0000'], [people[1]!, 'x'.repeat(1_000_000)], [people[3]!, 'a\u0000b'], [people[0]!, '\uD800']] },
     );
   }, 120_000);
 
