@@ -58,9 +58,14 @@ export default defineCommand({
       access: 'everyone',
       options: { passage: string({ required: true, rest: true, maxLength: 200, autocomplete: 'passages' }) },
       async run(ctx, input) {
-        const passage = await ctx.services.guide.findPassage(input.passage);
-        if (!passage) return errorReply(ctx.t('guide.passageNotFound', { text: input.passage }));
-        return passageReply(ctx, passage);
+        const found = await ctx.services.guide.findPassage(input.passage);
+        if (found && !found.guess) return passageReply(ctx, found.passage);
+        // No title fits: never show some passage as if it were the one asked for.
+        if (found) return { ...passageReply(ctx, found.passage), text: ctx.t('guide.passageGuess', { text: shorten(input.passage) }) };
+        const result = await ctx.services.guide.search(input.passage, { limit: PAGE_SIZE });
+        if (result.status !== 'found' || result.hits.length === 0) return errorReply(ctx.t('guide.passageNotFound', { text: shorten(input.passage) }));
+        const reply = await searchReply(ctx, input.passage, result);
+        return { ...reply, text: [ctx.t('guide.passageSearch', { text: shorten(input.passage) }), reply.text].filter(Boolean).join('\n') };
       },
     }),
     subcommand({
@@ -69,8 +74,10 @@ export default defineCommand({
       options: {},
       async run(ctx) {
         try {
-          const report = await ctx.services.guide.reload();
-          return ephemeral({ text: ctx.t('guide.reloaded', { ...report }) });
+          const { skipped, ...report } = await ctx.services.guide.reload();
+          const lines = [ctx.t('guide.reloaded', { ...report })];
+          if (skipped.length) lines.push(ctx.t('guide.skippedFiles', { files: skipped.join(', ') }));
+          return ephemeral({ text: lines.join('\n') });
         } catch (error) {
           if (!(error instanceof GuideFormatError)) throw error;
           return errorReply(ctx.t('guide.reloadFailed', { file: error.file, line: error.line, problem: error.problem }));
@@ -113,6 +120,11 @@ export default defineCommand({
     },
   ],
 });
+
+/** Typed words repeated in a reply: at most 80 characters of them. */
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
 
 /** Every outcome of a search as a reply; never an empty one. */
 async function searchReply(ctx: CommandContext, query: string, result: SearchResult): Promise<Reply> {

@@ -1,7 +1,7 @@
 // /help [commando] — what I can do here, in my language, and the emergency line.
 import { defineCommand, describeKeys, invocable } from '../src/core/framework/declarations.ts';
 import { ephemeral } from '../src/core/framework/reply.ts';
-import { commandUsage } from '../src/core/framework/usage.ts';
+import { commandIsSensitive, commandUsage } from '../src/core/framework/usage.ts';
 import { mayAccess } from '../src/core/members/members.ts';
 import { string } from '../src/core/framework/options.ts';
 
@@ -29,7 +29,8 @@ export default defineCommand({
         title: t('help.title'),
         text: wanted ? undefined : t('help.intro'),
         sections,
-        footer: t('safety.emergency'),
+        // Commands that invite free text about people also carry the request not to name them.
+        footer: shown.some(commandIsSensitive) ? t('safety.formNotice') : t('safety.emergency'),
       });
     },
   }),

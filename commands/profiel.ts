@@ -108,7 +108,12 @@ export default defineCommand({
           visibility: 'ephemeral',
           text: rt('profile.yourRole', { role: rt(`roles.${newRole}`) }),
         }));
-        if ('refused' in result) return errorReply(t('profile.lastAdmin'));
+        if ('refused' in result) {
+          const name = personName(target);
+          if (result.refused === 'unknown') return errorReply(t('profile.unknownPerson', { name }));
+          if (result.refused === 'configuredAdmin') return errorReply(t('profile.configuredAdmin', { name }));
+          return errorReply(t('profile.lastAdmin'));
+        }
         const key = result.changed ? 'profile.roleSet' : 'profile.roleUnchanged';
         return ephemeral({ text: t(key, { name: result.member.displayName, role: t(`roles.${role}`) }) });
       },
@@ -144,6 +149,11 @@ export default defineCommand({
     { name: 'afwijzen', access: 'coordinator', run: (ctx, value) => decide(ctx, value, false) },
   ],
 });
+
+/** How a reply names a person it could not find: the console id, or a platform mention. */
+function personName(target: { platform: string; externalId: string }): string {
+  return target.platform === 'console' ? target.externalId : `<@${target.externalId}>`;
+}
 
 /** The account that typed the command, on the platform it came from. */
 function accountId(ctx: CommandContext): string {

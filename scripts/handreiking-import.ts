@@ -11,7 +11,7 @@ import { basename, join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, formatConfigError, loadConfig } from '../src/config.ts';
 import { GuideManager } from '../src/core/guide/guide.ts';
-import { readGuideFile } from '../src/core/guide/loader.ts';
+import { importOrigin, readGuideFile } from '../src/core/guide/loader.ts';
 import { GuideFormatError } from '../src/core/guide/markdown.ts';
 import { translator } from '../src/core/i18n.ts';
 import { openDatabase } from '../src/db/index.ts';
@@ -50,8 +50,10 @@ async function main(args: string[]): Promise<number> {
       };
       try {
         const passages = await readGuideFile(file, progress);
-        say(t('guide.import.parsed', { passages: passages.length, chapters: new Set(passages.map((p) => p.chapter)).size }));
-        const report = await guide.sync(passages, basename(file));
+        const chapters = new Set(passages.map((p) => p.chapter)).size;
+        say(t('guide.import.parsed', { passages: t('guide.passageCount', { count: passages.length }), chapters: t('guide.chapterCount', { count: chapters }) }));
+        // The same origin as the start-up loader gives a file of the content folder, so the two agree.
+        const report = await guide.sync(passages, importOrigin(file, guide.contentDir));
         say(t('guide.import.report', { file: basename(file), ...report }));
       } catch (error) {
         if (!(error instanceof GuideFormatError)) throw error;

@@ -155,7 +155,8 @@ async function loadGuideContent(services: Services, logger: Logger): Promise<Gui
   const load = async (why: 'start' | 'change') => {
     const started = performance.now();
     try {
-      const report = await services.guide.reload(dir);
+      const { skipped, ...report } = await services.guide.reload(dir);
+      if (skipped.length) logger.warn({ files: skipped, why }, 'guide files without chapter front matter skipped');
       logger.info({ ...report, why, ms: Math.round(performance.now() - started) }, 'guide content loaded');
     } catch (error) {
       const where = error instanceof GuideFormatError ? { file: error.file, line: error.line } : { err: safeError(error) };

@@ -14,9 +14,11 @@ import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type
 import { errorReply, type Discussion, type Reply } from './framework/reply.ts';
 import type { StoredRequest, UnfinishedEvent } from './inbox/inbox.ts';
 import { Limiter, withDeadline } from './limiter.ts';
-import { parseCommandText } from './framework/text-parser.ts';
-import { buildForm, commandUsage, usageLine, type Form } from './framework/usage.ts';
+import { parseCommandText, type ParsedText } from './framework/text-parser.ts';
+import { buildForm, usageFooter, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
+import type { OptionDeclaration } from './framework/options.ts';
+import { CONTROL_CHARACTERS } from './framework/characters.ts';
 
 export interface Requester {
   platform: PlatformName;
@@ -86,6 +88,10 @@ type Decision =
 export type Outcome = (Exclude<Decision, { kind: 'duplicate' }> & { locale: Locale; t: Translate }) | { kind: 'duplicate' };
 
 const MAX_SUGGESTIONS = 25;
+/** Typed text is refused above this many code units (or ten times the longest option). */
+const MIN_TEXT_LIMIT = 20_000;
+/** Slack's limit for a button value; Discord's custom ids are shorter still. */
+const MAX_BUTTON_VALUE = 2000;
 /** Presses of the same button by the same person within this time are one press. */
 const DOUBLE_CLICK_MS = 3000;
 
@@ -127,10 +133,30 @@ export class Bot {
     return this.commands.find((command) => command.name === name.toLowerCase());
   }
 
-  /** A command typed as text (Slack, console): parsed by the declaration, then handled. */
+  /**
+   * A command typed as text (Slack, console): parsed by the declaration, then handled. The
+   * length is checked first: nothing of an overlong text is parsed or stored (not even in the
+   * inbox: the refusal is all there is to do).
+   */
   handleText(request: TextCommandRequest): Promise<Outcome> {
-    const stored: StoredRequest = { kind: 'text', ...storedBase(request), command: request.command, text: request.text };
-    return this.receiveAndRun(request, stored, (who) => this.textOutcome(request, who));
+    const text = typeof request.text === 'string' ? request.text : '';
+    if (text.length > this.maxTextLength) {
+      const refusal = (who: Who) => Promise.resolve(invalid(errorReply(who.t('errors.textTooLong', { max: this.maxTextLength })), {}));
+      return this.receiveAndRun({ ...request, eventKey: undefined }, { kind: 'text', ...storedBase(request) }, refusal);
+    }
+    const stored: StoredRequest = { kind: 'text', ...storedBase(request), command: request.command, text };
+    return this.receiveAndRun(request, stored, (who) => this.textOutcome({ ...request, text }, who));
+  }
+
+  /**
+   * The longest typed text read at all, in UTF-16 code units (cheap to check before anything
+   * else): ten times the longest option, at least 20,000, so no real input comes near it.
+   */
+  get maxTextLength(): number {
+    const lengths = this.commands.flatMap((command) =>
+      [command.root, ...(command.subcommands ?? [])].flatMap((part) => Object.values<OptionDeclaration>(part?.options ?? {}).map((option) => option.maxLength ?? 0)),
+    );
+    return Math.max(MIN_TEXT_LIMIT, 10 * Math.max(0, ...lengths));
   }
 
   handleCommand(request: CommandRequest): Promise<Outcome> {
@@ -253,12 +279,9 @@ export class Bot {
     const parsed = parseCommandText(command, request.text);
     if (!parsed.ok) {
       const { t } = who;
-      const usage = commandUsage(command).join('\n');
-      const text =
-        parsed.problem === 'unknownSubcommand'
-          ? t('errors.unknownSubcommand', { word: parsed.word, command: command.name })
-          : t('errors.tooMany', { extra: parsed.extra });
-      return invalid(errorReply(text, t('errors.usage', { usage })), {});
+      const found = 'subcommand' in parsed ? findInvocable(command, parsed.subcommand) : undefined;
+      const footer = usageFooter(t, command, found?.name, found?.invocable);
+      return invalid(errorReply(describeParseProblem(parsed, command, t), footer), {});
     }
     return this.commandOutcome({ ...request, subcommand: parsed.subcommand, values: parsed.values }, who);
   }
@@ -269,8 +292,13 @@ export class Bot {
     const { actor, locale, t } = who;
     const found = findInvocable(command, request.subcommand);
     if (!found) {
-      const text = t('errors.unknownSubcommand', { word: request.subcommand ?? '', command: command.name });
-      return invalid(errorReply(text, t('errors.usage', { usage: commandUsage(command).join('\n') })), {});
+      // `/update` alone names no part: show how it is used, not "'' is no part of /update".
+      // (A payload may carry anything here; only a non-empty string names a part.)
+      const text =
+        typeof request.subcommand === 'string' && request.subcommand !== ''
+          ? t('errors.unknownSubcommand', { word: request.subcommand, command: command.name })
+          : t('errors.chooseSubcommand', { command: command.name });
+      return invalid(errorReply(text, usageFooter(t, command)), {});
     }
     const { name: sub, invocable } = found;
     const denied = this.denial(actor, invocable.access, t);
@@ -283,17 +311,18 @@ export class Bot {
         return { kind: 'form', form: buildForm(command, sub, invocable, t, request.values) };
       }
       const text = Object.values(checked.errors).join('\n');
-      return invalid(errorReply(text, t('errors.usage', { usage: usageLine(command, sub, invocable) })), checked.errors);
+      return invalid(errorReply(text, usageFooter(t, command, sub, invocable)), checked.errors);
     }
     const ctx = this.context(actor, locale, t, request);
     return this.execute(request.eventKey, t, `/${command.name}${sub ? ` ${sub}` : ''}`, () => invocable.run(ctx, checked.input as never));
   }
 
   private async actionOutcome(request: ActionRequest, who: Who): Promise<Decision> {
-    const [commandName, buttonName] = request.actionId.split('.', 2);
+    const [commandName, buttonName] = (typeof request.actionId === 'string' ? request.actionId : '').split('.', 2);
     const button = this.findCommand(commandName ?? '')?.buttons?.find((candidate) => candidate.name === buttonName);
     const { actor, locale, t } = who;
-    if (!button) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
+    // A value no button of ours carries (a forged payload): refused before it reaches the database.
+    if (!button || !isButtonValue(request.value)) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
     const denied = this.denial(actor, button.access, t);
     if (denied) return { kind: 'reply', reply: denied };
     const press = `press:${actor.id}:${request.actionId}:${request.value ?? ''}`;
@@ -409,6 +438,27 @@ export function isUnavailable(error: unknown): boolean {
 function addressed(decision: Decision, who: Who): Outcome {
   return decision.kind === 'duplicate' ? decision : { ...decision, locale: who.locale, t: who.t };
 }
+
+
+/** Button values we hand out are ids, slugs and short search state: plain, short text. */
+function isButtonValue(value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && value.length <= MAX_BUTTON_VALUE && !CONTROL_CHARACTERS.test(value));
+}
+
+/** One line on what is wrong with a typed command. */
+function describeParseProblem(parsed: Exclude<ParsedText, { ok: true }>, command: CommandDeclaration, t: Translate): string {
+  switch (parsed.problem) {
+    case 'unknownSubcommand':
+      return t('errors.unknownSubcommand', { word: parsed.word, command: command.name });
+    case 'repeated':
+      return t('errors.repeated', { name: parsed.name });
+    case 'tooMany': {
+      const line = t('errors.tooMany', { extra: parsed.extra });
+      return parsed.quoteHint ? `${line}\n${t('errors.quoteHint', parsed.quoteHint)}` : line;
+    }
+  }
+}
+
 
 function invalid(reply: Reply, errors: FieldErrors): Decision {
   return { kind: 'invalid', reply, errors };

@@ -116,6 +116,16 @@ describe.each(testBackends())('/handreiking on %s', (kind) => {
       expect(replyToPlainText(await type('reader', '/handreiking toon qqqqqq'))).toContain("Geen passage gevonden die lijkt op 'qqqqqq'");
     });
 
+    it('never shows some passage as the one asked for: a guess says so, else it shows what a search finds', async () => {
+      const guess = await type('reader', '/handreiking toon vergoedingen vrijwillig');
+      expect(replyToPlainText(guess)).toContain("Geen titel past bij 'vergoedingen vrijwillig'. Dit is mijn beste gok");
+      expect(guess.sections).toHaveLength(1);
+      const found = replyToPlainText(await type('reader', '/handreiking toon keyworkers'));
+      expect(found).toMatch(/beste gok|Geen passage heet 'keyworkers'; dit vond ik ervoor/);
+      expect(found).toContain('Sleutelpersonen');
+      expect(replyToPlainText(await type('reader', '/handreiking toon ???'))).toContain("Geen passage gevonden die lijkt op '???'");
+    });
+
     it('browses chapters by number or name, several words too', async () => {
       expect(replyToPlainText(await type('reader', '/handreiking hoofdstuk'))).toContain('5. Financiering (7 passages)');
       expect((await type('reader', '/handreiking hoofdstuk financiering')).title).toBe('Hoofdstuk 5: Financiering');

@@ -275,6 +275,31 @@ describe.each(testBackends())('syncing and importing on %s', (kind) => {
     expect(unsupported.problem).toMatch(/\.md or \.pdf/);
   });
 
+  it('agrees with the start-up loader: importing a file of the content folder changes nothing, nor does the next start', async () => {
+    const content = new GuideManager(db.prisma);
+    await content.reload();
+    const bundled = path.join(content.contentDir, '05-financiering.md');
+    expect((await content.importFile(bundled)).report).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 7 });
+    expect(await content.reload()).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 55, skipped: [] });
+  });
+
+  it('skips a README in the content folder, names it, and removes the passages of a file that is gone', async () => {
+    const folder = await mkdtemp(path.join(dir, 'readme-'));
+    const local = new GuideManager(db.prisma, { contentDir: folder });
+    await writeFile(path.join(folder, '01-goed.md'), GOOD.replace('chapter: "8"', 'chapter: "20"'));
+    await writeFile(path.join(folder, '02-weg.md'), '---\nchapter: "9"\ntitle: Weg\n---\n## Tijdelijk\nStraks weg.\n');
+    await writeFile(path.join(folder, 'README.md'), '# Over deze map\n\nHier staan de hoofdstukken.\n');
+    // This folder is now the guide: the shipped chapters go, the README is no chapter 1.
+    expect(await local.reload()).toMatchObject({ added: 3, changed: 0, removed: 55, skipped: ['README.md'] });
+    expect(await local.count()).toBe(3 + (await db.prisma.guidePassage.count({ where: { origin: { not: { startsWith: 'content' } } } })));
+    expect(await local.passage('1-over-deze-map')).toBeUndefined();
+    await rm(path.join(folder, '02-weg.md'));
+    expect(await local.reload()).toMatchObject({ added: 0, removed: 1, unchanged: 2 });
+    expect(await local.passage('9-tijdelijk')).toBeUndefined();
+    // Back to the shipped folder: the temporary chapters go, the guide is whole again.
+    expect(await new GuideManager(db.prisma).reload()).toMatchObject({ added: 55, removed: 2 });
+  });
+
   it('rolls the whole sync back when the database refuses one passage', async () => {
     const before = await guide.count();
     const passages = readGuideDirectory();
@@ -312,7 +337,7 @@ describe('npm run handreiking:import', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('handreiking.pdf lezen');
     expect(first.stdout).toContain('pagina 2 van 2');
-    expect(first.stdout).toContain('2 passages in 1 hoofdstukken gevonden');
+    expect(first.stdout).toContain('2 passages in 1 hoofdstuk gevonden');
     expect(first.stdout).toContain('handreiking.pdf: 2 toegevoegd, 0 gewijzigd, 0 verwijderd, 0 ongewijzigd.');
     const second = await importFile(file);
     expect(second.stdout).toContain('handreiking.pdf: 0 toegevoegd, 0 gewijzigd, 0 verwijderd, 2 ongewijzigd.');

@@ -168,9 +168,12 @@ describe.each(testBackends())('guide search on %s', (kind) => {
       expect(await guide.suggestPassages('', 25)).toHaveLength(25);
       // LIKE wildcards are no wildcards: typed alone they leave nothing to match on.
       expect(await guide.suggestPassages('%_\\', 5)).toEqual(await guide.suggestPassages('', 5));
-      expect((await guide.findPassage('4-sleutelpersonen'))?.title).toBe('Sleutelpersonen');
-      expect((await guide.findPassage('vergoeding voor vrijwilligers'))?.slug).toBe('5-vergoeding-voor-vrijwilligers');
+      expect((await guide.findPassage('4-sleutelpersonen'))?.passage.title).toBe('Sleutelpersonen');
+      expect(await guide.findPassage('vergoeding voor vrijwilligers')).toMatchObject({ passage: { slug: '5-vergoeding-voor-vrijwilligers' }, guess: false });
       expect(await guide.findPassage('qqqqqq')).toBeUndefined();
+      // Words that are no title may only come back marked as a guess; no words find nothing.
+      expect(await guide.findPassage('vergoedingen vrijwillig')).toMatchObject({ guess: true });
+      expect(await guide.findPassage('???')).toBeUndefined();
     });
   });
 

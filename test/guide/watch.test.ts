@@ -60,8 +60,8 @@ describe('watching the content folder', () => {
       } finally {
         await watcher.close();
       }
-      expect(reports).toContainEqual({ added: 1, changed: 0, removed: 0, unchanged: 1 });
-      expect(reports.at(-1)).toEqual({ added: 0, changed: 0, removed: 1, unchanged: 1 });
+      expect(reports).toContainEqual({ added: 1, changed: 0, removed: 0, unchanged: 1, skipped: [] });
+      expect(reports.at(-1)).toEqual({ added: 0, changed: 0, removed: 1, unchanged: 1, skipped: [] });
     });
   });
 });

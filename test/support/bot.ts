@@ -5,7 +5,6 @@ import { commands } from '../../commands/index.ts';
 import { GUIDE_CONTENT_DIR } from '../../src/app.ts';
 import { Bot } from '../../src/core/bot.ts';
 import { createFieldCipher } from '../../src/core/crypto.ts';
-import { readGuideDirectory } from '../../src/core/guide/guide.ts';
 import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
 import { OutboxWorker, type Deliver } from '../../src/core/outbox/worker.ts';
 import type { PlatformName } from '../../src/core/platform.ts';
@@ -32,7 +31,7 @@ export async function createTestBot(options: { kind?: DatabaseKind; admins?: str
     { timezone: 'Europe/Amsterdam', defaultLocale: 'nl', admins: options.admins ?? [] },
     createFieldCipher('test-secret-of-at-least-16-chars'),
   );
-  if (options.guide) await services.guide.sync(readGuideDirectory(GUIDE_CONTENT_DIR));
+  if (options.guide) await services.guide.reload(GUIDE_CONTENT_DIR);
   const bot = new Bot(commands, services, silentLogger);
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, silentLogger);

@@ -1,6 +1,6 @@
 // How a command file declares a slash command once for every platform: its sub-commands,
 // options, who may use it, its handler, and the buttons its replies carry.
-import type { InputOf, OptionsShape } from './options.ts';
+import type { InputOf, OptionDeclaration, OptionsShape } from './options.ts';
 import type { Reply } from './reply.ts';
 import type { CommandContext } from './context.ts';
 
@@ -46,11 +46,28 @@ export function defineCommand(declaration: CommandDeclaration): CommandDeclarati
 
 /** Keeps the input type of a sub-command tied to its options. */
 export function subcommand<O extends OptionsShape>(declaration: SubcommandDeclaration<O>): SubcommandDeclaration<O> {
-  return declaration;
+  return withSafetyNotice(declaration);
 }
 
 export function invocable<O extends OptionsShape>(declaration: Invocable<O>): Invocable<O> {
-  return declaration;
+  return withSafetyNotice(declaration);
+}
+
+/**
+ * Whatever a part with sensitive free text answers (the confirmation, a refusal) ends with
+ * the request not to name clients or victims and the emergency line. Declared here, once, so
+ * every platform shows it, also the console, which has no forms to carry it.
+ */
+function withSafetyNotice<D extends Invocable<any>>(declaration: D): D {
+  if (!Object.values<OptionDeclaration>(declaration.options).some((option) => option.sensitive)) return declaration;
+  const run = declaration.run;
+  return {
+    ...declaration,
+    async run(ctx, input) {
+      const reply = await run(ctx, input);
+      return { ...reply, footer: [reply.footer, ctx.t('safety.formNotice')].filter(Boolean).join('\n') };
+    },
+  };
 }
 
 /** The locale keys that hold a command's descriptions and option labels. */

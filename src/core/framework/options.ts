@@ -1,6 +1,7 @@
 // Typed command options. One declaration gives: the zod schema that validates input from any
 // platform, the Discord option type, the Slack/console text parsing rules and the form field.
 import { z } from 'zod';
+import { CONTROL_CHARACTERS, graphemeLength, isBlank, trimInvisible } from './characters.ts';
 
 export type OptionKind = 'string' | 'integer' | 'choice' | 'user' | 'datetime';
 
@@ -27,23 +28,23 @@ export interface OptionDeclaration<T = unknown> {
 
 type Common = { required?: boolean; autocomplete?: string };
 
-// Characters that never belong in chat input: control characters other than newline and tab.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-/** Blank input counts as not given: missing when required, absent when optional. */
+/** Blank input (also text of only invisible characters) counts as not given: missing when
+ *  required, absent when optional. */
 function wrap<T>(schema: z.ZodType<T>, required: boolean): z.ZodType<T | undefined> {
-  const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+  const blankToUndefined = (value: unknown) => (typeof value === 'string' && isBlank(value) ? undefined : value);
   // The optional must sit inside the preprocess: zod 4 checks an outer optional before it.
   return z.preprocess(blankToUndefined, required ? schema : schema.optional()) as z.ZodType<T | undefined>;
 }
 
-function textSchema(minLength: number, maxLength: number) {
+/** Lengths in characters as people count them; only long text keeps its line breaks. */
+function textSchema(minLength: number, maxLength: number, long: boolean) {
   return z
     .string({ error: 'required' })
-    .transform((value) => value.trim())
+    // A line break in a one-line value (a name, a search) is a space that was typed differently.
+    .transform((value) => trimInvisible(long ? value : value.replace(/[\t\r\n]+/g, ' ')))
     .refine((value) => !CONTROL_CHARACTERS.test(value), 'characters')
-    .refine((value) => value.length >= minLength, 'tooShort')
-    .refine((value) => value.length <= maxLength, 'tooLong');
+    .refine((value) => graphemeLength(value, minLength) >= minLength, 'tooShort')
+    .refine((value) => graphemeLength(value, maxLength) <= maxLength, 'tooLong');
 }
 
 type Flags = Partial<Pick<OptionDeclaration, 'long' | 'rest' | 'hashPrefix' | 'sensitive'>>;
@@ -69,7 +70,7 @@ export function string<R extends boolean = false>(
 ): OptionDeclaration<R extends true ? string : string | undefined> {
   const maxLength = options.maxLength ?? (options.long ? 4000 : 200);
   const minLength = options.minLength ?? 1;
-  return declare('string', textSchema(minLength, maxLength), options, { maxLength, minLength });
+  return declare('string', textSchema(minLength, maxLength, options.long ?? false), options, { maxLength, minLength });
 }
 
 export function integer<R extends boolean = false>(

@@ -22,6 +22,27 @@ export function commandUsage(command: CommandDeclaration): string[] {
   return command.root ? [usageLine(command, undefined, command.root)] : [`/${command.name}`];
 }
 
+/** Whether a part of a command invites free text that could identify people. */
+export function isSensitive(invocable: Invocable | undefined): boolean {
+  return !!invocable && Object.values(invocable.options).some((option) => option.sensitive);
+}
+
+/** Whether any part of a command is sensitive: its help and usage carry the safety notice. */
+export function commandIsSensitive(command: CommandDeclaration): boolean {
+  return [command.root, ...(command.subcommands ?? [])].some(isSensitive);
+}
+
+/**
+ * The footer of a usage error: how the command (or this part of it) is used, and for
+ * sensitive ones the request not to name clients or victims with the emergency line, so that
+ * every platform shows it where a form would (the console has no forms).
+ */
+export function usageFooter(t: Translate, command: CommandDeclaration, sub?: string, invocable?: Invocable): string {
+  const usage = invocable ? usageLine(command, sub, invocable) : commandUsage(command).join('\n');
+  const sensitive = invocable ? isSensitive(invocable) : commandIsSensitive(command);
+  return [t('errors.usage', { usage }), sensitive ? t('safety.formNotice') : undefined].filter(Boolean).join('\n');
+}
+
 export interface FormField {
   name: string;
   label: string;
@@ -59,7 +80,7 @@ export function buildForm(
     subcommand: sub,
     title: `/${command.name}${sub ? ` ${sub}` : ''}`,
     submitLabel: t('forms.submit'),
-    notice: options.some(([, option]) => option.sensitive) ? t('safety.formNotice') : undefined,
+    notice: isSensitive(invocable) ? t('safety.formNotice') : undefined,
     fields: options.map(([name, option]) => ({
       name,
       label: t(describeKeys.option(command.name, sub, name)),

@@ -6,6 +6,7 @@ import { parseDateTime, type DateTimeEnv } from './datetime.ts';
 import type { PlatformName } from '../platform.ts';
 import type { OptionDeclaration } from './options.ts';
 import type { Translate } from '../i18n.ts';
+import { graphemeLength, isBlank, trimInvisible } from './characters.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -24,7 +25,9 @@ export function validateInput(
   env: InputEnv,
   t: Translate,
 ): Validation {
-  const prepared = prepareValues(invocable, values, env);
+  // From a platform payload anything may arrive: only a plain object carries option values.
+  const given = values !== null && typeof values === 'object' && !Array.isArray(values) ? values : {};
+  const prepared = prepareValues(invocable, given, env);
   const shape = Object.fromEntries(Object.entries(invocable.options).map(([name, option]) => [name, option.schema]));
   const result = z.object(shape).safeParse(prepared);
   if (result.success) return { ok: true, input: result.data };
@@ -46,7 +49,7 @@ function prepareValues(invocable: Invocable, values: Record<string, unknown>, en
   const prepared: Record<string, unknown> = { ...values };
   for (const [name, option] of Object.entries(invocable.options)) {
     const value = values[name];
-    if (typeof value !== 'string' || value.trim() === '') continue;
+    if (typeof value !== 'string' || isBlank(value)) continue;
     if (option.kind === 'datetime') {
       // An unreadable date stays a string, which the date schema reports as 'datetime'.
       prepared[name] = parseDateTime(value, env) ?? value;
@@ -69,13 +72,15 @@ function mentionToUser(value: string, platform: PlatformName): string {
 }
 
 function problemOf(issue: z.core.$ZodIssue, value: unknown): string {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'required';
+  if (value === undefined || value === null || (typeof value === 'string' && isBlank(value))) return 'required';
   if (issue.code === 'custom' || issue.code === 'invalid_value') return issue.message;
+  // A number, list or object where words were expected: given, but not usable.
+  if (issue.code === 'invalid_type') return 'invalid';
   return issue.message && !issue.message.includes(' ') ? issue.message : 'invalid';
 }
 
 function describeProblem(problem: string, name: string, option: OptionDeclaration, value: unknown, t: Translate) {
-  const actual = typeof value === 'string' ? value.trim().length : 0;
+  const actual = typeof value === 'string' ? graphemeLength(trimInvisible(value)) : 0;
   return t(`validation.${problem}`, {
     name,
     max: option.maxLength ?? option.max,

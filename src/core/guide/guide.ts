@@ -1,9 +1,8 @@
 // The Handreiking as passages in the database: loading, searching, browsing and the weekly tip.
-import { basename } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Store, Tx } from '../store.ts';
 import { normalise } from '../text.ts';
-import { CONTENT_ORIGIN, GUIDE_CONTENT_DIR, readGuideDirectory, readGuideFile } from './loader.ts';
+import { CONTENT_ORIGIN, GUIDE_CONTENT_DIR, importOrigin, isFolderOrigin, readGuideDirectory, readGuideFile, readGuideFolder } from './loader.ts';
 import type { PageProgress } from './pdf.ts';
 import { uniqueSlugs, type PassageInput } from './markdown.ts';
 import { countMatches, planSearch, rankPassages, rebuildVocabulary, similarTitles, similarWords, titlesLike, vocabularyMissing } from './search.ts';
@@ -83,24 +82,45 @@ export class GuideManager {
   }
 
   /**
-   * Makes the stored passages of one origin (the content folder, or an imported file) equal to
+   * Makes the stored passages of one origin (an imported file, or a test's own set) equal to
    * `passages`, in one transaction: unchanged ones stay put, a failure changes nothing.
    */
   async sync(passages: PassageInput[], origin: string = CONTENT_ORIGIN): Promise<SyncReport> {
-    const wanted = uniqueSlugs(passages);
+    return this.syncGroups([{ origin, passages }], [origin]);
+  }
+
+  /**
+   * Reads the content folder again and syncs every chapter file as its own origin, in one
+   * transaction: passages whose file is gone are removed, files without chapter front matter
+   * are skipped (and named), a malformed file throws and changes nothing.
+   */
+  async reload(directory: string = this.contentDir): Promise<SyncReport & { skipped: string[] }> {
+    const { files, skipped } = readGuideFolder(directory);
+    return { ...(await this.syncGroups(files, 'folder')), skipped };
+  }
+
+  /**
+   * The passages of each origin made equal to its group. `scope` says which stored rows these
+   * groups speak for: the named origins, or every folder origin (so files that went away lose
+   * their passages).
+   */
+  private async syncGroups(groups: { origin: string; passages: PassageInput[] }[], scope: string[] | 'folder'): Promise<SyncReport> {
+    const wanted = groups.flatMap((group) => uniqueSlugs(group.passages).map((passage) => ({ passage, origin: group.origin })));
+    const owned = scope === 'folder' ? isFolderOrigin : (origin: string) => scope.includes(origin);
+    const ownedWhere = scope === 'folder' ? [{ origin: CONTENT_ORIGIN }, { origin: { startsWith: `${CONTENT_ORIGIN}/` } }] : [{ origin: { in: scope } }];
     return this.store.$transaction(
       async (tx) => {
         // One sync at a time (the file watcher and /handreiking herlaad may meet): the second
         // waits, then sees what the first wrote.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('binnenuit.guide.sync'))`;
         const existing = await tx.guidePassage.findMany({
-          where: { OR: [{ origin }, { slug: { in: wanted.map((p) => p.slug) } }] },
+          where: { OR: [...ownedWhere, { slug: { in: wanted.map((w) => w.passage.slug) } }] },
           select: { slug: true, contentHash: true, origin: true },
         });
         const known = new Map(existing.map((row) => [row.slug, row]));
         const report: SyncReport = { added: 0, changed: 0, removed: 0, unchanged: 0 };
         const toCreate: (PassageInput & { origin: string })[] = [];
-        for (const passage of wanted) {
+        for (const { passage, origin } of wanted) {
           const row = known.get(passage.slug);
           if (!row) {
             toCreate.push({ ...passage, origin });
@@ -113,8 +133,8 @@ export class GuideManager {
           }
         }
         if (toCreate.length) await tx.guidePassage.createMany({ data: toCreate });
-        const keep = new Set(wanted.map((p) => p.slug));
-        const gone = existing.filter((row) => row.origin === origin && !keep.has(row.slug)).map((row) => row.slug);
+        const keep = new Set(wanted.map((w) => w.passage.slug));
+        const gone = existing.filter((row) => owned(row.origin) && !keep.has(row.slug)).map((row) => row.slug);
         if (gone.length) report.removed = (await tx.guidePassage.deleteMany({ where: { slug: { in: gone } } })).count;
         // Also when the vocabulary is missing (passages stored before it existed).
         if (report.added || report.changed || report.removed || (await vocabularyMissing(tx))) await rebuildVocabulary(tx);
@@ -124,19 +144,14 @@ export class GuideManager {
     );
   }
 
-  /** Reads the content folder again and syncs it; a malformed file throws and changes nothing. */
-  async reload(directory: string = this.contentDir): Promise<SyncReport> {
-    return this.sync(readGuideDirectory(directory), CONTENT_ORIGIN);
-  }
-
   /**
    * Imports one Markdown or PDF file: parsed completely first (a malformed file throws
-   * GuideFormatError with file and line and nothing is written), then synced as the origin
-   * named after the file, so importing the same file again changes only what changed.
+   * GuideFormatError with file and line and nothing is written), then synced as its origin
+   * (see importOrigin), so importing the same file again changes only what changed.
    */
   async importFile(file: string, onPage?: PageProgress): Promise<{ passages: number; chapters: number; report: SyncReport }> {
     const passages = await readGuideFile(file, onPage);
-    const report = await this.sync(passages, basename(file));
+    const report = await this.sync(passages, importOrigin(file, this.contentDir));
     return { passages: passages.length, chapters: new Set(passages.map((p) => p.chapter)).size, report };
   }
 
@@ -211,12 +226,19 @@ export class GuideManager {
     return (await this.bySlugs([slug]))[0];
   }
 
-  /** A passage by its slug, or the one whose title is closest to the words. */
-  async findPassage(text: string): Promise<PassageView | undefined> {
+  /**
+   * A passage by its slug or a title containing the words, or else the one whose title merely
+   * resembles them: `guess`, which the reply must say. Words of no letters find nothing (the
+   * first passage of the guide is no answer to "???").
+   */
+  async findPassage(text: string): Promise<{ passage: PassageView; guess: boolean } | undefined> {
     const exact = await this.passage(text.trim());
-    if (exact) return exact;
+    if (exact) return { passage: exact, guess: false };
+    const wanted = normalise(text);
+    if (!wanted) return undefined;
     const [best] = await titlesLike(this.store, text, 1);
-    return best ? this.passage(best.slug) : undefined;
+    const passage = best ? await this.passage(best.slug) : undefined;
+    return passage ? { passage, guess: !normalise(passage.title).includes(wanted) } : undefined;
   }
 
   /** Passages for autocomplete: titles containing or resembling the partial text. */

@@ -1,8 +1,8 @@
 // Reading the guide from files: the shipped folder of Markdown, a single Markdown or PDF file to
 // import, and watching the folder so edits show up without a restart.
-import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GuideFormatError, parseGuideMarkdown, uniqueSlugs, type PassageInput } from './markdown.ts';
 import { parseGuidePdf, type PageProgress } from './pdf.ts';
@@ -10,18 +10,65 @@ import { parseGuidePdf, type PageProgress } from './pdf.ts';
 /** The sample guide that ships with the bot. */
 export const GUIDE_CONTENT_DIR = fileURLToPath(new URL('../../../content/handreiking', import.meta.url));
 
-/** The origin of passages loaded from the content folder (imports use their file name). */
+/**
+ * Origins name where stored passages came from, so a reload removes exactly what its source no
+ * longer has. A file of the content folder is `content/<file>`, however it was read (the
+ * start-up loader, /handreiking herlaad, or `npm run handreiking:import` of that very file), so
+ * the paths agree and never undo each other; a file imported from elsewhere is its file name.
+ */
 export const CONTENT_ORIGIN = 'content';
 
-/** Every `*.md` file of a folder, parsed; a malformed file stops the load with file and line. */
+export function folderOrigin(file: string): string {
+  return `${CONTENT_ORIGIN}/${file}`;
+}
+
+/** Whether an origin belongs to the content folder (also the single 'content' of older versions). */
+export function isFolderOrigin(origin: string): boolean {
+  return origin === CONTENT_ORIGIN || origin.startsWith(`${CONTENT_ORIGIN}/`);
+}
+
+/** The origin an imported file gets: its folder origin when it lies in the content folder. */
+export function importOrigin(file: string, contentDir: string = GUIDE_CONTENT_DIR): string {
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+  return real(dirname(resolve(file))) === real(contentDir) ? folderOrigin(basename(file)) : basename(file);
+}
+
+export interface GuideFile {
+  name: string;
+  origin: string;
+  passages: PassageInput[];
+}
+
+/** A chapter file of the folder starts with front matter; anything else (a README) is no chapter. */
+const FRONT_MATTER = /^\uFEFF?---\s*\r?\n/;
+
+/**
+ * Every chapter file (`*.md` with front matter) of a folder, parsed; a malformed one stops the
+ * load with file and line. Other Markdown files are skipped and named in `skipped`: merged into
+ * chapter 1 as plain Markdown they would be nonsense in the guide.
+ */
+export function readGuideFolder(directory: string = GUIDE_CONTENT_DIR): { files: GuideFile[]; skipped: string[] } {
+  if (!existsSync(directory)) return { files: [], skipped: [] };
+  const files: GuideFile[] = [];
+  const skipped: string[] = [];
+  for (const name of readdirSync(directory).filter((n) => n.endsWith('.md') && !n.startsWith('.')).sort()) {
+    const text = readFileSync(join(directory, name), 'utf8');
+    if (!FRONT_MATTER.test(text)) {
+      skipped.push(name);
+      continue;
+    }
+    files.push({ name, origin: folderOrigin(name), passages: parseGuideMarkdown(text, name) });
+  }
+  // Slugs are unique across the folder; a repeat in a later file gets -2 (document order).
+  const unique = uniqueSlugs(files.flatMap((file) => file.passages));
+  let at = 0;
+  for (const file of files) file.passages = unique.slice(at, (at += file.passages.length));
+  return { files, skipped };
+}
+
+/** The folder's passages as one list (tests, the benchmark corpus). */
 export function readGuideDirectory(directory: string = GUIDE_CONTENT_DIR): PassageInput[] {
-  if (!existsSync(directory)) return [];
-  return uniqueSlugs(
-    readdirSync(directory)
-      .filter((name) => name.endsWith('.md') && !name.startsWith('.'))
-      .sort()
-      .flatMap((name) => parseGuideMarkdown(readFileSync(join(directory, name), 'utf8'), name)),
-  );
+  return readGuideFolder(directory).files.flatMap((file) => file.passages);
 }
 
 export type ImportFormat = 'markdown' | 'pdf';

@@ -143,15 +143,25 @@ export class MemberManager {
   /**
    * Gives a member another role (admins only; the command checks). Roles above member come
    * with approval: an admin vouches for them. The last admin cannot give up the role, so the
-   * alliance is never locked out.
+   * alliance is never locked out. Unknown accounts and configured admins are refused: the reply
+   * may only claim a change that happened.
    */
   async setRole(
     target: { platform: PlatformName; externalId: string },
     role: RoleName,
     actorId: string,
     notice: (t: Translate, role: RoleName) => Reply,
-  ): Promise<{ member: MemberView; changed: boolean } | { refused: 'lastAdmin' }> {
-    const member = await this.resolve(target.platform, target.externalId);
+  ): Promise<{ member: MemberView; changed: boolean } | { refused: 'lastAdmin' | 'configuredAdmin' | 'unknown' }> {
+    // ADMINS (and the console user) are made admin again on their next message: a lower role
+    // would be a change that does not last, so none is made.
+    if (role !== 'admin' && this.admins.has(`${target.platform}:${target.externalId}`)) return { refused: 'configuredAdmin' };
+    // Someone the bot never heard from is no one yet: a typo must not create a member.
+    const identity = await this.store.platformIdentity.findUnique({
+      where: { platform_externalId: { platform: toDbPlatform(target.platform), externalId: target.externalId } },
+      select: { memberId: true },
+    });
+    if (!identity) return { refused: 'unknown' };
+    const member = await this.get(identity.memberId);
     if (member.role === role) return { member, changed: false };
     return this.store.$transaction(async (tx) => {
       if (member.role === 'admin' && (await tx.member.count({ where: { role: 'ADMIN' } })) <= 1) return { refused: 'lastAdmin' as const };
