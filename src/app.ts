@@ -116,6 +116,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   // an earlier run of this instance, and is taken over at once instead of after its lease.
   const recovery = new InboxRecovery(bot, services.inbox, services.outbox, answerers, logger, { takeOverAtStart: db.kind === 'pglite' });
 
+  // Likewise the outbox: what the earlier run had in hand is sent now, after a check.
+  if (db.kind === 'pglite') await services.outbox.takeOverAfterRestart();
   for (const adapter of adapters) await adapter.start();
   worker.start();
   recovery.start();

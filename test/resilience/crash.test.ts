@@ -99,6 +99,22 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
       fake.responses.filter((post) => JSON.stringify(post.body).includes(text)).length;
     await expect.poll(() => acked.filter((text) => answersFor(text) === 0), { timeout: 60_000, interval: 250 }).toEqual([]);
 
+    // kill -9 while the outbox is sending: twelve link requests, each a DM to the admin; Slack
+    // holds the posts, so the process dies with them in flight.
+    const release = fake.hold('chat.postMessage');
+    const requesters = Array.from({ length: 12 }, (_, i) => `ULINK${String(i).padStart(2, '0')}`);
+    for (const user of requesters) expect((await sendSlashCommand(baseUrl, fake, user, 'profiel', 'koppel IOT')).status).toBe(200);
+    await expect.poll(() => fake.heldCalls.filter((method) => method === 'chat.postMessage').length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const sender = child;
+    sender.kill('SIGKILL');
+    await stopped(sender);
+    release();
+    child = await startBot(port);
+    const dmsAbout = (user: string) => fake.calls.filter((call) => call.method === 'chat.postMessage' && call.response?.ok === true && call.body.channel === 'DUADMIN' && JSON.stringify(call.body).includes(user)).length;
+    await expect.poll(() => requesters.filter((user) => dmsAbout(user) === 0), { timeout: 60_000, interval: 250 }).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(requesters.map(dmsAbout)).toEqual(requesters.map(() => 1));
+
     // A graceful stop, then the data as the next start would see it.
     child.kill('SIGTERM');
     await stopped(child);

@@ -107,6 +107,9 @@ export class FakeSlack {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
   }
 
+  /** Methods of the calls that arrived while held (they are in `calls` once released). */
+  readonly heldCalls: string[] = [];
+
   /** Calls of `method` get no answer until the returned function is called. */
   hold(method: string): () => void {
     let release!: () => void;
@@ -215,7 +218,11 @@ export class FakeSlack {
     }
     const method = path.replace(/^\/api\//, '');
     const body = parseBody(raw, req.headers['content-type']);
-    await this.holds.get(method);
+    const hold = this.holds.get(method);
+    if (hold) {
+      this.heldCalls.push(method);
+      await hold;
+    }
     const planned = this.nextFaults.get(method)?.shift();
     if (planned) return this.misbehave(planned, method, body, req, res);
     if (this.faults && this.faultyMethods.has(method)) {

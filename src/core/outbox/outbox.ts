@@ -128,6 +128,20 @@ export class Outbox {
     });
   }
 
+  /**
+   * After a restart of the only instance (the embedded database is locked to one process):
+   * messages the dead process had claimed, or was waiting to retry, are due now, and each is
+   * checked for on the platform before it is sent again, since the process may have died just
+   * after the platform posted it. Returns how many.
+   */
+  async takeOverAfterRestart(now = new Date()): Promise<number> {
+    const { count } = await this.store.outboxMessage.updateMany({
+      where: { status: 'PENDING', nextAttemptAt: { gt: now } },
+      data: { nextAttemptAt: now, outcomeUnknown: true },
+    });
+    return count;
+  }
+
   /** Sent, with the ref of the message the platform created (none for deliverers without refs). */
   async markSent(id: string, messageRef?: MessageRef): Promise<void> {
     await this.store.outboxMessage.update({
