@@ -118,6 +118,8 @@ export class Bot {
   afterWork: () => void = () => {};
   private readonly limiter: Limiter;
   private readonly prepareDeadlineMs: number;
+  /** Decisions that ran a handler (done or failed): their inbox row is the record of it. */
+  private readonly handled = new WeakSet<Decision>();
 
   constructor(
     readonly commands: readonly CommandDeclaration[],
@@ -227,8 +229,9 @@ export class Bot {
       }
       try {
         const decision = await decide(who);
-        // Refused or incomplete input did nothing: it must not hold the event key either.
-        if (decision.kind !== 'reply' && decision.kind !== 'duplicate' && request.eventKey) await this.services.inbox.forget(request.eventKey);
+        // Refused, denied or incomplete input did nothing: it leaves no trace in the inbox (so a
+        // corrected form with the same key is handled, and a refusal stores nothing at all).
+        if (!this.handled.has(decision) && decision.kind !== 'duplicate' && request.eventKey) await this.services.inbox.forget(request.eventKey);
         return addressed(decision, who);
       } catch (error) {
         // Anything outside a handler (validation, access) that failed: an apology, nothing stored.
@@ -410,12 +413,17 @@ export class Bot {
         return reply;
       });
       this.afterWork();
-      return { kind: 'reply', reply };
+      return this.ran({ kind: 'reply', reply });
     } catch (error) {
       this.abandon(eventKey);
       this.logger.error({ what, eventKey, err: safeError(error) }, 'handler failed');
-      return { kind: 'reply', reply: errorReply(t(isUnavailable(error) ? 'errors.unavailable' : 'errors.internal')) };
+      return this.ran({ kind: 'reply', reply: errorReply(t(isUnavailable(error) ? 'errors.unavailable' : 'errors.internal')) });
     }
+  }
+
+  private ran(decision: Decision): Decision {
+    this.handled.add(decision);
+    return decision;
   }
 }
 

@@ -134,6 +134,8 @@ describe.each(testBackends())('who may do what, on %s', (kind) => {
     if (person === 'consortium') await approveMember(env.services, 'console', userId, 'smn', userId);
     if (person === 'gemeente') await approveMember(env.services, 'console', userId, 'Rotterdam', userId);
     if (person === 'adviser' || person === 'coordinator' || person === 'admin') {
+      // Roles go to people the bot knows: this one has spoken to it before.
+      await members.resolve('console', userId, userId);
       await members.setRole({ platform: 'console', externalId: userId }, person, admin.id, noReply);
     }
     return { userId, fixture };

@@ -179,7 +179,12 @@ describe('/update', () => {
 
   it('an interaction whose first delivery was claimed but never answered (a crash) says it was handled', async () => {
     const id = h.fake.snowflake();
-    await h.testBot.services.events.claim(`discord:interaction:${id}`);
+    // What a process that died right after storing the interaction leaves in the inbox.
+    await h.testBot.services.inbox.receive(
+      `discord:interaction:${id}`,
+      { kind: 'command', requester: { platform: 'discord', userId: poster.id }, place: { platform: 'discord' }, command: 'update', subcommand: 'plaats', values: { tekst: 'Na een crash' } },
+      { acknowledged: false },
+    );
     const record = await h.command(poster, 'update', [sub('plaats', str('tekst', 'Na een crash'))], { id });
     const message = only(seenMessages(record));
     expect(isEphemeral(message)).toBe(true);

@@ -68,7 +68,7 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
       const toFatima = find(run, 'Bericht voor @fatima:', approved);
       expect(block(run, toFatima)).toEqual([
         'Bericht voor @fatima:',
-        'Je bent gekoppeld aan Inspraakorgaan Turken. Je kunt nu updates plaatsen en advies vragen. Typ /help om te zien wat er kan.',
+        'Je bent gekoppeld aan Inspraakorgaan Turken. Je kunt nu updates plaatsen en lezen. Typ /help om te zien wat er kan.',
       ]);
       // fatima was never shown a button: her !1 presses nothing, least of all local's.
       const fatimaPress = find(run, NO_BUTTON_1, toFatima);
@@ -102,6 +102,7 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
     async () => {
       const run = await runConsole(
         [
+          '@adv1 /profiel',
           '/profiel rol adv1 adviseur',
           '@ADV1 /profiel',
           '/profiel rol @Adv1 adviseur',
@@ -139,7 +140,7 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
       const { dataDir: DATA_DIR, databaseUrl } = await env();
       // Eight coordinators, so the last line queues a message for each of them and local.
       const coordinators = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'];
-      const input = ['@zara /profiel', ...coordinators.map((id) => `/profiel rol ${id} coordinator`), '@zara /profiel koppel SMN', ''].join('\n');
+      const input = ['@zara /profiel', ...coordinators.flatMap((id) => [`@${id} /profiel`, `/profiel rol ${id} coordinator`]), '@zara /profiel koppel SMN', ''].join('\n');
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         env: { PATH: process.env.PATH, DATA_DIR, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
         stdio: ['pipe', 'pipe', 'pipe'],

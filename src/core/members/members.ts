@@ -155,13 +155,15 @@ export class MemberManager {
     // ADMINS (and the console user) are made admin again on their next message: a lower role
     // would be a change that does not last, so none is made.
     if (role !== 'admin' && this.admins.has(`${target.platform}:${target.externalId}`)) return { refused: 'configuredAdmin' };
-    // Someone the bot never heard from is no one yet: a typo must not create a member.
+    // A console id is typed by hand: one the bot never heard from is a typo, not a person, and
+    // must not create a member. On Slack and Discord the person was picked or mentioned, so
+    // the account exists on the platform even if it never spoke to the bot.
     const identity = await this.store.platformIdentity.findUnique({
       where: { platform_externalId: { platform: toDbPlatform(target.platform), externalId: target.externalId } },
       select: { memberId: true },
     });
-    if (!identity) return { refused: 'unknown' };
-    const member = await this.get(identity.memberId);
+    if (!identity && target.platform === 'console') return { refused: 'unknown' };
+    const member = identity ? await this.get(identity.memberId) : await this.resolve(target.platform, target.externalId);
     if (member.role === role) return { member, changed: false };
     return this.store.$transaction(async (tx) => {
       if (member.role === 'admin' && (await tx.member.count({ where: { role: 'ADMIN' } })) <= 1) return { refused: 'lastAdmin' as const };
