@@ -126,8 +126,11 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
       connectionString: databaseUrl,
       // A server that is down or hangs must fail a request in seconds, not hold it forever:
       // the person is then told to try again, and the pool reconnects once the server is back.
-      connectionTimeoutMillis: 2_000,
+      connectionTimeoutMillis: 5_000,
       query_timeout: 15_000,
+      // Handlers hold a connection for their transaction (at most 6 at once, see app.ts); the
+      // rest stay free for storing incoming requests before their acknowledgement.
+      max: 20,
     },
     {
       ...(schema ? { schema } : {}),
