@@ -8,6 +8,7 @@ import type { Reply } from '../framework/reply.ts';
 import { translator, type Locale } from '../i18n.ts';
 import { safeError, type Logger } from '../logger.ts';
 import type { Outbox } from '../outbox/outbox.ts';
+import { PeriodicPass } from '../periodic.ts';
 import type { PlatformName } from '../platform.ts';
 import { INBOX_LEASE_MS, type Inbox, type UnfinishedEvent } from './inbox.ts';
 
@@ -27,8 +28,7 @@ export interface InboxRecoveryOptions {
 }
 
 export class InboxRecovery {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly passes: PeriodicPass;
   private firstPass = true;
   private readonly startedAt = new Date();
 
@@ -39,28 +39,22 @@ export class InboxRecovery {
     private readonly answerers: Map<PlatformName, AnswerLater>,
     private readonly logger: Logger,
     private readonly options: InboxRecoveryOptions = {},
-  ) {}
+  ) {
+    this.passes = new PeriodicPass(() => this.runOnce(), logger, 'inbox recovery');
+  }
 
   start(): void {
     void this.kick();
-    this.timer = setInterval(() => void this.kick(), this.options.intervalMs ?? 30_000);
-    this.timer.unref();
+    this.passes.start(this.options.intervalMs ?? 30_000);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass; never rejects (a database that is away is logged and tried at the next tick). */
   kick(): Promise<number> {
-    this.running ??= this.runOnce()
-      .catch((error: unknown) => {
-        this.logger.error({ err: safeError(error) }, 'inbox recovery failed; trying again later');
-        return 0;
-      })
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.passes.kick();
   }
 
   private async runOnce(): Promise<number> {

@@ -2,6 +2,7 @@
 // send is tried again later (Retry-After when the platform gave one); nothing is lost when the
 // process stops, because unsent rows stay in the database.
 import { safeError, type Logger } from '../logger.ts';
+import { PeriodicPass } from '../periodic.ts';
 import type { MessageRef } from '../messages/message-ref.ts';
 import type { PlatformName } from '../platform.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
@@ -27,44 +28,33 @@ export class RetryLaterError extends Error {
 export class OutcomeUnknownError extends Error {}
 
 export class OutboxWorker {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly deliverers: Map<PlatformName, Deliver>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.passes = new PeriodicPass(() => this.runOnce(), logger, 'outbox pass');
+  }
 
   start(intervalMs = 2000): void {
-    this.timer = setInterval(() => void this.kick(), intervalMs);
-    this.timer.unref();
+    this.passes.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
-  /**
-   * Sends whatever is due now; overlapping calls share one pass. Never rejects: a database
-   * that is away (an outage, a pool that is full) is logged and the next tick tries again, so
-   * a timer or a fire-and-forget kick can never become an unhandled rejection.
-   */
+  /** Sends whatever is due now; overlapping calls share one pass; never rejects. */
   kick(): Promise<number> {
-    this.running ??= this.runOnce()
-      .catch((error: unknown) => {
-        this.logger.error({ err: safeError(error) }, 'outbox pass failed; trying again later');
-        return 0;
-      })
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.passes.kick();
   }
 
   /** Sends until nothing due is left (end of console input, tests). */
   async drain(maxPasses = 50): Promise<void> {
     for (let pass = 0; pass < maxPasses; pass++) {
-      await this.running;
+      await this.passes.current;
       if ((await this.kick()) === 0) return;
     }
   }
