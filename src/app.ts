@@ -44,7 +44,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const { logger } = options;
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const useConsole = !config.slack && !config.discord;
-  const cipher = createFieldCipher(startupEncryptionKey(config.encryptionKey, config.dataDir, { console: useConsole, database: db.kind }, logger));
+  // Warnings about the set-up wait until start-up succeeded: a start that fails prints its one
+  // line naming the problem, and nothing before it.
+  const startupWarnings: (() => void)[] = [];
+  const deferredWarn = { warn: (...args: Parameters<Logger['warn']>) => void startupWarnings.push(() => logger.warn(...args)) } as Pick<Logger, 'warn'>;
+  const cipher = createFieldCipher(startupEncryptionKey(config.encryptionKey, config.dataDir, { console: useConsole, database: db.kind }, deferredWarn));
   const services = createServices(
     db.prisma,
     {
@@ -58,7 +62,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const guideWatcher = await loadGuideContent(services, logger);
   // PGlite runs one query at a time: a few handlers at once keep the queue short, so the
   // inbox write before each acknowledgement never waits long. PostgreSQL's pool has 10.
-  const bot = new Bot(commands, services, logger, { concurrency: db.kind === 'pglite' ? 2 : 6 });
+  const bot = new Bot(commands, services, logger, { concurrency: db.kind === 'pglite' ? 2 : 6, receiveGraceMs: db.kind === 'pglite' ? 30_000 : 0 });
 
   const adapters: ChatAdapter[] = [];
   const deliverers = new Map<PlatformName, Deliver>();
@@ -121,6 +125,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   for (const adapter of adapters) await adapter.start();
   worker.start();
   recovery.start();
+  for (const warn of startupWarnings) warn();
   const scheduler = new Scheduler(jobs, services, config.timezone, logger);
   scheduler.start();
   logger.info({ adapters: adapters.map((a) => a.platform), database: db.kind, jobs: scheduler.nextRuns() }, 'binnenuit started');

@@ -13,7 +13,7 @@ import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
 import { errorReply, type Discussion, type Reply } from './framework/reply.ts';
 import type { StoredRequest, UnfinishedEvent } from './inbox/inbox.ts';
-import { Limiter, withDeadline } from './limiter.ts';
+import { DeadlineError, Limiter, withDeadline } from './limiter.ts';
 import { parseCommandText, type ParsedText } from './framework/text-parser.ts';
 import { buildForm, usageFooter, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
@@ -104,6 +104,12 @@ export interface BotOptions {
    * database does not answer.
    */
   prepareDeadlineMs?: number;
+  /**
+   * When storing a request takes longer than the deadline only because the database is busy,
+   * acknowledge and wait this much longer before giving up (default 0: give up at once). For
+   * the embedded database, which is never away while the process runs, only ever busy.
+   */
+  receiveGraceMs?: number;
 }
 
 /** Who asks, and the language to answer in. */
@@ -118,6 +124,8 @@ export class Bot {
   afterWork: () => void = () => {};
   private readonly limiter: Limiter;
   private readonly prepareDeadlineMs: number;
+  private readonly receiveGraceMs: number;
+  private readonly acknowledgedRequests = new WeakSet<BaseRequest>();
   /** Decisions that ran a handler (done or failed): their inbox row is the record of it. */
   private readonly handled = new WeakSet<Decision>();
 
@@ -129,6 +137,7 @@ export class Bot {
   ) {
     this.limiter = new Limiter(options.concurrency ?? 4);
     this.prepareDeadlineMs = options.prepareDeadlineMs ?? 2000;
+    this.receiveGraceMs = options.receiveGraceMs ?? 0;
   }
 
   findCommand(name: string): CommandDeclaration | undefined {
@@ -221,7 +230,8 @@ export class Bot {
     return this.limiter.run(async () => {
       let who: Who;
       try {
-        who = await withDeadline(this.who(request.requester), this.prepareDeadlineMs);
+        // Acknowledged already: a busy (not away) database may take the grace as well.
+        who = await withDeadline(this.who(request.requester), this.prepareDeadlineMs + this.receiveGraceMs);
       } catch (error) {
         this.logger.error({ eventKey: request.eventKey, err: safeError(error) }, 'requester not looked up; asked to try again');
         this.abandon(request.eventKey);
@@ -248,6 +258,16 @@ export class Bot {
     try {
       return await withDeadline(receiving, this.prepareDeadlineMs);
     } catch (error) {
+      if (this.receiveGraceMs > 0 && error instanceof DeadlineError) {
+        // Only busy, not away (the embedded database cannot be away on its own): the platform
+        // gets its "got it" now, and the request goes on once it is stored.
+        await this.acknowledge(request);
+        try {
+          return await withDeadline(receiving, this.receiveGraceMs);
+        } catch (late) {
+          error = late;
+        }
+      }
       this.logger.error({ eventKey: request.eventKey, err: safeError(error) }, 'request not stored; asked to try again');
       // Stored after all, later: the person was told to try again, so it must not also run.
       void receiving.then((receipt) => receipt === 'new' && this.abandon(request.eventKey)).catch(() => {});
@@ -256,6 +276,8 @@ export class Bot {
   }
 
   private async acknowledge(request: BaseRequest): Promise<void> {
+    if (this.acknowledgedRequests.has(request)) return;
+    this.acknowledgedRequests.add(request);
     try {
       await request.acknowledge?.();
     } catch (error) {
