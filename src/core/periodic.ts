@@ -7,6 +7,7 @@ import { safeError, type Logger } from './logger.ts';
 export class PeriodicPass {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private stopped = false;
 
   constructor(
     private readonly pass: () => Promise<number>,
@@ -20,13 +21,16 @@ export class PeriodicPass {
     this.timer.unref();
   }
 
+  /** No new passes from now on (a late kick would meet a closed database); the current one finishes. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.running;
   }
 
   /** Runs a pass now, or joins the one under way; resolves with what it did (0 on failure). */
   kick(): Promise<number> {
+    if (this.stopped) return Promise.resolve(0);
     this.running ??= this.pass()
       .catch((error: unknown) => {
         this.logger.error({ err: safeError(error) }, `${this.name} failed; trying again later`);
