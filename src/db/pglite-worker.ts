@@ -53,19 +53,68 @@ function rawParsers(types: number[]): ParserOptions | undefined {
   return parsers;
 }
 
-function target(tx: number | undefined): PGlite | Transaction {
-  return tx === undefined ? db : transaction(tx);
-}
-
 function transaction(tx: number): Transaction {
   const open = transactions.get(tx);
   if (!open) throw new Error('Transaction is closed');
   return open.tx;
 }
 
+// Transactions are admitted here, one at a time, instead of all waiting on PGlite's own FIFO
+// mutex. A statement outside a transaction (the inbox row written before Slack is told "got
+// it", a lookup) is short; a transaction is interactive and holds PGlite across round trips to
+// the main thread. In one FIFO, an ack under a burst waited for every transaction queued before
+// it. Now a standalone statement waits at most for the one transaction that is running; queued
+// transactions go after the standalone statements that arrived meanwhile, but none waits longer
+// than TRANSACTION_MAX_WAIT_MS for them (no starvation under a steady stream).
+const TRANSACTION_MAX_WAIT_MS = 250;
+const admissions: Array<{ since: number; admit(): void }> = [];
+let transactionAdmitted = false;
+let standaloneRunning = 0;
+let admissionTimer: ReturnType<typeof setTimeout> | undefined;
+
+function admitTransaction(): Promise<void> {
+  return new Promise((admit) => {
+    admissions.push({ since: Date.now(), admit });
+    pumpAdmissions();
+  });
+}
+
+function transactionFinished(): void {
+  transactionAdmitted = false;
+  pumpAdmissions();
+}
+
+function pumpAdmissions(): void {
+  if (transactionAdmitted || admissions.length === 0) return;
+  const waited = Date.now() - admissions[0]!.since;
+  if (standaloneRunning > 0 && waited < TRANSACTION_MAX_WAIT_MS) {
+    admissionTimer ??= setTimeout(() => {
+      admissionTimer = undefined;
+      pumpAdmissions();
+    }, TRANSACTION_MAX_WAIT_MS - waited);
+    return;
+  }
+  if (admissionTimer) clearTimeout(admissionTimer);
+  admissionTimer = undefined;
+  transactionAdmitted = true;
+  admissions.shift()!.admit();
+}
+
+/** A statement outside any transaction: counted, so queued transactions let it go first. */
+async function standalone<T>(work: () => Promise<T>): Promise<T> {
+  standaloneRunning++;
+  try {
+    return await work();
+  } finally {
+    standaloneRunning--;
+    pumpAdmissions();
+  }
+}
+
 /** Resolves with the transaction's number once PGlite has run BEGIN and entered the callback. */
-function begin(): Promise<number> {
-  return new Promise((resolve, reject) => {
+async function begin(): Promise<number> {
+  await admitTransaction();
+  return new Promise<number>((resolve, reject) => {
     const id = nextTransaction++;
     let entered = false;
     const done = db.transaction(async (tx) => {
@@ -84,6 +133,8 @@ function begin(): Promise<number> {
     done.catch((error) => {
       if (!entered) reject(error);
     });
+    // Committed or rolled back (or never begun): the next transaction may go.
+    done.then(transactionFinished, transactionFinished);
   });
 }
 
@@ -108,13 +159,16 @@ async function dump(compression: 'none' | 'gzip' | 'auto'): Promise<DumpResult> 
 
 async function run(request: Request): Promise<unknown> {
   switch (request.op) {
-    case 'query':
-      return target(request.tx).query(request.sql, request.params, {
-        rowMode: request.rowMode,
-        parsers: rawParsers(request.rawTypes),
-      });
-    case 'exec':
-      return target(request.tx).exec(request.sql, { rowMode: request.rowMode, parsers: rawParsers(request.rawTypes) });
+    case 'query': {
+      const options = { rowMode: request.rowMode, parsers: rawParsers(request.rawTypes) };
+      if (request.tx !== undefined) return transaction(request.tx).query(request.sql, request.params, options);
+      return standalone(() => db.query(request.sql, request.params, options));
+    }
+    case 'exec': {
+      const options = { rowMode: request.rowMode, parsers: rawParsers(request.rawTypes) };
+      if (request.tx !== undefined) return transaction(request.tx).exec(request.sql, options);
+      return standalone(() => db.exec(request.sql, options));
+    }
     case 'begin':
       return begin();
     case 'rollback':

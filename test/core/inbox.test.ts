@@ -166,4 +166,21 @@ describe.each(testBackends())('the inbox on %s', (kind) => {
     const row = await env.db.prisma.inboxEvent.findUniqueOrThrow({ where: { key: 'slack:cmd:wipe' } });
     expect(row).toMatchObject({ status: 'ANSWERED', requestEncrypted: null, replyEncrypted: null });
   });
+
+  it('stores a burst of events together, each once, the first of two deliveries being the new one', async () => {
+    const request = (n: number): StoredRequest => ({
+      kind: 'text',
+      requester: { platform: 'slack', userId: 'UADMIN' },
+      place: { platform: 'slack', channelRef: 'C1' },
+      command: 'update',
+      text: `plaats Burst ${n}`,
+    });
+    // 40 events, the first ten delivered twice in the same burst, and one stored earlier.
+    await env.services.inbox.receive('slack:burst:0', request(0), { acknowledged: true });
+    const keys = [...Array.from({ length: 40 }, (_, n) => n), ...Array.from({ length: 10 }, (_, n) => n)];
+    const receipts = await Promise.all(keys.map((n) => env.services.inbox.receive(`slack:burst:${n}`, request(n), { acknowledged: true })));
+    expect(receipts.slice(0, 40)).toEqual(['duplicate', ...Array(39).fill('new')]);
+    expect(receipts.slice(40)).toEqual(Array(10).fill('duplicate'));
+    expect(await env.db.prisma.inboxEvent.count({ where: { key: { startsWith: 'slack:burst:' } } })).toBe(40);
+  });
 });

@@ -117,16 +117,17 @@ describe.each(testBackends())('outbox on %s', (kind) => {
     expect(row).toMatchObject({ status: 'SENT', attempts: 2, messageRef: 'slack:DU1:1.2' });
   });
 
-  it('gives up after ten failed tries and says so in the row', async () => {
+  it('gives up after 30 failed tries (about 19 hours of back-off) and says so in the row', async () => {
     env.deliverers.set('slack', async () => {
       throw new Error('channel_not_found');
     });
     await queue('doomed', 'Nooit');
-    for (let attempt = 0; attempt < 10; attempt++) {
+    const row = () => env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'doomed' } });
+    for (let attempt = 0; attempt < 30; attempt++) {
+      expect((await row()).status).toBe('PENDING');
       await env.db.prisma.outboxMessage.updateMany({ where: { dedupeKey: 'doomed' }, data: { nextAttemptAt: new Date() } });
       await env.worker.drain();
     }
-    const row = await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'doomed' } });
-    expect(row).toMatchObject({ status: 'FAILED', attempts: 10, lastError: 'channel_not_found' });
+    expect(await row()).toMatchObject({ status: 'FAILED', attempts: 30, lastError: 'channel_not_found' });
   });
 });

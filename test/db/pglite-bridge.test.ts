@@ -99,6 +99,35 @@ describe('PGlite in a worker thread', () => {
     expect(events).toEqual(['inside saw 2', 'committed', 'outside saw 2']);
   });
 
+
+  it('lets a statement outside any transaction go before transactions that are only queued', async () => {
+    // Under a burst, the inbox row written before an ack must wait for the one running
+    // transaction, not for every transaction queued behind it.
+    const events: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => (running = resolve));
+    const first = bridge.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      running();
+      await held;
+      events.push('first committed');
+    });
+    await started;
+    const queued = [1, 2, 3].map((n) =>
+      bridge.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        events.push(`queued ${n}`);
+      }),
+    );
+    // Give the queued begins time to reach the worker before the standalone statement.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const standalone = bridge.query('SELECT 1').then(() => void events.push('standalone'));
+    release();
+    await Promise.all([first, ...queued, standalone]);
+    expect(events).toEqual(['first committed', 'standalone', 'queued 1', 'queued 2', 'queued 3']);
+  });
   it('rolls back when the callback throws, and rethrows the callback\'s own error', async () => {
     await bridge.exec('CREATE TABLE IF NOT EXISTS tx_rollback (n int)');
     const failure = new Error('halverwege mis');

@@ -4,7 +4,7 @@
 // buttons. Driven through the real app (startApp: database, bot, outbox worker) with piped
 // input, and once through `src/main.ts` as `npm start` runs it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -43,7 +43,10 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
     if (kind === 'postgres') server ??= await createTestDatabase('postgres');
     return { dataDir, databaseUrl: server?.url };
   };
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it(
     'a link request reaches local under its own header, !1 approves it, and fatima hears the decision',

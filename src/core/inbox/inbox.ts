@@ -10,6 +10,7 @@
 import type { FieldCipher } from '../crypto.ts';
 import type { Reply } from '../framework/reply.ts';
 import { fromDbPlatform, toDbPlatform, type DbPlatform, type PlatformName } from '../platform.ts';
+import { GroupCommit } from '../group-commit.ts';
 import type { Store } from '../store.ts';
 
 /** What the Bot needs to run the request again after a crash (all of it is encrypted). */
@@ -44,28 +45,42 @@ export const INBOX_LEASE_MS = 2 * 60_000;
 /** Older unfinished events are not run any more: nobody is waiting for them (logged instead). */
 export const INBOX_RECOVERY_WINDOW_MS = 24 * 60 * 60_000;
 
+type InboxRow = {
+  key: string;
+  platform: DbPlatform;
+  acknowledged: boolean;
+  requestEncrypted: string;
+  leaseUntil: Date;
+  receivedAt: Date;
+};
+
 export class Inbox {
+  /** Events received together (a burst) are stored in one multi-row insert. */
+  readonly #receipts = new GroupCommit<InboxRow, Receipt>((rows) => this.#insert(rows));
+
   constructor(
     private readonly store: Store,
     private readonly cipher: FieldCipher,
   ) {}
 
   /** Stores the event once; a second delivery of the same key is a duplicate. */
-  async receive(key: string, request: StoredRequest, options: { acknowledged: boolean }, now = new Date()): Promise<Receipt> {
-    const { count } = await this.store.inboxEvent.createMany({
-      data: [
-        {
-          key,
-          platform: toDbPlatform(request.requester.platform),
-          acknowledged: options.acknowledged,
-          requestEncrypted: this.cipher.encrypt(JSON.stringify(request)),
-          leaseUntil: new Date(now.getTime() + INBOX_LEASE_MS),
-          receivedAt: now,
-        },
-      ],
-      skipDuplicates: true,
+  receive(key: string, request: StoredRequest, options: { acknowledged: boolean }, now = new Date()): Promise<Receipt> {
+    return this.#receipts.add({
+      key,
+      platform: toDbPlatform(request.requester.platform),
+      acknowledged: options.acknowledged,
+      requestEncrypted: this.cipher.encrypt(JSON.stringify(request)),
+      leaseUntil: new Date(now.getTime() + INBOX_LEASE_MS),
+      receivedAt: now,
     });
-    return count === 1 ? 'new' : 'duplicate';
+  }
+
+  /** One insert for the group; a key already stored, or twice in the group, is a duplicate. */
+  async #insert(rows: InboxRow[]): Promise<Receipt[]> {
+    const created = await this.store.inboxEvent.createManyAndReturn({ data: rows, skipDuplicates: true, select: { key: true } });
+    const fresh = new Set(created.map((row) => row.key));
+    // The first of two deliveries in one group is the new one.
+    return rows.map((row) => (fresh.delete(row.key) ? 'new' : 'duplicate'));
   }
 
   /** The platform has been told "got it" (a Discord deferral): finish it after a crash. */
