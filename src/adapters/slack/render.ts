@@ -5,6 +5,7 @@
 import type { types } from '@slack/bolt';
 import { replyToPlainText, type Button, type Reply, type Section } from '../../core/framework/reply.ts';
 import type { Translate } from '../../core/i18n.ts';
+import { renderAccountMentions } from '../../core/mentions-text.ts';
 
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
@@ -39,7 +40,8 @@ export function escapeMrkdwn(text: string): string {
 
 /** Our markup as Slack mrkdwn. */
 export function toMrkdwn(markup: string): string {
-  return escapeMrkdwn(markup)
+  // Escaped first, so only our own mention tokens (never typed text) become pings.
+  return renderAccountMentions(escapeMrkdwn(markup), (id) => `<@${id}>`)
     .replace(/\[([^\]\n]+)\]\((https?:[^)\s]+)\)/g, (_all, label: string, url: string) => `<${url}|${label.replace(/\|/g, '¦')}>`)
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
     .replace(/^- /gm, '• ');
