@@ -211,7 +211,7 @@ export class FakeSlack {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const path = new URL(req.url ?? '/', this.url).pathname;
-    if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), Buffer.concat(chunks), res);
+    if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), Buffer.concat(chunks), req.headers['content-type'], res);
     if (path.startsWith('/respond/')) {
       if (this.expired.has(`${this.url}${path}`)) return send(res, 404, { ok: false, error: 'expired_url' });
       this.responses.push({ url: `${this.url}${path}`, body: JSON.parse(raw) });
@@ -329,9 +329,16 @@ export class FakeSlack {
   /** Files completeUploadExternal shared, in order: where, under which name, with which bytes. */
   readonly sharedFiles: { id: string; title?: string; filename: string; bytes?: Buffer; channel?: string; thread_ts?: string }[] = [];
 
-  private receiveUpload(fileId: string, bytes: Buffer, res: ServerResponse): void {
+  /** The client POSTs the bytes raw or as a multipart form (the Web API client's way); both are kept as bytes. */
+  private async receiveUpload(fileId: string, raw: Buffer, contentType: string | undefined, res: ServerResponse): Promise<void> {
     const upload = this.uploads.get(fileId);
     if (!upload) return send(res, 404, { ok: false, error: 'unknown_upload' });
+    let bytes = raw;
+    if (contentType?.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+      const part = [...form.values()].find((value) => typeof value !== 'string');
+      bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
     upload.bytes = bytes;
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`OK - ${bytes.length}`);
