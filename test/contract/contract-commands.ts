@@ -5,7 +5,16 @@ import { defineCommand, form, invocable } from '../../src/core/framework/declara
 import { binaryFile, textFile } from '../../src/core/framework/files.ts';
 import { choice, integer, string } from '../../src/core/framework/options.ts';
 import { ephemeral, type Reply } from '../../src/core/framework/reply.ts';
+import { addTexts, locales } from '../../src/core/i18n.ts';
 import { mention } from '../../src/core/mentions.ts';
+
+// What Discord registers for the command (descriptions in both languages).
+for (const locale of locales) {
+  addTexts(locale, {
+    commands: { toets: { description: 'Test command of the contract suite', options: { wat: 'What to test', wie: 'Who to mention' } } },
+    choices: { bestand: 'bestand', groot: 'groot', formulier: 'formulier', noem: 'noem' },
+  });
+}
 
 export const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Binnenuit//toets//NL\r\nEND:VCALENDAR\r\n';
 /** Bytes that are not valid UTF-8: they must arrive exactly, not as text. */

@@ -477,6 +477,8 @@ function pickMessage(body: Record<string, unknown>): Partial<FakeMessage> {
   if (Array.isArray(body.embeds)) picked.embeds = body.embeds as FakeMessage['embeds'];
   if (Array.isArray(body.components)) picked.components = body.components as FakeMessage['components'];
   if (typeof body.flags === 'number') picked.flags = body.flags & EPHEMERAL;
+  // H2: who the message may ping, and (on an edit or follow-up) its files.
+  if (body.allowed_mentions && typeof body.allowed_mentions === 'object') picked.allowed_mentions = body.allowed_mentions;
   // H2: an edit or follow-up with files keeps them.
   if (Array.isArray(body[FILES]) && (body[FILES] as unknown[]).length) Object.assign(picked, attachmentsOf(body));
   return picked;
