@@ -133,7 +133,8 @@ export function buildHandlerForm(
     subcommand: handlerFormPart(declaration.name, state),
     title: texts.title,
     submitLabel: t('forms.submit'),
-    notice: texts.notice,
+    // Sensitive free text always carries the privacy notice and the emergency line.
+    notice: texts.notice ?? (Object.values(declaration.options).some((option) => option.sensitive) ? t('safety.formNotice') : undefined),
     fields: Object.entries(declaration.options).map(([name, option]) => ({
       name,
       label: labels[name] ?? name,
