@@ -1,3 +1,4 @@
+import path from 'node:path';
 // Wiring: configuration → database → services → bot → adapters → outbox worker. Everything a
 // running Binnenuit consists of is assembled here and nowhere else.
 import { existsSync } from 'node:fs';
@@ -106,6 +107,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       locale: config.defaultLocale,
       afterLine: () => worker.drain(),
       logger: logger.child({ adapter: 'console' }),
+      filesDir: path.join(config.dataDir, 'bestanden'),
     });
     adapters.push(consoleAdapter);
   }

@@ -11,11 +11,11 @@ import { suggestionSources } from './suggestions.ts';
 import type { ThreadRef } from './threads/threads.ts';
 import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
-import { errorReply, type Discussion, type Reply } from './framework/reply.ts';
+import { errorReply, type Discussion, type FormRequest, type Reply } from './framework/reply.ts';
 import type { StoredRequest, UnfinishedEvent } from './inbox/inbox.ts';
 import { DeadlineError, Limiter, withDeadline } from './limiter.ts';
 import { parseCommandText, type ParsedText } from './framework/text-parser.ts';
-import { buildForm, usageFooter, type Form } from './framework/usage.ts';
+import { buildForm, buildHandlerForm, isFormState, parseHandlerFormPart, usageFooter, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
 import type { OptionDeclaration } from './framework/options.ts';
 import { CONTROL_CHARACTERS } from './framework/characters.ts';
@@ -242,7 +242,7 @@ export class Bot {
         // Refused, denied or incomplete input did nothing: it leaves no trace in the inbox (so a
         // corrected form with the same key is handled, and a refusal stores nothing at all).
         if (!this.handled.has(decision) && decision.kind !== 'duplicate' && request.eventKey) await this.services.inbox.forget(request.eventKey);
-        return addressed(decision, who);
+        return addressed(await this.withMentions(decision, request.requester.platform), who);
       } catch (error) {
         // Anything outside a handler (validation, access) that failed: an apology, nothing stored.
         this.logger.error({ eventKey: request.eventKey, err: safeError(error) }, 'request failed');
@@ -315,6 +315,8 @@ export class Bot {
     const command = this.findCommand(request.command);
     if (!command) return this.unknownCommand(request, who.t);
     const { actor, locale, t } = who;
+    const handlerForm = parseHandlerFormPart(request.subcommand);
+    if (handlerForm) return this.formOutcome(command, handlerForm, request, who);
     const found = findInvocable(command, request.subcommand);
     if (!found) {
       // `/update` alone names no part: show how it is used, not "'' is no part of /update".
@@ -340,6 +342,23 @@ export class Bot {
     }
     const ctx = this.context(actor, locale, t, request);
     return this.execute(request.eventKey, t, `/${command.name}${sub ? ` ${sub}` : ''}`, () => invocable.run(ctx, checked.input as never));
+  }
+
+  /**
+   * A submitted form of a handler (Reply.form): checked like a command's options; a bad
+   * submission is answered with the errors per field (adapters show the form again with them).
+   */
+  private async formOutcome(command: CommandDeclaration, part: { name: string; state?: string }, request: CommandRequest, who: Who): Promise<Decision> {
+    const { actor, locale, t } = who;
+    const declaration = command.forms?.find((candidate) => candidate.name === part.name);
+    if (!declaration) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
+    const denied = this.denial(actor, declaration.access, t);
+    if (denied) return { kind: 'reply', reply: denied };
+    const env = { timezone: this.services.settings.timezone, now: new Date(), locale, platform: request.requester.platform };
+    const checked = validateInput({ options: declaration.options, access: declaration.access, run: async () => ({ visibility: 'ephemeral' }) }, request.values, env, t);
+    if (!checked.ok) return invalid(errorReply(Object.values(checked.errors).join('\n')), checked.errors);
+    const ctx = this.context(actor, locale, t, request);
+    return this.execute(request.eventKey, t, `${command.name}.${part.name}`, () => declaration.run(ctx, checked.input as never, part.state));
   }
 
   private async actionOutcome(request: ActionRequest, who: Who): Promise<Decision> {
@@ -374,6 +393,11 @@ export class Bot {
   /** The form for a command, e.g. to open a modal from a button or show errors again. */
   formFor(commandName: string, sub: string | undefined, locale: Locale, values?: Record<string, unknown>, errors?: FieldErrors): Form | undefined {
     const command = this.findCommand(commandName);
+    const handlerForm = command && parseHandlerFormPart(sub);
+    if (command && handlerForm) {
+      const declaration = command.forms?.find((candidate) => candidate.name === handlerForm.name);
+      return declaration ? buildHandlerForm(command, declaration, handlerForm.state, translator(locale), values, errors) : undefined;
+    }
     const found = command && findInvocable(command, sub);
     return found ? buildForm(command, found.name, found.invocable, translator(locale), values, errors) : undefined;
   }
@@ -435,12 +459,45 @@ export class Bot {
         return reply;
       });
       this.afterWork();
-      return this.ran({ kind: 'reply', reply });
+      if (!reply.form) return this.ran({ kind: 'reply', reply });
+      const form = this.handlerForm(reply.form, t);
+      return this.ran(form ? { kind: 'form', form } : { kind: 'reply', reply: errorReply(t('errors.internal')) });
     } catch (error) {
       this.abandon(eventKey);
       this.logger.error({ what, eventKey, err: safeError(error) }, 'handler failed');
       return this.ran({ kind: 'reply', reply: errorReply(t(isUnavailable(error) ? 'errors.unavailable' : 'errors.internal')) });
     }
+  }
+
+  /** The form a handler answered with; undefined (a plain reply) when no such form is declared. */
+  private handlerForm(request: FormRequest, t: Translate): Form | undefined {
+    const [commandName = '', name] = request.formId.split('.', 2);
+    const command = this.findCommand(commandName);
+    const declaration = command?.forms?.find((candidate) => candidate.name === name);
+    if (!command || !declaration || !isFormState(request.state)) {
+      this.logger.error({ formId: request.formId }, 'handler answered with an undeclared form');
+      return undefined;
+    }
+    return buildHandlerForm(command, declaration, request.state, t, request.values);
+  }
+
+  /**
+   * The reply as it is shown on one platform: member mentions become that platform's pings or
+   * names (see core/mentions.ts). Adapters call it for outbox messages; answers get it here.
+   */
+  async forPlatform(reply: Reply, platform: PlatformName): Promise<Reply> {
+    try {
+      return await this.services.mentions.resolve(reply, platform);
+    } catch (error) {
+      // The names in the tokens still read well as plain text: never lose the message over it.
+      this.logger.warn({ platform, err: safeError(error) }, 'mentions not resolved');
+      return reply;
+    }
+  }
+
+  private async withMentions(decision: Decision, platform: PlatformName): Promise<Decision> {
+    if (decision.kind !== 'reply' && decision.kind !== 'invalid') return decision;
+    return { ...decision, reply: await this.forPlatform(decision.reply, platform) };
   }
 
   private ran(decision: Decision): Decision {

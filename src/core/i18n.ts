@@ -58,3 +58,11 @@ export function toLocale(value: string | undefined | null): Locale | undefined {
 export function localeResources(locale: Locale): Record<string, unknown> {
   return loadLocale(locale);
 }
+
+/**
+ * Adds texts at run time, merged into what src/locales holds: for commands declared outside
+ * the application, such as the contract suite's test-only command.
+ */
+export function addTexts(locale: Locale, tree: Record<string, unknown>): void {
+  instance.addResourceBundle(locale, 'translation', tree, true, false);
+}

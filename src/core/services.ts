@@ -10,6 +10,7 @@ import { AccountLinker } from './members/accounts.ts';
 import { UpdateManager } from './updates/updates.ts';
 import { GuideManager } from './guide/guide.ts';
 import { ThreadManager } from './threads/threads.ts';
+import { MentionResolver } from './mentions.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -31,6 +32,8 @@ export interface Services {
   updates: UpdateManager;
   guide: GuideManager;
   threads: ThreadManager;
+  /** Turns member mentions in replies into each platform's pings (see mentions.ts). */
+  mentions: MentionResolver;
 }
 
 export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher): Services {
@@ -51,5 +54,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     updates: new UpdateManager(store),
     guide: new GuideManager(store),
     threads: new ThreadManager(store, members, cipher),
+    mentions: new MentionResolver(store),
   };
 }

@@ -3,7 +3,9 @@
 // person on that platform would observe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformName } from '../../src/core/platform.ts';
+import { safeFileName } from '../../src/core/framework/files.ts';
 import { approveMember, type TestBot } from '../support/bot.ts';
+import { BINARY, ICS } from './contract-commands.ts';
 
 export interface SeenButton {
   label: string;
@@ -38,9 +40,34 @@ export interface AdapterDriver {
   replyInThread(userId: string, seen: SeenMessage, text: string): Promise<void>;
 }
 
+/** A form as the person sees it: its title and notice, and each field with value and error. */
+export interface SeenForm {
+  /** Everything readable: title, notice, labels. */
+  text: string;
+  fields: { name: string; value?: string; error?: string }[];
+  /** The platform's own form (modal view, Discord modal), for the driver. */
+  handle: unknown;
+}
+
+export interface ReceivedFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface FileAndFormDriver {
+  /** Files this person received so far (answers and direct messages), with their bytes. */
+  receivedFiles(userId: string): Promise<ReceivedFile[]>;
+  /** The form last shown to this person (a modal; form lines on the console). */
+  lastForm(userId: string): Promise<SeenForm | undefined>;
+  /** Submits it with these values (others as shown); after a refusal, `form` is the form shown again. */
+  submitForm(userId: string, form: SeenForm, values: Record<string, string>): Promise<{ seen: SeenMessage[]; form?: SeenForm }>;
+  /** The accounts these messages really ping; undefined where nothing pings (the console). */
+  pinged(messages: SeenMessage[]): string[] | undefined;
+}
+
 export interface ContractSetup {
   platform: PlatformName;
-  driver: AdapterDriver;
+  driver: AdapterDriver & FileAndFormDriver;
   testBot: TestBot;
   /** The user id that ADMINS made an admin in this setup. */
   adminId: string;
@@ -144,6 +171,71 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       const update = (await services.updates.list({ theme: 'regie' })).find((u) => u.body === 'Wie denkt mee over de regietafel?')!;
       const thread = await db.prisma.thread.findFirstOrThrow({ where: { subjectType: 'update', subjectId: update.id } });
       expect((await services.threads.messages(thread.id)).map((m) => m.text).sort()).toEqual(['Ik ook, donderdag?', 'Ik schuif graag aan']);
+    });
+
+    // ---- H2: files, forms from buttons, mentions ----
+
+    it('sends files with their names and exact bytes, as an answer and as a direct message', async () => {
+      const seen = await env.driver.command('u-files', '/toets bestand');
+      expect(all(seen)).toContain('Hier is je agenda.');
+      await env.testBot.services.outbox.send({
+        dedupeKey: 'contract:file-dm',
+        target: { platform: env.platform, kind: 'user', ref: 'u-files' },
+        locale: 'nl',
+        reply: { visibility: 'ephemeral', text: 'Je export', files: [{ name: 'export.json', mimeType: 'application/json', content: Buffer.from('{"naam":"Één"}').toString('base64'), encoding: 'base64' }] },
+      });
+      await env.testBot.worker.drain();
+      expect((await env.driver.directMessages('u-files')).map((m) => m.text).join('\n')).toContain('Je export');
+      const files = await env.driver.receivedFiles('u-files');
+      const byName = new Map(files.map((file) => [file.name, file.bytes]));
+      // The name is made safe: no spaces, never a path.
+      expect(byName.get(safeFileName('Overleg 12 mei.ics'))?.toString('utf8')).toBe(ICS);
+      expect(byName.get('passwd')).toEqual(Buffer.from(BINARY));
+      expect(byName.get('export.json')?.toString('utf8')).toBe('{"naam":"Één"}');
+      expect(files.map((file) => file.name)).not.toContain('../../etc/passwd');
+    });
+
+    it('leaves out a file over 8 MB and says so, without a crash', async () => {
+      const seen = await env.driver.command('u-bigfile', '/toets groot');
+      expect(all(seen)).toContain('Hier is het grote bestand.');
+      expect(all(seen)).toContain('groot.json is groter dan 8 MB');
+      expect(await env.driver.receivedFiles('u-bigfile')).toEqual([]);
+    });
+
+    it('a button answers with a form: prefilled, field errors next to the field, then a corrected submission', async () => {
+      const asked = await env.driver.command('u-form', '/toets formulier');
+      const button = asked.flatMap((m) => m.buttons).find((b) => b.actionId === 'toets.reden');
+      expect(button, 'a button that opens the form').toBeDefined();
+      await env.driver.press('u-form', button!);
+      const shown = await env.driver.lastForm('u-form');
+      expect(shown, 'the form').toBeDefined();
+      expect(shown!.text).toContain('Reden van afwijzing');
+      expect(shown!.text).toContain('Noem geen namen');
+      expect(shown!.fields.find((f) => f.name === 'reden')?.value).toBe('Te laat');
+
+      const refused = await env.driver.submitForm('u-form', shown!, { aantal: 'veel' });
+      expect(refused.form, 'the form again, with the error').toBeDefined();
+      const aantal = refused.form!.fields.find((f) => f.name === 'aantal');
+      expect(aantal?.error).toMatch(/aantal/i);
+      expect(refused.form!.fields.find((f) => f.name === 'reden')?.error).toBeUndefined();
+      expect(all(refused.seen)).not.toContain('Ontvangen');
+
+      const done = await env.driver.submitForm('u-form', refused.form!, { reden: 'Te laat ingediend', aantal: '3' });
+      expect(all(done.seen)).toContain('Ontvangen R-7: Te laat ingediend (3)');
+    });
+
+    it('a mention pings a member with an account here, names one without, and leaves outsiders plain', async () => {
+      const other = env.platform === 'slack' ? 'discord' : 'slack';
+      await approveMember(env.testBot.services, env.platform, 'u-named', 'smn', 'Noor');
+      await approveMember(env.testBot.services, other, 'elders', 'iot', 'Elif');
+      const seen = await env.driver.command('u-asker', `/toets noem wie:${env.platform}=u-named,${other}=elders,${env.platform}=u-stranger`);
+      const text = all(seen);
+      const pinged = env.driver.pinged(seen);
+      if (pinged) expect(pinged).toEqual(['u-named']);
+      else expect(text).toContain('@u-named');
+      expect(text).toContain('@Elif');
+      expect(text).toContain('u-stranger');
+      expect(text).not.toContain('@u-stranger');
     });
   });
 }

@@ -19,7 +19,16 @@ export interface FakeMessage {
   embeds: { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } }[];
   components: { type: number; components: { type: number; custom_id?: string; label?: string; style?: number }[] }[];
   flags: number;
+  /** H2: the files sent with the message (multipart), with their bytes. */
+  files?: FakeFile[];
   [key: string]: unknown;
+}
+
+/** H2: a file part of a multipart message, as Discord keeps it. */
+export interface FakeFile {
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 export interface InteractionRecord {
@@ -220,7 +229,12 @@ export class FakeDiscord {
     const url = new URL(req.url!, 'http://fake');
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ''));
     const method = req.method!;
-    const body = text ? (JSON.parse(text) as unknown) : undefined;
+    const contentType = req.headers['content-type'] ?? '';
+    const body = contentType.startsWith('multipart/form-data')
+      ? await parseMultipart(Buffer.concat(chunks), contentType)
+      : text
+        ? (JSON.parse(text) as unknown)
+        : undefined;
     this.requests.push({ method, path, query: url.searchParams, body });
     const send = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
       if (data === undefined) res.writeHead(status, headers).end();
@@ -401,7 +415,7 @@ export class FakeDiscord {
       mention_everyone: false,
       mentions: [],
       mention_roles: [],
-      attachments: [],
+      ...attachmentsOf(body),
       pinned: false,
     };
   }
@@ -423,6 +437,36 @@ export class FakeDiscord {
   }
 }
 
+// ---- H2: multipart messages (files) ----
+
+/** Discord's multipart form: `payload_json` is the body, `files[n]` the files in order. */
+async function parseMultipart(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  const body = JSON.parse(String(form.get('payload_json') ?? '{}')) as Record<string, unknown>;
+  const files: FakeFile[] = [];
+  for (const [key, value] of form.entries()) {
+    if (key === 'payload_json' || typeof value === 'string') continue;
+    files.push({ filename: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+  }
+  // An interaction callback carries its message in `data`.
+  const target = body.data && typeof body.data === 'object' ? (body.data as Record<string, unknown>) : body;
+  target[FILES] = files;
+  return body;
+}
+
+const FILES = '__files';
+
+function attachmentsOf(body: Record<string, unknown>): Pick<FakeMessage, 'files'> & { attachments: unknown[] } {
+  const files = (body[FILES] ?? []) as FakeFile[];
+  if (!files.length) return { attachments: [] };
+  return {
+    files,
+    attachments: files.map((file, index) => ({ id: String(index), filename: file.filename, size: file.bytes.length, content_type: file.contentType, url: `https://cdn.fake/${file.filename}` })),
+  };
+}
+
+// ---- end H2 ----
+
 function ok(data: unknown) {
   return { status: 200, data };
 }
@@ -433,6 +477,10 @@ function pickMessage(body: Record<string, unknown>): Partial<FakeMessage> {
   if (Array.isArray(body.embeds)) picked.embeds = body.embeds as FakeMessage['embeds'];
   if (Array.isArray(body.components)) picked.components = body.components as FakeMessage['components'];
   if (typeof body.flags === 'number') picked.flags = body.flags & EPHEMERAL;
+  // H2: who the message may ping, and (on an edit or follow-up) its files.
+  if (body.allowed_mentions && typeof body.allowed_mentions === 'object') picked.allowed_mentions = body.allowed_mentions;
+  // H2: an edit or follow-up with files keeps them.
+  if (Array.isArray(body[FILES]) && (body[FILES] as unknown[]).length) Object.assign(picked, attachmentsOf(body));
   return picked;
 }
 

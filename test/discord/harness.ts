@@ -8,7 +8,6 @@ import {
   InteractionType,
   type APIApplicationCommandInteractionDataOption,
 } from 'discord-api-types/v10';
-import { commands } from '../../commands/index.ts';
 import { buildCommandJson, type DiscordCommandJson } from '../../src/adapters/discord/command-json.ts';
 import { DiscordAdapter, type DiscordAdapterOptions, type SettledInteraction } from '../../src/adapters/discord/discord-adapter.ts';
 import { parseCommandText, splitCommandLine } from '../../src/core/framework/text-parser.ts';
@@ -37,7 +36,11 @@ export interface MoveOptions {
 }
 
 export class DiscordHarness {
-  readonly json: DiscordCommandJson[] = buildCommandJson(commands);
+  /** The commands as registered: the real ones and any test-only ones the bot was given. */
+  get json(): DiscordCommandJson[] {
+    return (this.builtJson ??= buildCommandJson(this.testBot.bot.commands));
+  }
+  private builtJson?: DiscordCommandJson[];
   private readonly tokens = new Map<string, string>();
   private guildReady?: Promise<void>;
 
@@ -85,7 +88,8 @@ export class DiscordHarness {
   }
 
   optionsFor(name: string, text: string): APIApplicationCommandInteractionDataOption[] {
-    const declaration = commands.find((command) => command.name === name);
+    // The bot's commands: the real ones and any test-only ones it was given.
+    const declaration = this.testBot.bot.findCommand(name);
     const json = this.json.find((command) => command.name === name);
     if (!declaration || !json) return [];
     const parsed = parseCommandText(declaration, text);

@@ -47,7 +47,7 @@ export interface FakeUser {
   locale?: string;
 }
 
-const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'files']);
 
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
@@ -211,6 +211,7 @@ export class FakeSlack {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const path = new URL(req.url ?? '/', this.url).pathname;
+    if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), Buffer.concat(chunks), req.headers['content-type'], res);
     if (path.startsWith('/respond/')) {
       if (this.expired.has(`${this.url}${path}`)) return send(res, 404, { ok: false, error: 'expired_url' });
       this.responses.push({ url: `${this.url}${path}`, body: JSON.parse(raw) });
@@ -313,10 +314,55 @@ export class FakeSlack {
           user: { id: body.user, name: body.user, real_name: name, locale: user.locale ?? 'nl-NL', profile: { real_name: name, display_name: user.display_name ?? '' } },
         };
       }
+      case 'files.getUploadURLExternal':
+      case 'files.completeUploadExternal':
+        return this.answerFiles(method, body);
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
+
+  // ---- H2: file uploads (files.uploadV2 = getUploadURLExternal, POST bytes, completeUploadExternal) ----
+
+  /** Uploads by file id: what getUploadURLExternal was told and the bytes POSTed to the URL. */
+  readonly uploads = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  /** Files completeUploadExternal shared, in order: where, under which name, with which bytes. */
+  readonly sharedFiles: { id: string; title?: string; filename: string; bytes?: Buffer; channel?: string; thread_ts?: string }[] = [];
+
+  /** The client POSTs the bytes raw or as a multipart form (the Web API client's way); both are kept as bytes. */
+  private async receiveUpload(fileId: string, raw: Buffer, contentType: string | undefined, res: ServerResponse): Promise<void> {
+    const upload = this.uploads.get(fileId);
+    if (!upload) return send(res, 404, { ok: false, error: 'unknown_upload' });
+    let bytes = raw;
+    if (contentType?.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+      const part = [...form.values()].find((value) => typeof value !== 'string');
+      bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
+    upload.bytes = bytes;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${bytes.length}`);
+  }
+
+  private answerFiles(method: string, body: Record<string, any>): Record<string, any> {
+    if (method === 'files.getUploadURLExternal') {
+      const id = `F${++this.counter}`;
+      this.uploads.set(id, { filename: String(body.filename), length: Number(body.length) });
+      return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+    }
+    const files = (Array.isArray(body.files) ? body.files : []) as { id: string; title?: string }[];
+    for (const file of files) {
+      const upload = this.uploads.get(file.id);
+      if (!upload?.bytes) return { ok: false, error: 'file_upload_incomplete' };
+    }
+    for (const file of files) {
+      const upload = this.uploads.get(file.id)!;
+      this.sharedFiles.push({ id: file.id, title: file.title, filename: upload.filename, bytes: upload.bytes, channel: body.channel_id, thread_ts: body.thread_ts });
+    }
+    return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title })) };
+  }
+
+  // ---- end H2 ----
 
   /** A page of a channel's messages since `oldest`; metadata only with include_all_metadata. */
   private history(body: Record<string, any>, belongs: (message: StoredMessage) => boolean, newestFirst: boolean): HistoryPage {

@@ -2,6 +2,7 @@
 // our own is mocked: only the platforms are fakes, and they live in the adapter tests.
 import { pino } from 'pino';
 import { commands } from '../../commands/index.ts';
+import type { CommandDeclaration } from '../../src/core/framework/declarations.ts';
 import { GUIDE_CONTENT_DIR } from '../../src/app.ts';
 import { Bot } from '../../src/core/bot.ts';
 import { createFieldCipher } from '../../src/core/crypto.ts';
@@ -24,7 +25,9 @@ export interface TestBot {
 
 export const silentLogger = pino({ level: 'silent' });
 
-export async function createTestBot(options: { kind?: DatabaseKind; admins?: string[]; guide?: boolean } = {}): Promise<TestBot> {
+export async function createTestBot(
+  options: { kind?: DatabaseKind; admins?: string[]; guide?: boolean; /** Test-only commands besides the real ones. */ extraCommands?: CommandDeclaration[] } = {},
+): Promise<TestBot> {
   const db = await createTestDatabase(options.kind ?? 'pglite');
   const services = createServices(
     db.prisma,
@@ -32,7 +35,7 @@ export async function createTestBot(options: { kind?: DatabaseKind; admins?: str
     createFieldCipher('test-secret-of-at-least-16-chars'),
   );
   if (options.guide) await services.guide.reload(GUIDE_CONTENT_DIR);
-  const bot = new Bot(commands, services, silentLogger);
+  const bot = new Bot([...commands, ...(options.extraCommands ?? [])], services, silentLogger);
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, silentLogger);
   bot.afterWork = () => void worker.kick();

@@ -4,18 +4,23 @@
 // delivers print under a header naming their recipient. At the end of input it finishes what
 // is queued and resolves `finished`.
 import { createInterface } from 'node:readline';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Bot, Outcome, Requester } from '../../core/bot.ts';
 import type { Place } from '../../core/framework/context.ts';
 import type { Button, Reply } from '../../core/framework/reply.ts';
-import { translator, type Locale } from '../../core/i18n.ts';
+import { filesWithinLimit, safeFileName } from '../../core/framework/files.ts';
+import { parseCommandText } from '../../core/framework/text-parser.ts';
+import { parseHandlerFormPart, type Form } from '../../core/framework/usage.ts';
+import { translator, type Locale, type Translate } from '../../core/i18n.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { ButtonMemory } from './button-memory.ts';
 import { encodeConsoleRef } from './message-ref.ts';
-import { deliveryHeader, renderForConsole } from './render.ts';
+import { ConsoleFiles } from './files.ts';
+import { deliveryHeader, renderForConsole, renderFormForConsole } from './render.ts';
 import { CONSOLE_USER, readTypedLine } from './typed-line.ts';
 
 export { CONSOLE_USER };
@@ -28,7 +33,12 @@ export interface ConsoleOptions {
   /** Runs after each line, e.g. the outbox worker, so notifications print in order. */
   afterLine?: () => Promise<unknown>;
   logger?: Logger;
+  /** Where files are saved: DATA_DIR/bestanden (default ./data/bestanden). */
+  filesDir?: string;
 }
+
+/** The pseudo-button `!N naam:waarde …` presses to submit a form shown on the console. */
+const FORM_ACTION = '~form';
 
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = 'console' as const;
@@ -41,12 +51,14 @@ export class ConsoleAdapter implements ChatAdapter {
   /** Messages delivered so far: the number in each one's ref. */
   private delivered = 0;
   private readonly place: Place = { platform: 'console', channelRef: 'console', channelName: 'console' };
+  private readonly files: ConsoleFiles;
 
   constructor(
     private readonly bot: Bot,
     private readonly options: ConsoleOptions,
   ) {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.files = new ConsoleFiles(options.filesDir ?? path.join('data', 'bestanden'));
   }
 
   async start(): Promise<void> {
@@ -78,10 +90,12 @@ export class ConsoleAdapter implements ChatAdapter {
    */
   async deliver(item: OutboxItem): Promise<MessageRef> {
     await this.answered;
-    const rendered = renderForConsole(item.reply, 1);
+    const t = translator(item.locale);
+    const reply = await this.withFiles(await this.bot.forPlatform(item.reply, 'console'), t);
+    const rendered = renderForConsole(reply, 1);
     if (item.target.kind === 'user') this.buttons.shownTo(item.target.ref, rendered.buttons);
     else this.buttons.shownToEveryone(rendered.buttons);
-    this.print(`${deliveryHeader(item.target, translator(item.locale))}\n${rendered.text}`);
+    this.print(`${deliveryHeader(item.target, t)}\n${rendered.text}`);
     return encodeConsoleRef({ target: item.target.ref, n: ++this.delivered });
   }
 
@@ -120,6 +134,9 @@ export class ConsoleAdapter implements ChatAdapter {
         const { t } = await this.bot.who(requester);
         return this.print(t('console.noSuchButton', { number: typed.number }));
       }
+      if (button.actionId === FORM_ACTION) return this.submitForm(userId, requester, button.value ?? '', typed.text);
+      // Words after the number belong to forms only; a button is pressed with !N alone.
+      if (typed.text) return this.print((await this.bot.who(requester)).t('console.notACommand'));
       const outcome = await this.bot.handleAction({ requester, place: this.place, actionId: button.actionId, value: button.value });
       return this.showOutcome(userId, outcome);
     }
@@ -131,16 +148,70 @@ export class ConsoleAdapter implements ChatAdapter {
     this.print(t('console.notACommand'));
   }
 
-  private showOutcome(userId: string, outcome: Outcome): void {
-    // The console never asks for forms (formsAvailable is off), and has no duplicate events.
-    if (outcome.kind === 'reply' || outcome.kind === 'invalid') this.showTo(userId, outcome.reply);
+  private async showOutcome(userId: string, outcome: Outcome): Promise<void> {
+    // Commands never ask for forms here (formsAvailable is off): only handlers do. There are
+    // no duplicate events on the console.
+    if (outcome.kind === 'form') return this.showForm(userId, outcome.form, outcome.t);
+    if (outcome.kind === 'reply' || outcome.kind === 'invalid') await this.showTo(userId, outcome.reply, outcome.t);
   }
 
   /** Prints an answer; its buttons become the ones the typist's next !N presses. */
-  private showTo(userId: string, reply: Reply): void {
-    const rendered = renderForConsole(reply, 1);
+  private async showTo(userId: string, reply: Reply, t: Translate): Promise<void> {
+    const rendered = renderForConsole(await this.withFiles(reply, t), 1);
     this.buttons.shownTo(userId, rendered.buttons);
     this.print(rendered.text);
+  }
+
+  /** A form: its fields as lines, and `[1]`, pressed with `!1 naam:waarde …`, submits it. */
+  private showForm(userId: string, form: Form, t: Translate): void {
+    const submit: Button = { actionId: FORM_ACTION, label: form.submitLabel, value: JSON.stringify({ c: form.command, s: form.subcommand }) };
+    this.buttons.shownTo(userId, [submit]);
+    this.print(renderFormForConsole(form, 1, t));
+  }
+
+  /**
+   * `!N naam:waarde …` on a form: the values read as typed options are, then handled as the
+   * form's submission. A bad one shows the errors and the form again, prefilled.
+   */
+  private async submitForm(userId: string, requester: Requester, formRef: string, text: string): Promise<void> {
+    const { c: command = '', s: subcommand } = JSON.parse(formRef) as { c?: string; s?: string };
+    const { locale, t } = await this.bot.who(requester);
+    const part = parseHandlerFormPart(subcommand);
+    const options = part && this.bot.findCommand(command)?.forms?.find((candidate) => candidate.name === part.name)?.options;
+    if (!options) return this.print(t('errors.unknownAction'));
+    const parsed = parseCommandText({ name: command, root: { options, access: 'everyone', run: async () => ({ visibility: 'ephemeral' }) } }, text);
+    if (!parsed.ok) {
+      // Not readable as naam:waarde words: nothing is submitted; the form says how it is filled in.
+      const again = this.bot.formFor(command, subcommand, locale);
+      return again ? this.showForm(userId, again, t) : this.print(t('errors.unknownAction'));
+    }
+    const outcome = await this.bot.handleCommand({ requester, place: this.place, command, subcommand, values: parsed.values });
+    if (outcome.kind === 'invalid') {
+      await this.showTo(userId, outcome.reply, t);
+      const again = this.bot.formFor(command, subcommand, locale, parsed.values, outcome.errors);
+      if (again) return this.showForm(userId, again, t);
+    }
+    return this.showOutcome(userId, outcome);
+  }
+
+  /**
+   * Saves the reply's files under DATA_DIR/bestanden and names each full path in the text.
+   * A file over the limit, or one that cannot be written, is left out with a line saying so.
+   */
+  private async withFiles(reply: Reply, t: Translate): Promise<Reply> {
+    if (!reply.files?.length) return reply;
+    const checked = filesWithinLimit(reply, t);
+    if (checked.skipped.length) this.options.logger?.warn({ files: checked.skipped }, 'console files over the limit left out');
+    const lines: string[] = [];
+    for (const file of checked.reply.files ?? []) {
+      try {
+        lines.push(t('console.fileSaved', { path: await this.files.save(file) }));
+      } catch (error) {
+        this.options.logger?.error({ file: safeFileName(file.name), err: safeError(error) }, 'console file not saved');
+        lines.push(t('files.notSaved', { name: safeFileName(file.name) }));
+      }
+    }
+    return { ...checked.reply, files: undefined, text: [checked.reply.text, ...lines].filter(Boolean).join('\n') };
   }
 
   private print(text: string): void {

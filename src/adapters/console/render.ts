@@ -3,6 +3,7 @@
 import { plainText, replyToPlainText, type Button, type Reply } from '../../core/framework/reply.ts';
 import type { Translate } from '../../core/i18n.ts';
 import type { OutboxTarget } from '../../core/outbox/outbox.ts';
+import type { Form } from '../../core/framework/usage.ts';
 
 export function renderForConsole(reply: Reply, firstNumber: number): { text: string; buttons: Button[] } {
   const lines: string[] = [];
@@ -25,4 +26,22 @@ export function deliveryHeader(target: OutboxTarget, t: Translate): string {
   if (target.kind === 'user') return t('console.forUser', { name: target.ref });
   if (target.kind === 'thread') return t('console.forThread', { channel: target.ref.split('/')[0] });
   return t('console.forChannel', { channel: target.ref });
+}
+
+/**
+ * A form on the console: its title, notice and fields (prefilled values, errors under the
+ * field), then how to fill it in: `!N naam:waarde …`, pressed like a button.
+ */
+export function renderFormForConsole(form: Form, number: number, t: Translate): string {
+  const lines = [`== ${plainText(form.title)} ==`];
+  if (form.notice) lines.push(plainText(form.notice));
+  for (const field of form.fields) {
+    const need = t(field.required ? 'console.formRequired' : 'console.formOptional');
+    lines.push(`- ${field.name} (${plainText(field.label)}; ${need})${field.value ? `: ${field.value}` : ''}`);
+    if (field.error) lines.push(`  ${t('console.formError', { error: plainText(field.error) })}`);
+  }
+  const example = form.fields.map((field) => `${field.name}:"…"`).join(' ');
+  lines.push(t('console.formFields', { number, example }));
+  lines.push(`[${number}] ${plainText(form.submitLabel)}`);
+  return lines.join('\n');
 }

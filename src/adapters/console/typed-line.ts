@@ -11,7 +11,8 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export type TypedLine =
   | { kind: 'command'; userId: string; command: string; text: string }
-  | { kind: 'press'; userId: string; number: number }
+  /** `!N`, or `!N naam:waarde …` for a form (the values are `text`). */
+  | { kind: 'press'; userId: string; number: number; text: string }
   | { kind: 'other'; userId: string }
   | { kind: 'badName'; name: string };
 
@@ -26,8 +27,8 @@ export function readTypedLine(line: string): TypedLine {
     userId = word.toLowerCase();
     rest = after;
   }
-  const press = /^!(\d+)$/.exec(rest);
-  if (press) return { kind: 'press', userId, number: Number(press[1]) };
+  const press = /^!(\d+)(?:\s+([\s\S]*))?$/.exec(rest);
+  if (press) return { kind: 'press', userId, number: Number(press[1]), text: press[2] ?? '' };
   const typed = splitCommandLine(rest);
   if (typed) return { kind: 'command', userId, ...typed };
   return { kind: 'other', userId };

@@ -29,6 +29,7 @@ import { safeError, type Logger } from '../../core/logger.ts';
 import { canCarryDiscussion, eventKey, fallbackLocale } from './context.ts';
 import type { Forms } from './forms.ts';
 import { renderReply, type DiscordMessageBody } from './render.ts';
+import { checkedFiles, interactionFiles } from './files.ts';
 
 export type Answerable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -178,9 +179,13 @@ export class Answers {
     return 'form';
   }
 
-  private async send(turn: Turn, reply: Reply, extraButtons: APIButtonComponentWithCustomId[] = []): Promise<Answered> {
+  private async send(turn: Turn, original: Reply, extraButtons: APIButtonComponentWithCustomId[] = []): Promise<Answered> {
     const { interaction, t } = turn;
+    const reply = checkedFiles(original, t, this.logger);
     const { messages, droppedButtons } = render(reply, t, extraButtons);
+    // The files go with the first message (multipart).
+    const files = interactionFiles(reply.files);
+    if (files.length) messages[0]!.files = files;
     if (droppedButtons.length) this.logger.warn({ interactionId: interaction.id, droppedButtons }, 'discord buttons left out');
     if (Date.now() - turn.receivedAt > (this.timing.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS)) {
       await this.sendLate(turn, reply);
@@ -281,7 +286,14 @@ function firstMessage(reply: Reply, t: Translate) {
 }
 
 function payload(message: DiscordMessageBody) {
-  return { content: message.content, embeds: message.embeds, components: message.components };
+  const { users } = message.allowed_mentions;
+  return {
+    content: message.content,
+    embeds: message.embeds,
+    components: message.components,
+    ...(message.files?.length ? { files: message.files } : {}),
+    ...(users?.length ? { allowedMentions: { parse: [], users } } : {}),
+  };
 }
 
 /** Discord refusing a second answer to an interaction (already acknowledged, or gone). */

@@ -15,6 +15,7 @@ import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import { OutcomeUnknownError, RetryLaterError } from '../../core/outbox/worker.ts';
 import { encodeDiscordRef } from './message-ref.ts';
 import { renderReply } from './render.ts';
+import { checkedFiles, restFiles } from './files.ts';
 
 /** Discord accepts nonces of at most 25 characters. */
 const NONCE_LENGTH = 25;
@@ -51,8 +52,10 @@ export class DiscordDelivery {
 
   async deliver(item: OutboxItem): Promise<MessageRef> {
     const t = translator(item.locale);
+    // Member mentions become pings of the Discord accounts (or names); big files a line.
+    const reply = checkedFiles(await this.bot.forPlatform(item.reply, 'discord'), t, this.logger);
     // One message: a retry after a half-sent series would repeat its first part.
-    const { messages, droppedButtons } = renderReply(item.reply, { more: t('discord.more'), maxMessages: 1 });
+    const { messages, droppedButtons } = renderReply(reply, { more: t('discord.more'), maxMessages: 1 });
     if (droppedButtons.length) this.logger.warn({ outboxId: item.id, droppedButtons }, 'discord buttons left out');
     let channelId: string;
     try {
@@ -63,16 +66,18 @@ export class DiscordDelivery {
     }
     let posted: { id?: string; channel_id?: string };
     try {
-      const body = { ...messages[0], nonce: deliveryNonce(item.dedupeKey), enforce_nonce: true };
-      posted = (await this.rest.post(Routes.channelMessages(channelId), { body })) as typeof posted;
+      // Files travel in the same request (multipart), so the nonce covers them too.
+      const { files, attachments } = restFiles(reply.files);
+      const body = { ...messages[0], nonce: deliveryNonce(item.dedupeKey), enforce_nonce: true, ...(files.length ? { attachments } : {}) };
+      posted = (await this.rest.post(Routes.channelMessages(channelId), { body, ...(files.length ? { files } : {}) })) as typeof posted;
     } catch (error) {
       throw outboxError(error, true);
     }
     if (!posted.id) throw new OutcomeUnknownError('discord message without id');
     const landedIn = posted.channel_id ?? channelId;
     // A channel post that asks for a discussion (e.g. an update answered after the token expired).
-    if (item.reply.discussion && item.target.kind === 'channel') {
-      await this.bot.discussionStarted({ platform: 'discord', channelRef: landedIn, threadRef: posted.id }, item.reply.discussion);
+    if (reply.discussion && item.target.kind === 'channel') {
+      await this.bot.discussionStarted({ platform: 'discord', channelRef: landedIn, threadRef: posted.id }, reply.discussion);
     }
     return encodeDiscordRef({ channelId: landedIn, messageId: posted.id });
   }

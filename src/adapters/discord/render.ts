@@ -12,6 +12,7 @@ import {
 } from 'discord.js';
 import { plainText, type Button, type Reply } from '../../core/framework/reply.ts';
 import { actionCustomId } from './custom-ids.ts';
+import { mentionedAccounts, renderAccountMentions } from '../../core/mentions-text.ts';
 
 export const EMBED_LIMITS = {
   title: 256,
@@ -36,8 +37,13 @@ export interface DiscordMessageBody {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
-  /** Nobody is pinged by what the bot repeats from people's text. */
-  allowed_mentions: { parse: [] };
+  /**
+   * Nobody is pinged by what the bot repeats from people's text: only the members the reply
+   * itself mentions (core/mentions.ts), listed by id.
+   */
+  allowed_mentions: { parse: []; users?: string[] };
+  /** Files for an interaction answer (discord.js attachments); outbox posts send their own. */
+  files?: { attachment: Buffer; name: string }[];
 }
 
 export interface RenderOptions {
@@ -61,6 +67,12 @@ export function renderReply(reply: Reply, options: RenderOptions): Rendered {
   const { rows, dropped } = buttonRows(reply.buttons ?? [], options.extraButtons ?? []);
   const last = messages[messages.length - 1]!;
   last.components = rows;
+  // Mentions in embeds never ping: the first message names them in its content as well.
+  const pinged = [...new Set(replyTexts(reply).flatMap(mentionedAccounts))].slice(0, 20);
+  if (pinged.length) {
+    messages[0]!.content = pinged.map((id) => `<@${id}>`).join(' ');
+    messages[0]!.allowed_mentions = { parse: [], users: pinged };
+  }
   // Discord refuses a message with nothing in it.
   if (!last.embeds.length && !rows.length) last.content = '…';
   return { messages, droppedButtons: dropped };
@@ -72,10 +84,16 @@ export function renderReply(reply: Reply, options: RenderOptions): Rendered {
  * is escaped, so it shows as typed: spoilers, strike-through, headings and quotes.
  */
 export function toDiscordMarkdown(markup: string): string {
-  return markup
+  return renderAccountMentions(markup, (id) => `<@${id}>`)
     .replace(/\|\|/g, '\\|\\|')
     .replace(/~~/g, '\\~\\~')
     .replace(/^(\s*)(#{1,3}\s|-#\s|>\s?)/gm, '$1\\$2');
+}
+
+/** The texts of a reply that can hold mentions. */
+function replyTexts(reply: Reply): string[] {
+  const sections = reply.sections ?? [];
+  return [reply.text, ...sections.flatMap((section) => [section.text, ...(section.fields ?? []).map((field) => field.value)])].filter((text): text is string => Boolean(text));
 }
 
 /** Cuts text to `max` characters, ending with the marker; never splits a surrogate pair. */

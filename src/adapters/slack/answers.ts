@@ -15,6 +15,7 @@ import type { Logger } from '../../core/logger.ts';
 import { failureKind } from './client.ts';
 import { findPosted, keyMetadata } from './posted.ts';
 import { renderReply, type RenderedMessage } from './render.ts';
+import { checkedFiles, uploadFiles } from './files.ts';
 
 export interface AnswerTarget {
   userId: string;
@@ -70,6 +71,25 @@ export class Answers {
    * that can carry the discussion the reply asked for; otherwise with undefined.
    */
   async send(reply: Reply, target: AnswerTarget, t: Translate, earlier?: EarlierAttempt): Promise<Landed | undefined> {
+    const checked = checkedFiles(reply, t, this.logger);
+    const landed = await this.sendMessage(checked, target, t, earlier);
+    if (checked.files?.length) await this.sendFiles(checked, target, landed);
+    return landed;
+  }
+
+  /**
+   * Files go where the answer went: the channel (or its thread) for a channel answer, else the
+   * person's DM with the bot (a response_url and an ephemeral message cannot carry files).
+   */
+  private async sendFiles(reply: Reply, target: AnswerTarget, landed: Landed | undefined): Promise<void> {
+    const inChannel = reply.visibility === 'channel' && target.channelRef;
+    let channel = landed?.channelRef ?? (inChannel ? target.channelRef : undefined);
+    if (!channel) channel = (await this.client().conversations.open({ users: target.userId })).channel?.id;
+    if (!channel) throw new Error('slack conversations.open: no channel');
+    await uploadFiles(this.client(), reply.files, channel, inChannel ? target.threadRef : undefined);
+  }
+
+  private async sendMessage(reply: Reply, target: AnswerTarget, t: Translate, earlier?: EarlierAttempt): Promise<Landed | undefined> {
     const { text, blocks } = renderReply(reply, t);
     const inChannel = reply.visibility === 'channel';
     // A thread needs a top-level message: not inside a thread, not in a DM (no channel here).

@@ -13,6 +13,7 @@ import { deliveryError } from './client.ts';
 import { encodeSlackRef } from './message-ref.ts';
 import { findPosted, keyMetadata } from './posted.ts';
 import { renderReply } from './render.ts';
+import { checkedFiles, uploadFiles } from './files.ts';
 
 export class SlackDelivery {
   /** DM channel per user: conversations.open returns the same channel every time. */
@@ -32,7 +33,16 @@ export class SlackDelivery {
       }
       if (found) return encodeSlackRef({ channel, ts: found });
     }
-    const rendered = renderReply(item.reply, translator(item.locale));
+    const t = translator(item.locale);
+    const reply = checkedFiles(item.reply, t);
+    // Files first: a failed upload posts nothing, so the retry cannot repeat the message.
+    // (A message post that fails after it may repeat the files: they carry no key to look for.)
+    try {
+      await uploadFiles(this.client(), reply.files, channel, threadTs);
+    } catch (error) {
+      throw deliveryError('files.uploadV2', error);
+    }
+    const rendered = renderReply(reply, t);
     let posted: { ts?: string; channel?: string };
     try {
       posted = await this.client().chat.postMessage({

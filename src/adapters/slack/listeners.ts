@@ -160,7 +160,10 @@ async function handleAction(deps: ListenerDeps, body: ActionArgs['body'], action
   }
   const route: SlackRoute = { userId: body.user.id, responseUrl: body.response_url, channelRef: place.channelRef, threadRef };
   const outcome = await deps.bot.handleAction({ requester, place, actionId, value: action.value, eventKey, route, acknowledge: ack, acknowledgedOnReceipt: true });
-  await show(deps, outcome, target);
+  // A button may answer with a form (Reply.form): a modal on this press's trigger_id, whose
+  // private_metadata carries the form's id and state and where the answer goes.
+  const origin: FormOrigin = { command: '', channelRef: place.channelRef, channelName: body.channel?.name, responseUrl: body.response_url };
+  await show(deps, outcome, target, { client, triggerId: body.trigger_id, origin });
   await deps.bot.answered(eventKey);
 }
 
@@ -290,7 +293,7 @@ async function openForm(
   origin: FormOrigin,
 ): Promise<boolean> {
   const { form, t } = outcome;
-  const view = formView(form, { ...origin, subcommand: form.subcommand }, t, suggestedFields(deps.bot, form.command, form.subcommand));
+  const view = formView(form, { ...origin, command: form.command, subcommand: form.subcommand }, t, suggestedFields(deps.bot, form.command, form.subcommand));
   try {
     await client.views.open({ trigger_id: triggerId, view });
     return true;

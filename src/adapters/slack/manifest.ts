@@ -8,7 +8,7 @@ import { translator, type Locale } from '../../core/i18n.ts';
 
 export const EVENTS_PATH = '/slack/events';
 
-/** What the bot needs: slash commands, posting, DMs, display names and languages, thread replies. */
+/** What the bot needs: slash commands, posting, DMs, display names and languages, thread replies, files (.ics, exports). */
 export const BOT_SCOPES = [
   'commands',
   'chat:write',
@@ -17,6 +17,7 @@ export const BOT_SCOPES = [
   'channels:history',
   'groups:history',
   'im:history',
+  'files:write',
 ] as const;
 
 /** Home tab opened; messages in public and private channels and DMs (thread replies are kept). */

@@ -5,6 +5,7 @@
 import type { types } from '@slack/bolt';
 import { replyToPlainText, type Button, type Reply, type Section } from '../../core/framework/reply.ts';
 import type { Translate } from '../../core/i18n.ts';
+import { mentionsAsPlainText, renderAccountMentions } from '../../core/mentions-text.ts';
 
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
@@ -39,7 +40,8 @@ export function escapeMrkdwn(text: string): string {
 
 /** Our markup as Slack mrkdwn. */
 export function toMrkdwn(markup: string): string {
-  return escapeMrkdwn(markup)
+  // Escaped first, so only our own mention tokens (never typed text) become pings.
+  return renderAccountMentions(escapeMrkdwn(markup), (id) => `<@${id}>`)
     .replace(/\[([^\]\n]+)\]\((https?:[^)\s]+)\)/g, (_all, label: string, url: string) => `<${url}|${label.replace(/\|/g, '¦')}>`)
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
     .replace(/^- /gm, '• ');
@@ -116,7 +118,7 @@ function actionsBlocks(buttons: Button[]): KnownBlock[] {
       elements: shown.slice(at, at + LIMITS.buttonsPerActions).map((button, offset) => ({
         type: 'button' as const,
         action_id: indexedActionId(button.actionId, at + offset),
-        text: { type: 'plain_text' as const, text: truncate(button.label.replace(/\*\*/g, ''), LIMITS.buttonText), emoji: true },
+        text: { type: 'plain_text' as const, text: truncate(mentionsAsPlainText(button.label).replace(/\*\*/g, ''), LIMITS.buttonText), emoji: true },
         ...(button.value !== undefined ? { value: button.value.slice(0, LIMITS.buttonValue) } : {}),
         ...(button.style ? { style: button.style } : {}),
       })),
@@ -133,7 +135,7 @@ function contextBlock(mrkdwn: string): KnownBlock {
 function contentBlocks(reply: Reply): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (reply.title) {
-    blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(reply.title.replace(/\*\*/g, ''), LIMITS.headerText), emoji: true } });
+    blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(mentionsAsPlainText(reply.title).replace(/\*\*/g, ''), LIMITS.headerText), emoji: true } });
   }
   if (reply.text) {
     const text = (reply.isError ? ':warning: ' : '') + toMrkdwn(reply.text);

@@ -152,8 +152,9 @@ export class SlackAdapter implements ChatAdapter {
     return this.inflight.settled();
   }
 
-  deliver(item: OutboxItem): Promise<MessageRef> {
-    return this.delivery.deliver(item);
+  async deliver(item: OutboxItem): Promise<MessageRef> {
+    // Member mentions become pings of the Slack accounts (or names) before rendering.
+    return this.delivery.deliver({ ...item, reply: await this.bot.forPlatform(item.reply, 'slack') });
   }
 
   /** Slack keeps a response_url for 30 minutes: within that, the answer goes where it would have. */

@@ -3,6 +3,7 @@
 import type { InputOf, OptionDeclaration, OptionsShape } from './options.ts';
 import type { Reply } from './reply.ts';
 import type { CommandContext } from './context.ts';
+import type { Translate } from '../i18n.ts';
 
 /** Who may run something. Each level includes the ones above it in Role order. */
 export type Access = 'everyone' | 'approved' | 'adviser' | 'coordinator' | 'admin';
@@ -24,6 +25,26 @@ export interface ButtonDeclaration {
   run(ctx: CommandContext, value: string | undefined): Promise<Reply>;
 }
 
+/**
+ * A form a handler or button handler answers with (Reply.form): its fields are options like a
+ * command's, checked the same way; a bad submission shows the form again with the errors next
+ * to the fields. `state` is the short text the reply gave (Reply.form.state).
+ */
+export interface FormDeclaration<O extends OptionsShape = OptionsShape> {
+  /** Local name; the full form id is `<command>.<name>`. */
+  name: string;
+  access: Access;
+  options: O;
+  /** The form's title, field labels and (for sensitive free text) the privacy notice. */
+  texts(t: Translate): { title: string; labels: Partial<Record<keyof O & string, string>>; notice?: string };
+  run(ctx: CommandContext, input: InputOf<O>, state: string | undefined): Promise<Reply>;
+}
+
+/** Keeps the input type of a form tied to its options. */
+export function form<O extends OptionsShape>(declaration: FormDeclaration<O>): FormDeclaration<O> {
+  return declaration;
+}
+
 export interface AutocompleteChoice {
   label: string;
   value: string;
@@ -38,6 +59,8 @@ export interface CommandDeclaration {
   defaultSubcommand?: string;
   root?: Invocable<any>;
   buttons?: ButtonDeclaration[];
+  /** Forms its handlers and buttons answer with (Reply.form). */
+  forms?: FormDeclaration<any>[];
 }
 
 export function defineCommand(declaration: CommandDeclaration): CommandDeclaration {

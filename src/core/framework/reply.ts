@@ -1,6 +1,11 @@
 // The neutral reply every handler returns. Adapters render it as Block Kit, embeds or terminal
 // text. Text uses a small markup every platform can show: **bold**, _italic_, `code`,
-// [label](https://link) and lines starting with "- " for lists.
+// [label](https://link) and lines starting with "- " for lists. Mentions of members are tokens
+// (core/mentions.ts) that each adapter turns into its own ping, or into plain text.
+import type { ReplyFile } from './files.ts';
+import { mentionsAsPlainText } from '../mentions-text.ts';
+
+export type { ReplyFile } from './files.ts';
 
 export interface Field {
   label: string;
@@ -51,6 +56,27 @@ export interface Reply {
    * (the console) ignore it; where the reply cannot carry a thread it is posted without one.
    */
   discussion?: Discussion;
+  /** Files sent with the message (an .ics, a JSON export); see framework/files.ts. */
+  files?: ReplyFile[];
+  /**
+   * Instead of a message, a form for the person to fill in (a Slack or Discord modal, numbered
+   * lines on the console): a form declared in the command file (CommandDeclaration.forms).
+   */
+  form?: FormRequest;
+}
+
+/** A form a handler or button handler answers with. */
+export interface FormRequest {
+  /** `<command>.<form>` as declared in the command file. */
+  formId: string;
+  /**
+   * Short text handed back to the form's handler with the submission, e.g. the id of the record
+   * it is about ([A-Za-z0-9_.-], at most 40): it travels in the modal's id, so a restart
+   * between showing and submitting loses nothing.
+   */
+  state?: string;
+  /** Prefilled values per field. */
+  values?: Record<string, string>;
 }
 
 export function ephemeral(parts: Omit<Reply, 'visibility'>): Reply {
@@ -67,7 +93,7 @@ export function errorReply(text: string, usage?: string): Reply {
 
 /** Markup stripped to plain text: the console, notification previews and fallbacks. */
 export function plainText(markup: string): string {
-  return markup
+  return mentionsAsPlainText(markup)
     .replace(/\*\*(.+?)\*\*/g, '$1')
     .replace(/(^|[\s(])_(.+?)_(?=[\s).,!?:;]|$)/g, '$1$2')
     .replace(/`([^`]+)`/g, '$1')

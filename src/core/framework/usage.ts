@@ -1,5 +1,5 @@
 // Usage lines and forms, both derived from the declarations so they never drift from them.
-import { describeKeys, type CommandDeclaration, type Invocable } from './declarations.ts';
+import { describeKeys, type CommandDeclaration, type FormDeclaration, type Invocable } from './declarations.ts';
 import type { OptionDeclaration } from './options.ts';
 import type { Translate } from '../i18n.ts';
 
@@ -58,6 +58,7 @@ export interface FormField {
 
 export interface Form {
   command: string;
+  /** For a form of a handler (Reply.form) this is its encoded id and state, see handlerFormPart. */
   subcommand?: string;
   title: string;
   submitLabel: string;
@@ -84,6 +85,59 @@ export function buildForm(
     fields: options.map(([name, option]) => ({
       name,
       label: t(describeKeys.option(command.name, sub, name)),
+      kind: option.kind,
+      long: option.long,
+      required: option.required,
+      maxLength: option.maxLength,
+      choices: option.choices?.map((value) => ({ value, label: t(describeKeys.choice(value)) })),
+      value: typeof values[name] === 'string' ? (values[name] as string) : undefined,
+      error: errors[name],
+    })),
+  };
+}
+
+/**
+ * A form of a handler travels through the adapters as a "sub-command" of its command that no
+ * declared sub-command can be (names are [a-z0-9_-]): `~form:<name>:<state>`. So the modal's
+ * callback or custom id carries everything its submission needs, and a restart between showing
+ * and submitting loses nothing.
+ */
+const HANDLER_FORM = /^~form:([a-z0-9_-]+):([A-Za-z0-9_.-]{0,40})$/;
+
+export function handlerFormPart(name: string, state: string | undefined): string {
+  return `~form:${name}:${state ?? ''}`;
+}
+
+export function parseHandlerFormPart(part: unknown): { name: string; state?: string } | undefined {
+  const match = typeof part === 'string' ? HANDLER_FORM.exec(part) : null;
+  return match ? { name: match[1]!, state: match[2] || undefined } : undefined;
+}
+
+/** Whether a form's state is one the adapters can carry (see HANDLER_FORM). */
+export function isFormState(state: string | undefined): boolean {
+  return state === undefined || /^[A-Za-z0-9_.-]{0,40}$/.test(state);
+}
+
+export function buildHandlerForm(
+  command: CommandDeclaration,
+  declaration: FormDeclaration,
+  state: string | undefined,
+  t: Translate,
+  values: Record<string, unknown> = {},
+  errors: Record<string, string> = {},
+): Form {
+  const texts = declaration.texts(t);
+  const labels = texts.labels as Record<string, string | undefined>;
+  return {
+    command: command.name,
+    subcommand: handlerFormPart(declaration.name, state),
+    title: texts.title,
+    submitLabel: t('forms.submit'),
+    // Sensitive free text always carries the privacy notice and the emergency line.
+    notice: texts.notice ?? (Object.values(declaration.options).some((option) => option.sensitive) ? t('safety.formNotice') : undefined),
+    fields: Object.entries(declaration.options).map(([name, option]) => ({
+      name,
+      label: labels[name] ?? name,
       kind: option.kind,
       long: option.long,
       required: option.required,

@@ -7,6 +7,7 @@ import type { PlatformName } from '../platform.ts';
 import type { OptionDeclaration } from './options.ts';
 import type { Translate } from '../i18n.ts';
 import { graphemeLength, isBlank, trimInvisible } from './characters.ts';
+import { MENTION_DELIMITERS } from '../mentions-text.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -48,7 +49,9 @@ export function validateInput(
 function prepareValues(invocable: Invocable, values: Record<string, unknown>, env: InputEnv) {
   const prepared: Record<string, unknown> = { ...values };
   for (const [name, option] of Object.entries(invocable.options)) {
-    const value = values[name];
+    // The mention delimiters never come from people: typed text cannot forge a ping.
+    if (typeof values[name] === 'string') prepared[name] = (values[name] as string).replace(MENTION_DELIMITERS, '');
+    const value = prepared[name];
     if (typeof value !== 'string' || isBlank(value)) continue;
     if (option.kind === 'datetime') {
       // An unreadable date stays a string, which the date schema reports as 'datetime'.
