@@ -10,6 +10,8 @@ import { AccountLinker } from './members/accounts.ts';
 import { UpdateManager } from './updates/updates.ts';
 import { GuideManager } from './guide/guide.ts';
 import { ThreadManager } from './threads/threads.ts';
+import { ChannelRegistry } from './channels.ts';
+import type { UndeliverableView } from './outbox/routing.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -31,6 +33,39 @@ export interface Services {
   updates: UpdateManager;
   guide: GuideManager;
   threads: ThreadManager;
+  channels: ChannelRegistry;
+}
+
+/** What admins may learn about messages that could not be delivered. */
+export interface DeliveryReport {
+  undeliverable(limit?: number): Promise<UndeliverableView[]>;
+  undeliverableCount(): Promise<number>;
+}
+
+/**
+ * What a handler (and a precondition) may use: the domain managers only. No event ledger,
+ * cipher, inbox, raw outbox or unit of work: those are the Bot's business, and a handler
+ * that reached for them could break once-only handling or the encryption rules.
+ */
+export interface DomainServices {
+  settings: CoreSettings;
+  members: MemberManager;
+  accounts: AccountLinker;
+  updates: UpdateManager;
+  guide: GuideManager;
+  threads: ThreadManager;
+  channels: ChannelRegistry;
+  deliveries: DeliveryReport;
+}
+
+/** The domain view of the services, built once per Bot. */
+export function domainServices(services: Services): DomainServices {
+  const { settings, members, accounts, updates, guide, threads, channels, outbox } = services;
+  const deliveries: DeliveryReport = {
+    undeliverable: (limit) => outbox.routing.undeliverable(limit),
+    undeliverableCount: () => outbox.routing.undeliverableCount(),
+  };
+  return { settings, members, accounts, updates, guide, threads, channels, deliveries };
 }
 
 export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher): Services {
@@ -51,5 +86,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     updates: new UpdateManager(store),
     guide: new GuideManager(store),
     threads: new ThreadManager(store, members, cipher),
+    channels: new ChannelRegistry(store),
   };
 }

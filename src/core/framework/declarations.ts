@@ -3,6 +3,8 @@
 import type { InputOf, OptionDeclaration, OptionsShape } from './options.ts';
 import type { Reply } from './reply.ts';
 import type { CommandContext } from './context.ts';
+import type { Precondition } from './preconditions.ts';
+import type { Section } from './reply.ts';
 
 /** Who may run something. Each level includes the ones above it in Role order. */
 export type Access = 'everyone' | 'approved' | 'adviser' | 'coordinator' | 'admin';
@@ -10,6 +12,8 @@ export type Access = 'everyone' | 'approved' | 'adviser' | 'coordinator' | 'admi
 export interface Invocable<O extends OptionsShape = OptionsShape> {
   options: O;
   access: Access;
+  /** Conditions beyond the access level, checked after it (see preconditions.ts). */
+  preconditions?: Precondition;
   run(ctx: CommandContext, input: InputOf<O>): Promise<Reply>;
 }
 
@@ -21,8 +25,16 @@ export interface ButtonDeclaration {
   /** Local name; the full action id is `<command>.<name>`. */
   name: string;
   access: Access;
+  /** Conditions beyond the access level; they see the button's value (see preconditions.ts). */
+  preconditions?: Precondition;
   run(ctx: CommandContext, value: string | undefined): Promise<Reply>;
 }
+
+/**
+ * A command's part of "my overview" (/overzicht, Slack's App Home): what this member has open
+ * or set here. Undefined when there is nothing to show for them.
+ */
+export type OverviewSection = (ctx: CommandContext) => Promise<Section | undefined>;
 
 export interface AutocompleteChoice {
   label: string;
@@ -38,6 +50,8 @@ export interface CommandDeclaration {
   defaultSubcommand?: string;
   root?: Invocable<any>;
   buttons?: ButtonDeclaration[];
+  /** This command's section of the member's overview, in the order commands are listed. */
+  overview?: OverviewSection;
 }
 
 export function defineCommand(declaration: CommandDeclaration): CommandDeclaration {

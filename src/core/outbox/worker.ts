@@ -60,7 +60,10 @@ export class OutboxWorker {
   }
 
   private async runOnce(): Promise<number> {
-    const items = await this.outbox.claimDue([...this.deliverers.keys()]);
+    const running = [...this.deliverers.keys()];
+    // Member DMs first get the platform they go out on (routing.ts), then are claimed as usual.
+    await this.outbox.routing.route(running);
+    const items = await this.outbox.claimDue(running);
     for (const item of items) await this.send(item);
     return items.length;
   }
