@@ -19,6 +19,8 @@ export interface Invocable<O extends OptionsShape = OptionsShape> {
 
 export interface SubcommandDeclaration<O extends OptionsShape = OptionsShape> extends Invocable<O> {
   name: string;
+  /** Offered as a button next to the overview (Slack's App Home): a main thing to do. */
+  shortcut?: boolean;
 }
 
 export interface ButtonDeclaration {

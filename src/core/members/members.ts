@@ -191,6 +191,12 @@ export class MemberManager {
     });
   }
 
+  /** The member's own request that waits for a decision, if any. */
+  async openRequest(memberId: string): Promise<LinkRequestView | undefined> {
+    const row = await this.store.linkRequest.findFirst({ where: { memberId, status: 'PENDING' }, include: { member: true, organisation: true } });
+    return row ? toRequestView(row) : undefined;
+  }
+
   async pendingRequests(): Promise<LinkRequestView[]> {
     const rows = await this.store.linkRequest.findMany({
       where: { status: 'PENDING' },
