@@ -8,6 +8,7 @@
 // /profiel platform <slack|discord|console|automatisch> — where the bot's messages to me go.
 // /profiel onbezorgd — (coordinators, admins) messages none of the recipient's platforms took.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
+import { precondition } from '../src/core/framework/preconditions.ts';
 import { choice, string, user } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, type Reply } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
@@ -17,6 +18,13 @@ import { parsePlatformUser, platforms, type PlatformName } from '../src/core/pla
 
 /** What `/profiel platform` accepts: a platform, or automatic (the one used last). */
 const PLATFORM_WORDS = [...platforms, 'automatisch'] as const;
+
+/** Messages can only go to a platform the member has an account on (or automatic). */
+const hasAccountOnChosenPlatform = precondition(
+  'hasAccountOnChosenPlatform',
+  ({ actor, input }) => input.platform === 'automatisch' || actor.identities.some((identity) => identity.platform === input.platform),
+  ({ t, input }) => ({ key: 'profile.noAccountThere', params: { platform: t(`platforms.${String(input.platform)}`) } }),
+);
 
 /** Dutch role words people type, and the roles they stand for. */
 const ROLE_WORDS = { lid: 'member', adviseur: 'adviser', coordinator: 'coordinator', beheerder: 'admin' } as const satisfies Record<string, RoleName>;
@@ -158,9 +166,11 @@ export default defineCommand({
       name: 'platform',
       access: 'everyone',
       options: { platform: choice(PLATFORM_WORDS, { required: true }) },
+      preconditions: hasAccountOnChosenPlatform,
       async run(ctx, input) {
         const { t } = ctx;
         const chosen = input.platform === 'automatisch' ? undefined : (input.platform as PlatformName);
+        // The precondition saw the account; it may have been moved away since (a race): say so too.
         if (!(await ctx.services.members.setPreferredPlatform(ctx.actor.id, chosen))) {
           return errorReply(t('profile.noAccountThere', { platform: t(`platforms.${chosen}`) }));
         }

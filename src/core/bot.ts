@@ -434,7 +434,7 @@ export class Bot {
 
   /** The localised refusal of a precondition that does not hold; undefined when it holds. */
   private async refusal(check: Precondition, actor: MemberView, place: Place, t: Translate, input: Record<string, unknown>, value?: string): Promise<Reply | undefined> {
-    const refused = await check.check({ actor, place, services: this.domain, input, value });
+    const refused = await check.check({ actor, place, services: this.domain, input, value, t });
     return refused ? errorReply(t(refused.key, refused.params)) : undefined;
   }
 

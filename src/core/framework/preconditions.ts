@@ -6,6 +6,7 @@ import type { MemberView, RoleName } from '../members/members.ts';
 import type { Access } from './declarations.ts';
 import type { DomainServices } from '../services.ts';
 import type { Place } from './context.ts';
+import type { Translate } from '../i18n.ts';
 
 /** What a check can look at: who asks, where, the domain, and what the button or input carries. */
 export interface PreconditionContext {
@@ -16,6 +17,8 @@ export interface PreconditionContext {
   value?: string;
   /** The validated input of a command; empty for buttons. */
   input: Record<string, unknown>;
+  /** For refusal parameters that are words themselves (a platform's name). */
+  t: Translate;
 }
 
 /** Why not: a locale key and its parameters. */
