@@ -112,6 +112,7 @@ describe.each(testBackends())('member DMs on %s', (kind) => {
     env.deliverers.set('slack', recorder(onA));
     // Instance B: its own outbox and worker on the same database, running only Discord.
     const instanceB = new OutboxWorker(new Outbox(env.db.prisma, 'nl'), new Map([['discord', recorder(onB)]]), silentLogger);
+    instanceB.start(600_000); // running (its timer is too slow to matter here: the test drains it)
     await instanceB.drain(); // B is up: it says so in the database
     const m = await member(['slack', 'discord']);
     await env.services.members.setPreferredPlatform(m.id, 'discord');
@@ -128,6 +129,7 @@ describe.each(testBackends())('member DMs on %s', (kind) => {
     await env.worker.drain();
     expect(onA.map((item) => [item.target.ref, item.reply.text])).toEqual([[m.ids.slack, 'Nieuw koppelverzoek b-gone']]);
     expect(onB).toHaveLength(1);
+    await instanceB.stop();
   });
 
   it('marks a DM undeliverable once none of the member’s platforms ran for the whole window, and shows it', async () => {

@@ -113,16 +113,23 @@ export class MemberRouting {
    * Before the worker claims: records this process's platforms, then moves each due member
    * message to the best platform some instance runs, or marks it undeliverable when none of
    * the member's platforms has run for the whole window. Returns how many were marked.
+   *
+   * `announce`: a worker that runs on its timer records its platforms on every pass, so other
+   * instances know before any message comes. One that is only drained by hand (tests, the end
+   * of console input) records them only when it has member messages to route; that is enough
+   * for the undeliverable decision, since every instance passes within the window.
    */
-  async route(running: readonly PlatformName[], now = new Date()): Promise<number> {
-    await this.heartbeat(running, now);
-    const available = await this.availablePlatforms(running, now);
+  async route(running: readonly PlatformName[], now = new Date(), announce = true): Promise<number> {
+    if (announce) await this.heartbeat(running, now);
     const rows = await this.store.outboxMessage.findMany({
       where: { status: 'PENDING', memberId: { not: null }, nextAttemptAt: { lte: now } },
       orderBy: { createdAt: 'asc' },
       take: this.batch,
       select: { id: true, platform: true, targetRef: true, nextAttemptAt: true, outcomeUnknown: true, createdAt: true, member: { select: memberRouteSelect } },
     });
+    if (rows.length === 0) return 0;
+    if (!announce) await this.heartbeat(running, now);
+    const available = await this.availablePlatforms(running, now);
     let marked = 0;
     for (const row of rows) {
       // Only while nobody holds the lease: the claim moves nextAttemptAt, so a row another
