@@ -180,7 +180,7 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       env.testBot.deliverers.set(otherPlatform(), async (item) => void elsewhere.push(item));
       await coordinator('u-coord', 'Coco', [env.platform, otherPlatform()]);
       const kezbanHere = async () => (await env.driver.directMessages('u-coord')).filter((m) => m.text.includes('Stichting Kezban'));
-      const kezbanElsewhere = () => elsewhere.filter((item) => item.target.ref === 'x-u-coord');
+      const kezbanElsewhere = () => elsewhere.filter((item) => item.target.ref === 'x-u-coord' && item.reply.text?.includes('Stichting Kezban'));
 
       expect(all(await env.driver.command('u-coord', `/profiel platform ${otherPlatform()}`))).toContain('voortaan op');
       await someoneAsks();
