@@ -12,7 +12,7 @@ import { hasAccess, type Precondition } from './framework/preconditions.ts';
 import { suggestionSources } from './suggestions.ts';
 import type { ThreadRef } from './threads/threads.ts';
 import type { CommandContext, Place } from './framework/context.ts';
-import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
+import { describeKeys, findInvocable, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
 import { errorReply, type Discussion, type Reply } from './framework/reply.ts';
 import type { StoredRequest, UnfinishedEvent } from './inbox/inbox.ts';
 import { DeadlineError, Limiter, withDeadline } from './limiter.ts';
