@@ -174,6 +174,21 @@ describe.each(testBackends())('member DMs on %s', (kind) => {
     expect(slack).toEqual([]);
   });
 
+  it('a DM on its way when two accounts are joined still arrives, once', async () => {
+    const slack: OutboxItem[] = [];
+    env.deliverers.clear();
+    await letTimePass(10 * 60_000); // only what runs in this test counts
+    const onSlack = await member(['slack']);
+    await notify(onSlack.id, 'before-join');
+    await env.worker.drain(); // nothing runs Slack yet: it waits
+    const onDiscord = await member(['discord']);
+    const { code } = await env.services.accounts.createCode(onDiscord.id);
+    expect(await env.services.accounts.redeem('slack', onSlack.ids.slack!, code)).toMatchObject({ status: 'linked' });
+    env.deliverers.set('slack', recorder(slack));
+    await env.worker.drain();
+    expect(slack.filter((item) => item.reply.text?.endsWith('before-join')).map((item) => item.target.ref)).toEqual([onSlack.ids.slack]);
+  });
+
   it('records the platform a member used last, and only writes when it changes', async () => {
     const m = await member(['slack', 'discord']);
     await env.bot.handleText({ requester: { platform: 'discord', userId: m.ids.discord! }, place: { platform: 'discord' }, command: 'profiel', text: '' });
