@@ -21,6 +21,7 @@ export default defineCommand({
   subcommands: [
     subcommand({
       name: 'zoek',
+      shortcut: true,
       access: 'everyone',
       options: { zoekterm: string({ required: true, rest: true, maxLength: 200 }) },
       async run(ctx, input) {

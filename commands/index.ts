@@ -5,5 +5,6 @@ import help from './help.ts';
 import profiel from './profiel.ts';
 import update from './update.ts';
 import handreiking from './handreiking.ts';
+import overzicht from './overzicht.ts';
 
-export const commands: readonly CommandDeclaration[] = [update, handreiking, profiel, help];
+export const commands: readonly CommandDeclaration[] = [update, handreiking, profiel, overzicht, help];

@@ -5,13 +5,26 @@
 // /profiel rol <persoon> <rol> — (admins) make someone adviser, coordinator, admin or member.
 // /profiel koppelcode — a one-time code to join my account on another platform to this one.
 // /profiel account <code> — typed on that other platform: join this account to mine.
+// /profiel platform <slack|discord|console|automatisch> — where the bot's messages to me go.
+// /profiel onbezorgd — (coordinators, admins) messages none of the recipient's platforms took.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
+import { precondition } from '../src/core/framework/preconditions.ts';
 import { choice, string, user } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, type Reply } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
 import type { Translate } from '../src/core/i18n.ts';
 import type { LinkRequestView, RoleName } from '../src/core/members/members.ts';
-import { parsePlatformUser } from '../src/core/platform.ts';
+import { parsePlatformUser, platforms, type PlatformName } from '../src/core/platform.ts';
+
+/** What `/profiel platform` accepts: a platform, or automatic (the one used last). */
+const PLATFORM_WORDS = [...platforms, 'automatisch'] as const;
+
+/** Messages can only go to a platform the member has an account on (or automatic). */
+const hasAccountOnChosenPlatform = precondition(
+  'hasAccountOnChosenPlatform',
+  ({ actor, input }) => input.platform === 'automatisch' || actor.identities.some((identity) => identity.platform === input.platform),
+  ({ t, input }) => ({ key: 'profile.noAccountThere', params: { platform: t(`platforms.${String(input.platform)}`) } }),
+);
 
 /** Dutch role words people type, and the roles they stand for. */
 const ROLE_WORDS = { lid: 'member', adviseur: 'adviser', coordinator: 'coordinator', beheerder: 'admin' } as const satisfies Record<string, RoleName>;
@@ -40,6 +53,7 @@ export default defineCommand({
                 { label: t('profile.status'), value: t(actor.approved ? 'profile.approved' : 'profile.notApproved') },
                 { label: t('profile.language'), value: t(`languages.${ctx.locale}`) },
                 { label: t('profile.accounts'), value: [...new Set(actor.identities.map((i) => t(`platforms.${i.platform}`)))].join(', ') },
+                { label: t('profile.messagesVia'), value: messagesVia(t, actor.preferredPlatform) },
               ],
             },
           ],
@@ -49,6 +63,7 @@ export default defineCommand({
     }),
     subcommand({
       name: 'koppel',
+      shortcut: true,
       access: 'everyone',
       options: { organisatie: string({ required: true, rest: true, maxLength: 100, autocomplete: 'organisations' }) },
       async run(ctx, input) {
@@ -82,8 +97,12 @@ export default defineCommand({
       options: {},
       async run(ctx) {
         const pending = await ctx.services.members.pendingRequests();
-        if (pending.length === 0) return ephemeral({ text: ctx.t('profile.noRequests') });
+        // Messages that reached nobody are worth knowing about here: often they are these requests.
+        const undelivered = await ctx.services.deliveries.undeliverableCount();
+        const footer = undelivered > 0 ? ctx.t('profile.undeliverableHint', { count: undelivered }) : undefined;
+        if (pending.length === 0) return ephemeral({ text: ctx.t('profile.noRequests'), footer });
         return ephemeral({
+          footer,
           title: ctx.t('profile.requestsTitle', { count: pending.length }),
           sections: pending.map((request) => ({
             text: ctx.t('profile.requestLine', {
@@ -143,12 +162,70 @@ export default defineCommand({
         return ephemeral({ text: t('profile.accountLinked', { name: outcome.member.displayName }) });
       },
     }),
+    subcommand({
+      name: 'platform',
+      access: 'everyone',
+      options: { platform: choice(PLATFORM_WORDS, { required: true }) },
+      preconditions: hasAccountOnChosenPlatform,
+      async run(ctx, input) {
+        const { t } = ctx;
+        const chosen = input.platform === 'automatisch' ? undefined : (input.platform as PlatformName);
+        // The precondition saw the account; it may have been moved away since (a race): say so too.
+        if (!(await ctx.services.members.setPreferredPlatform(ctx.actor.id, chosen))) {
+          return errorReply(t('profile.noAccountThere', { platform: t(`platforms.${chosen}`) }));
+        }
+        return ephemeral({ text: chosen ? t('profile.platformSet', { platform: t(`platforms.${chosen}`) }) : t('profile.platformAutomatic') });
+      },
+    }),
+    subcommand({
+      name: 'onbezorgd',
+      access: 'coordinator',
+      options: {},
+      async run(ctx) {
+        const { t } = ctx;
+        const count = await ctx.services.deliveries.undeliverableCount();
+        if (count === 0) return ephemeral({ text: t('profile.noUndeliverable') });
+        const shown = await ctx.services.deliveries.undeliverable(20);
+        return ephemeral({
+          title: t('profile.undeliverableTitle', { count }),
+          // Who and when, never what: the message itself may be sensitive.
+          text: shown
+            .map((message) =>
+              t('profile.undeliverableLine', {
+                name: message.member.displayName,
+                platforms: message.platforms.map((platform) => t(`platforms.${platform}`)).join(', ') || '–',
+                when: ctx.format.dateTime(message.createdAt),
+              }),
+            )
+            .join('\n'),
+          footer: t('profile.undeliverableFooter'),
+        });
+      },
+    }),
   ],
+  // My profile in short, and my request to be linked while it waits.
+  async overview(ctx) {
+    const { actor, t } = ctx;
+    const open = await ctx.services.members.openRequest(actor.id);
+    const organisation = actor.organisation ? actor.organisation.name : t('profile.noOrganisation');
+    const lines = [
+      `${organisation} · ${t(`roles.${actor.role}`)} · ${t(actor.approved ? 'profile.approved' : 'profile.notApproved')}`,
+      open ? t('profile.overviewOpenRequest', { organisation: open.organisation.name, when: ctx.format.dateTime(open.createdAt) }) : undefined,
+      actor.approved || open ? undefined : t('profile.howToLink'),
+      t('profile.overviewMessagesVia', { via: messagesVia(t, actor.preferredPlatform) }),
+    ];
+    return { title: t('profile.overviewTitle'), text: lines.filter(Boolean).join('\n') };
+  },
   buttons: [
     { name: 'goedkeuren', access: 'coordinator', run: (ctx, value) => decide(ctx, value, true) },
     { name: 'afwijzen', access: 'coordinator', run: (ctx, value) => decide(ctx, value, false) },
   ],
 });
+
+/** Where the member's messages go, in words. */
+function messagesVia(t: Translate, preferred: PlatformName | undefined): string {
+  return preferred ? t(`platforms.${preferred}`) : t('profile.automatic');
+}
 
 /** How a reply names a person it could not find: the console id, or a platform mention. */
 function personName(target: { platform: string; externalId: string }): string {

@@ -8,6 +8,7 @@ import { ephemeral, errorReply, inChannel, type Section } from '../src/core/fram
 import type { CommandContext } from '../src/core/framework/context.ts';
 import { UPDATE_SUBJECT, type UpdateView } from '../src/core/updates/updates.ts';
 import { themes } from '../src/core/themes.ts';
+import { mayAccess } from '../src/core/framework/preconditions.ts';
 
 export const UPDATE_MAX_LENGTH = 2000;
 
@@ -16,6 +17,7 @@ export default defineCommand({
   subcommands: [
     subcommand({
       name: 'plaats',
+      shortcut: true,
       access: 'approved',
       options: {
         thema: choice(themes, { hashPrefix: true }),
@@ -65,7 +67,20 @@ export default defineCommand({
       },
     }),
   ],
+  // My latest updates, for approved members (the only ones who can post).
+  async overview(ctx) {
+    if (!mayAccess(ctx.actor, 'approved')) return undefined;
+    const mine = await ctx.services.updates.list({ authorId: ctx.actor.id, limit: 3 });
+    const lines = mine.map((update) => ctx.t('update.overviewLine', { when: ctx.format.dateTime(update.createdAt), text: preview(update.body) }));
+    return { title: ctx.t('update.overviewTitle'), text: lines.length ? lines.join('\n') : ctx.t('update.overviewNone') };
+  },
 });
+
+/** The start of an update, on one line. */
+function preview(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
 
 /** A gemeente by name; null when the name fits none (undefined is "not asked"). */
 async function findGemeente(ctx: CommandContext, name: string) {

@@ -3,10 +3,12 @@
 // finding the command, access rules, validation, once-only handling and error replies.
 import { translator, toLocale, type Locale, type Translate } from './i18n.ts';
 import { createFormatter } from './format.ts';
-import { mayAccess, type MemberView } from './members/members.ts';
+import type { MemberView } from './members/members.ts';
 import { safeError, type Logger } from './logger.ts';
 import type { PlatformName } from './platform.ts';
-import type { Services } from './services.ts';
+import { domainServices, type DomainServices, type Services } from './services.ts';
+import type { NewOutboxItem } from './outbox/outbox.ts';
+import { hasAccess, type Precondition } from './framework/preconditions.ts';
 import { suggestionSources } from './suggestions.ts';
 import type { ThreadRef } from './threads/threads.ts';
 import type { CommandContext, Place } from './framework/context.ts';
@@ -64,6 +66,19 @@ export interface TextCommandRequest extends BaseRequest {
 export interface ActionRequest extends BaseRequest {
   actionId: string;
   value?: string;
+}
+
+/** A message someone wrote in a thread (under one of the bot's messages, or anywhere). */
+export interface ThreadMessageRequest {
+  platform: PlatformName;
+  channelRef: string;
+  threadRef: string;
+  /** The platform's id of this message. */
+  messageRef: string;
+  author: { platform: PlatformName; userId: string; displayName?: string };
+  text: string;
+  /** The platform's event id, when it has one: the same key twice is handled once. */
+  eventKey?: string;
 }
 
 export interface AutocompleteRequest {
@@ -128,13 +143,19 @@ export class Bot {
   private readonly acknowledgedRequests = new WeakSet<BaseRequest>();
   /** Decisions that ran a handler (done or failed): their inbox row is the record of it. */
   private readonly handled = new WeakSet<Decision>();
+  /** What handlers and preconditions see of the services: the domain managers only. */
+  private readonly domain: DomainServices;
+  /** Channels recorded by this process (name included), so a command there writes once. */
+  private readonly knownChannels = new Set<string>();
 
   constructor(
     readonly commands: readonly CommandDeclaration[],
-    readonly services: Services,
+    // Private: adapters reach the core only through the Bot's methods.
+    private readonly services: Services,
     private readonly logger: Logger,
     options: BotOptions = {},
   ) {
+    this.domain = domainServices(services);
     this.limiter = new Limiter(options.concurrency ?? 4);
     this.prepareDeadlineMs = options.prepareDeadlineMs ?? 2000;
     this.receiveGraceMs = options.receiveGraceMs ?? 0;
@@ -328,7 +349,9 @@ export class Bot {
       return invalid(errorReply(text, usageFooter(t, command)), {});
     }
     const { name: sub, invocable } = found;
-    const denied = this.denial(actor, invocable.access, t);
+    // The access level before validation (a stranger learns nothing about the input), the
+    // command's own conditions after it (they may look at the input).
+    const denied = await this.refusal(hasAccess(invocable.access), actor, request.place, t, {});
     if (denied) return { kind: 'reply', reply: denied };
 
     const env = { timezone: this.services.settings.timezone, now: new Date(), locale, platform: request.requester.platform };
@@ -340,6 +363,9 @@ export class Bot {
       const text = Object.values(checked.errors).join('\n');
       return invalid(errorReply(text, usageFooter(t, command, sub, invocable)), checked.errors);
     }
+    const refused = invocable.preconditions && (await this.refusal(invocable.preconditions, actor, request.place, t, checked.input as Record<string, unknown>));
+    if (refused) return { kind: 'reply', reply: refused };
+    await this.recordChannel(request.place);
     const ctx = this.context(actor, locale, t, request);
     return this.execute(request.eventKey, t, `/${command.name}${sub ? ` ${sub}` : ''}`, () => invocable.run(ctx, checked.input as never));
   }
@@ -352,7 +378,7 @@ export class Bot {
     const { actor, locale, t } = who;
     const declaration = command.forms?.find((candidate) => candidate.name === part.name);
     if (!declaration) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
-    const denied = this.denial(actor, declaration.access, t);
+    const denied = await this.refusal(hasAccess(declaration.access), actor, request.place, t, {});
     if (denied) return { kind: 'reply', reply: denied };
     const env = { timezone: this.services.settings.timezone, now: new Date(), locale, platform: request.requester.platform };
     const checked = validateInput({ options: declaration.options, access: declaration.access, run: async () => ({ visibility: 'ephemeral' }) }, request.values, env, t);
@@ -367,7 +393,9 @@ export class Bot {
     const { actor, locale, t } = who;
     // A value no button of ours carries (a forged payload): refused before it reaches the database.
     if (!button || !isButtonValue(request.value)) return { kind: 'reply', reply: errorReply(t('errors.unknownAction')) };
-    const denied = this.denial(actor, button.access, t);
+    const denied =
+      (await this.refusal(hasAccess(button.access), actor, request.place, t, {}, request.value)) ??
+      (button.preconditions && (await this.refusal(button.preconditions, actor, request.place, t, {}, request.value)));
     if (denied) return { kind: 'reply', reply: denied };
     const press = `press:${actor.id}:${request.actionId}:${request.value ?? ''}`;
     if (!(await this.services.events.claimWithin(press, DOUBLE_CLICK_MS))) return { kind: 'duplicate' };
@@ -381,7 +409,7 @@ export class Bot {
     const option = command && findInvocable(command, request.subcommand)?.invocable.options[request.option];
     if (!option) return [];
     const source = option.autocomplete ? suggestionSources[option.autocomplete] : undefined;
-    if (source) return (await source(this.services, request.partial)).slice(0, MAX_SUGGESTIONS);
+    if (source) return (await source(this.domain, request.partial)).slice(0, MAX_SUGGESTIONS);
     const { t } = await withDeadline(this.who(request.requester), this.prepareDeadlineMs);
     const partial = request.partial.toLowerCase();
     return (option.choices ?? [])
@@ -428,8 +456,53 @@ export class Bot {
     return invalid(errorReply(t('errors.unknownCommand', { command: request.command, known })), {});
   }
 
-  private denial(actor: MemberView, access: Access, t: Translate): Reply | undefined {
-    return mayAccess(actor, access) ? undefined : errorReply(t(`errors.denied.${access}`));
+  /** The localised refusal of a precondition that does not hold; undefined when it holds. */
+  private async refusal(check: Precondition, actor: MemberView, place: Place, t: Translate, input: Record<string, unknown>, value?: string): Promise<Reply | undefined> {
+    const refused = await check.check({ actor, place, services: this.domain, input, value, t });
+    return refused ? errorReply(t(refused.key, refused.params)) : undefined;
+  }
+
+  /**
+   * A command typed in a channel makes the channel known (ChannelRegistry), once per process
+   * and name. Never fails the command: the registry is a convenience for later features.
+   */
+  private async recordChannel(place: Place): Promise<void> {
+    if (!place.channelRef) return;
+    const key = `${place.platform}:${place.channelRef}:${place.channelName ?? ''}`;
+    if (this.knownChannels.has(key)) return;
+    try {
+      await this.services.channels.seen({ platform: place.platform, ref: place.channelRef, name: place.channelName });
+      this.knownChannels.add(key);
+    } catch (error) {
+      this.logger.warn({ platform: place.platform, err: safeError(error) }, 'channel not recorded');
+    }
+  }
+
+  /** The language for people the bot knows nothing about yet. */
+  get defaultLocale(): Locale {
+    return this.services.settings.defaultLocale;
+  }
+
+  /**
+   * A message someone wrote in a thread: kept when the thread is a discussion the bot opened
+   * (Bot.discussionStarted). True when it was kept. With an event key, a redelivered event
+   * is recognised; the message id alone already keeps a message once per thread.
+   */
+  async threadMessage(message: ThreadMessageRequest): Promise<boolean> {
+    if (message.eventKey && !(await this.services.events.claim(`thread:${message.eventKey}`))) return false;
+    return this.services.threads.recordReply(
+      { platform: message.platform, channelRef: message.channelRef, threadRef: message.threadRef },
+      { messageRef: message.messageRef, userId: message.author.userId, displayName: message.author.displayName, text: message.text },
+    );
+  }
+
+  /**
+   * Queues a message the platform's own answer could no longer carry (an answer that came too
+   * late), sent through the outbox with retries; once per dedupe key.
+   */
+  async sendLater(item: NewOutboxItem): Promise<void> {
+    await this.services.outbox.send(item);
+    this.afterWork();
   }
 
   private context(actor: MemberView, locale: Locale, t: Translate, request: BaseRequest): CommandContext {
@@ -439,7 +512,7 @@ export class Bot {
       locale,
       t,
       format: createFormatter(locale, this.services.settings.timezone),
-      services: this.services,
+      services: this.domain,
       commands: this.commands,
       eventKey: request.eventKey,
       now: new Date(),

@@ -11,6 +11,8 @@ import { UpdateManager } from './updates/updates.ts';
 import { GuideManager } from './guide/guide.ts';
 import { ThreadManager } from './threads/threads.ts';
 import { MentionResolver } from './mentions.ts';
+import { ChannelRegistry } from './channels.ts';
+import type { UndeliverableView } from './outbox/routing.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -34,6 +36,39 @@ export interface Services {
   threads: ThreadManager;
   /** Turns member mentions in replies into each platform's pings (see mentions.ts). */
   mentions: MentionResolver;
+  channels: ChannelRegistry;
+}
+
+/** What admins may learn about messages that could not be delivered. */
+export interface DeliveryReport {
+  undeliverable(limit?: number): Promise<UndeliverableView[]>;
+  undeliverableCount(): Promise<number>;
+}
+
+/**
+ * What a handler (and a precondition) may use: the domain managers only. No event ledger,
+ * cipher, inbox, raw outbox or unit of work: those are the Bot's business, and a handler
+ * that reached for them could break once-only handling or the encryption rules.
+ */
+export interface DomainServices {
+  settings: CoreSettings;
+  members: MemberManager;
+  accounts: AccountLinker;
+  updates: UpdateManager;
+  guide: GuideManager;
+  threads: ThreadManager;
+  channels: ChannelRegistry;
+  deliveries: DeliveryReport;
+}
+
+/** The domain view of the services, built once per Bot. */
+export function domainServices(services: Services): DomainServices {
+  const { settings, members, accounts, updates, guide, threads, channels, outbox } = services;
+  const deliveries: DeliveryReport = {
+    undeliverable: (limit) => outbox.routing.undeliverable(limit),
+    undeliverableCount: () => outbox.routing.undeliverableCount(),
+  };
+  return { settings, members, accounts, updates, guide, threads, channels, deliveries };
 }
 
 export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher): Services {
@@ -55,5 +90,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     guide: new GuideManager(store),
     threads: new ThreadManager(store, members, cipher),
     mentions: new MentionResolver(store),
+    channels: new ChannelRegistry(store),
   };
 }

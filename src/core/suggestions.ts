@@ -1,7 +1,7 @@
 // Values a platform can suggest while someone types an option (Discord autocomplete), by the
 // data source an option names in its declaration.
 import type { AutocompleteChoice } from './framework/declarations.ts';
-import type { Services } from './services.ts';
+import type { DomainServices as Services } from './services.ts';
 import { normalise } from './text.ts';
 
 export type SuggestionSource = (services: Services, partial: string) => Promise<AutocompleteChoice[]>;

@@ -2,6 +2,7 @@
 // Discord) through a small driver that plays the platform's side. The assertions are what a
 // person on that platform would observe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
 import type { PlatformName } from '../../src/core/platform.ts';
 import { safeFileName } from '../../src/core/framework/files.ts';
 import { approveMember, type TestBot } from '../support/bot.ts';
@@ -236,6 +237,97 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       expect(text).toContain('@Elif');
       expect(text).toContain('u-stranger');
       expect(text).not.toContain('@u-stranger');
+    });
+
+    // ── H3: DMs wherever the member is, /overzicht, preconditions ─────────────────────────────
+    /** The platform the member also has an account on; it has no adapter in this test. */
+    const otherPlatform = (): PlatformName => (env.platform === 'slack' ? 'discord' : 'slack');
+    const noReply = () => ({ visibility: 'ephemeral' as const });
+    let asker = 0;
+    /** Someone asks to be linked: every coordinator and admin gets a DM about it. */
+    const someoneAsks = async () => {
+      await env.driver.command(`u-ask-${++asker}`, '/profiel koppel Kezban');
+      await env.testBot.worker.drain();
+    };
+    /** Time passes for the other platform: whatever ran it stopped minutes ago. */
+    const otherStoppedLongAgo = async () => {
+      env.testBot.deliverers.delete(otherPlatform());
+      await env.testBot.db.prisma.platformPresence.updateMany({ where: { platform: otherPlatform().toUpperCase() as 'SLACK' }, data: { seenAt: new Date(Date.now() - 10 * 60_000) } });
+    };
+    async function coordinator(userId: string, name: string, platforms: PlatformName[]) {
+      const { services } = env.testBot;
+      const admin = await services.members.resolve(env.platform, env.adminId);
+      const member = await services.members.resolve(platforms[0]!, userId, name);
+      for (const platform of platforms.slice(1)) {
+        // As /profiel koppelcode here and /profiel account on the other platform would.
+        const { code } = await services.accounts.createCode(member.id);
+        await services.accounts.redeem(platform, `x-${userId}`, code);
+      }
+      await services.members.setRole({ platform: platforms[0]!, externalId: userId }, 'coordinator', admin.id, noReply);
+      return member;
+    }
+
+    it('sends a member one DM, on the platform they chose, or on another of theirs when it does not run', async () => {
+      const elsewhere: OutboxItem[] = [];
+      env.testBot.deliverers.set(otherPlatform(), async (item) => void elsewhere.push(item));
+      await coordinator('u-coord', 'Coco', [env.platform, otherPlatform()]);
+      const kezbanHere = async () => (await env.driver.directMessages('u-coord')).filter((m) => m.text.includes('Stichting Kezban'));
+      const kezbanElsewhere = () => elsewhere.filter((item) => item.target.ref === 'x-u-coord' && item.reply.text?.includes('Stichting Kezban'));
+
+      expect(all(await env.driver.command('u-coord', `/profiel platform ${otherPlatform()}`))).toContain('voortaan op');
+      await someoneAsks();
+      expect(kezbanElsewhere()).toHaveLength(1);
+      expect(await kezbanHere()).toHaveLength(0);
+
+      await env.driver.command('u-coord', `/profiel platform ${env.platform}`);
+      await someoneAsks();
+      expect(await kezbanHere()).toHaveLength(1);
+      expect(kezbanElsewhere()).toHaveLength(1);
+
+      // The chosen platform stops running: the next DM comes here instead of waiting for it.
+      await env.driver.command('u-coord', `/profiel platform ${otherPlatform()}`);
+      await otherStoppedLongAgo();
+      await someoneAsks();
+      expect(await kezbanHere()).toHaveLength(2);
+      expect(kezbanElsewhere()).toHaveLength(1);
+    });
+
+    it('marks a DM that none of the member’s platforms can take undeliverable, and shows admins', async () => {
+      await otherStoppedLongAgo();
+      await coordinator('u-away', 'Olga Afwezig', [otherPlatform()]);
+      await someoneAsks();
+      // Not given up at once: an instance running that platform might be starting.
+      expect(all(await env.driver.command(env.adminId, '/profiel onbezorgd'))).not.toContain('Olga Afwezig');
+      await env.testBot.db.prisma.outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { createdAt: new Date(Date.now() - 2 * 60_000) } });
+      await env.testBot.worker.drain();
+      const shown = all(await env.driver.command(env.adminId, '/profiel onbezorgd'));
+      expect(shown).toContain('Olga Afwezig');
+      expect(shown).toContain(otherPlatform() === 'slack' ? 'Slack' : 'Discord');
+      expect(all(await env.driver.command(env.adminId, '/profiel verzoeken'))).toContain('/profiel onbezorgd');
+      expect(await env.testBot.db.prisma.outboxMessage.count({ where: { status: 'PENDING', member: { displayName: 'Olga Afwezig' } } })).toBe(0);
+    });
+
+    it('shows /overzicht with the member’s own sections, privately', async () => {
+      await approveMember(env.testBot.services, env.platform, 'u-over', 'iot', 'Ilse');
+      await env.driver.command('u-over', '/update plaats #beleid Beleidsnotitie over zelfbeschikking');
+      const seen = await env.driver.command('u-over', '/overzicht');
+      const text = all(seen);
+      expect(text).toContain('Mijn profiel');
+      expect(text).toContain('Mijn updates');
+      expect(text).toContain('Beleidsnotitie over zelfbeschikking');
+      if (env.driver.observesVisibility) expect(seen.every((m) => m.visibility === 'ephemeral')).toBe(true);
+      const newcomer = all(await env.driver.command('u-fresh', '/overzicht'));
+      expect(newcomer).toContain('Mijn profiel');
+      expect(newcomer).toContain('/profiel koppel');
+      expect(newcomer).not.toContain('Mijn updates');
+    });
+
+    it('refuses through a precondition in the person’s language, changing nothing', async () => {
+      const name = otherPlatform() === 'slack' ? 'Slack' : 'Discord';
+      expect(all(await env.driver.command('u-pref', `/profiel platform ${otherPlatform()}`))).toContain(`Je hebt geen account op ${name}`);
+      await env.driver.command('u-pref', '/profiel taal en');
+      expect(all(await env.driver.command('u-pref', `/profiel platform ${otherPlatform()}`))).toContain(`You have no ${name} account`);
+      expect((await env.testBot.services.members.resolve(env.platform, 'u-pref')).preferredPlatform).toBeUndefined();
     });
   });
 }

@@ -256,13 +256,12 @@ export class Answers {
       // A discussion needs a message in a channel (a thread can start from it), not a DM.
       discussion: toChannel && canCarryDiscussion(interaction) ? reply.discussion : undefined,
     };
-    await this.bot.services.outbox.send({
+    await this.bot.sendLater({
       dedupeKey: `discord:late:${interaction.id}`,
       target: toChannel ? { platform: 'discord', kind: 'channel', ref: toChannel } : { platform: 'discord', kind: 'user', ref: interaction.user.id },
       locale,
       reply: late,
     });
-    this.bot.afterWork();
   }
 }
 

@@ -67,5 +67,5 @@ export async function localeOf(bot: Bot, interaction: Interaction): Promise<{ lo
 
 /** Without asking the Bot (it may be what failed): the client's language, else the default. */
 export function fallbackLocale(bot: Bot, interaction: Interaction): Locale {
-  return toLocale(interaction.locale) ?? bot.services.settings.defaultLocale;
+  return toLocale(interaction.locale) ?? bot.defaultLocale;
 }

@@ -1,4 +1,4 @@
-// What people write in the threads of the bot's messages, handed to the ThreadManager to store.
+// What people write in the threads of the bot's messages, handed to the Bot (Bot.threadMessage) to store.
 // A visible reply that asks for a discussion is registered as the message it became (its
 // channel and id; see answers.ts and delivery.ts). A thread members start from that message has
 // the message's id as its own, so what they write there arrives as messages in a thread whose
@@ -22,10 +22,14 @@ export async function onThreadMessage(bot: Bot, logger: Logger, message: Message
     if (!message.content) return;
     // A thread started from the bot's message has that message's id: {parent, thread id} is
     // the {channel, message id} registered when the message was posted.
-    recorded = await bot.services.threads.recordReply(
-      { platform: 'discord', channelRef: channel.parentId, threadRef: channel.id },
-      { messageRef: message.id, userId: message.author.id, displayName: message.member?.displayName ?? message.author.displayName, text: message.content },
-    );
+    recorded = await bot.threadMessage({
+      platform: 'discord',
+      channelRef: channel.parentId,
+      threadRef: channel.id,
+      messageRef: message.id,
+      author: { platform: 'discord', userId: message.author.id, displayName: message.member?.displayName ?? message.author.displayName },
+      text: message.content,
+    });
   } catch (error) {
     logger.error({ messageId: message.id, err: safeError(error) }, 'discord thread message not stored');
   } finally {

@@ -1,8 +1,8 @@
-// The App Home tab: who I am here, the latest updates and buttons for the main actions. Every
-// part is a command the core already serves, run for the person looking, so access rules and
-// texts stay in one place; a part the person may not see shows the core's explanation instead.
-// Advice requests and meetings join by adding their commands to the two lists below, e.g.
-// { command: 'advies', subcommand: 'mijn' } and { command: 'overleg', subcommand: 'plan' }.
+// The App Home tab: the member's overview (/overzicht, the same sections as on Discord and in
+// the console) and buttons for the main actions. Both come from the command declarations (a
+// command's `overview`, a sub-command's `shortcut`), so no feature is named here; the overview
+// is run as the command itself, for the person looking, so access rules and texts stay in
+// one place.
 import type { types } from '@slack/bolt';
 import type { Bot, Requester } from '../../core/bot.ts';
 import { describeKeys, findInvocable } from '../../core/framework/declarations.ts';
@@ -15,18 +15,15 @@ export interface HomeEntry {
   subcommand?: string;
 }
 
-/** Shown in the tab, in this order. */
-export const HOME_SECTIONS: readonly HomeEntry[] = [
-  { command: 'profiel', subcommand: 'toon' },
-  { command: 'update', subcommand: 'lijst' },
-];
+/** The overview shown in the tab. */
+export const HOME_OVERVIEW: HomeEntry = { command: 'overzicht' };
 
-/** Buttons that open the command's form (or answer at once when it needs no input). */
-export const HOME_ACTIONS: readonly HomeEntry[] = [
-  { command: 'update', subcommand: 'plaats' },
-  { command: 'handreiking', subcommand: 'zoek' },
-  { command: 'profiel', subcommand: 'koppel' },
-];
+/** Buttons that open the command's form (or answer at once when it needs no input): the shortcuts. */
+export function homeActions(bot: Bot): HomeEntry[] {
+  return bot.commands.flatMap((command) =>
+    (command.subcommands ?? []).filter((sub) => sub.shortcut).map((sub) => ({ command: command.name, subcommand: sub.name })),
+  );
+}
 
 /** The action id of Home buttons; not `<command>.<button>`, so never confused with those. */
 export const HOME_ACTION_ID = 'binnenuit.home';
@@ -55,7 +52,7 @@ export async function buildHome(bot: Bot, requester: Requester, logger: Logger):
     { type: 'header', text: { type: 'plain_text', text: truncate(t('slack.home.title', { name: actor.displayName }), LIMITS.headerText) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t('slack.home.intro')) }] },
   ];
-  const actions = HOME_ACTIONS.filter((entry) => exists(bot, entry));
+  const actions = homeActions(bot);
   if (actions.length) {
     blocks.push(
       { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(t('slack.home.actions'))}*` } },
@@ -71,10 +68,9 @@ export async function buildHome(bot: Bot, requester: Requester, logger: Logger):
       },
     );
   }
-  const sections = HOME_SECTIONS.filter((entry) => exists(bot, entry));
-  const budget = Math.floor((LIMITS.viewBlocks - blocks.length) / Math.max(1, sections.length)) - 1;
-  for (const entry of sections) {
-    blocks.push({ type: 'divider' }, ...renderReply(await homeSection(bot, requester, entry, logger, t), t, budget).blocks);
+  if (exists(bot, HOME_OVERVIEW)) {
+    const budget = LIMITS.viewBlocks - blocks.length - 1;
+    blocks.push({ type: 'divider' }, ...renderReply(await homeSection(bot, requester, HOME_OVERVIEW, logger, t), t, budget).blocks);
   }
   return { type: 'home', blocks };
 }

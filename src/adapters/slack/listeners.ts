@@ -253,10 +253,14 @@ async function onMessage(deps: ListenerDeps, { event }: MessageArgs): Promise<vo
   const ordinary = message.subtype === undefined || message.subtype === 'thread_broadcast' || message.subtype === 'file_share';
   if (!ordinary || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
   const profile = await deps.directory.lookup(message.user);
-  const stored = await deps.bot.services.threads.recordReply(
-    { platform: 'slack', channelRef: message.channel, threadRef: message.thread_ts },
-    { messageRef: message.ts, userId: message.user, displayName: profile.displayName, text: message.text ?? '' },
-  );
+  const stored = await deps.bot.threadMessage({
+    platform: 'slack',
+    channelRef: message.channel,
+    threadRef: message.thread_ts,
+    messageRef: message.ts,
+    author: { platform: 'slack', userId: message.user, displayName: profile.displayName },
+    text: message.text ?? '',
+  });
   if (stored) deps.logger.info({ channel: message.channel, thread: message.thread_ts }, 'thread reply stored');
 }
 

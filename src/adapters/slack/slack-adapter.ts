@@ -93,7 +93,7 @@ export class SlackAdapter implements ChatAdapter {
       workspaceCheck({
         ownTeam: () => this.team,
         allowedTeams: options.allowedTeams ?? [],
-        t: translator(bot.services.settings.defaultLocale),
+        t: translator(bot.defaultLocale),
         log: (kind) => options.logger.warn({ kind }, 'slack request from another workspace refused'),
         track: (work) => this.inflight.run(work),
       }),

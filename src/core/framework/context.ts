@@ -1,9 +1,10 @@
-// What a handler gets: who asks, where, in which language, and the domain services.
+// What a handler gets: who asks, where, in which language, and the domain managers (only
+// those: see DomainServices).
 import type { Locale, Translate } from '../i18n.ts';
 import type { Formatter } from '../format.ts';
 import type { MemberView } from '../members/members.ts';
 import type { PlatformName } from '../platform.ts';
-import type { Services } from '../services.ts';
+import type { DomainServices } from '../services.ts';
 import type { CommandDeclaration } from './declarations.ts';
 
 export interface Place {
@@ -21,7 +22,7 @@ export interface CommandContext {
   locale: Locale;
   t: Translate;
   format: Formatter;
-  services: Services;
+  services: DomainServices;
   /** All declared commands, for /help. */
   commands: readonly CommandDeclaration[];
   /** The platform event being handled; also the key that makes its effects happen once. */

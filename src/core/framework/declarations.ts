@@ -4,6 +4,8 @@ import type { InputOf, OptionDeclaration, OptionsShape } from './options.ts';
 import type { Reply } from './reply.ts';
 import type { CommandContext } from './context.ts';
 import type { Translate } from '../i18n.ts';
+import type { Precondition } from './preconditions.ts';
+import type { Section } from './reply.ts';
 
 /** Who may run something. Each level includes the ones above it in Role order. */
 export type Access = 'everyone' | 'approved' | 'adviser' | 'coordinator' | 'admin';
@@ -11,17 +13,23 @@ export type Access = 'everyone' | 'approved' | 'adviser' | 'coordinator' | 'admi
 export interface Invocable<O extends OptionsShape = OptionsShape> {
   options: O;
   access: Access;
+  /** Conditions beyond the access level, checked after it (see preconditions.ts). */
+  preconditions?: Precondition;
   run(ctx: CommandContext, input: InputOf<O>): Promise<Reply>;
 }
 
 export interface SubcommandDeclaration<O extends OptionsShape = OptionsShape> extends Invocable<O> {
   name: string;
+  /** Offered as a button next to the overview (Slack's App Home): a main thing to do. */
+  shortcut?: boolean;
 }
 
 export interface ButtonDeclaration {
   /** Local name; the full action id is `<command>.<name>`. */
   name: string;
   access: Access;
+  /** Conditions beyond the access level; they see the button's value (see preconditions.ts). */
+  preconditions?: Precondition;
   run(ctx: CommandContext, value: string | undefined): Promise<Reply>;
 }
 
@@ -45,6 +53,12 @@ export function form<O extends OptionsShape>(declaration: FormDeclaration<O>): F
   return declaration;
 }
 
+/**
+ * A command's part of "my overview" (/overzicht, Slack's App Home): what this member has open
+ * or set here. Undefined when there is nothing to show for them.
+ */
+export type OverviewSection = (ctx: CommandContext) => Promise<Section | undefined>;
+
 export interface AutocompleteChoice {
   label: string;
   value: string;
@@ -61,6 +75,8 @@ export interface CommandDeclaration {
   buttons?: ButtonDeclaration[];
   /** Forms its handlers and buttons answer with (Reply.form). */
   forms?: FormDeclaration<any>[];
+  /** This command's section of the member's overview, in the order commands are listed. */
+  overview?: OverviewSection;
 }
 
 export function defineCommand(declaration: CommandDeclaration): CommandDeclaration {

@@ -71,6 +71,8 @@ async function foldMember(tx: Tx, from: string, into: string): Promise<void> {
   await tx.linkRequest.updateMany({ where: { memberId: from }, data: { memberId: into } });
   await tx.linkRequest.updateMany({ where: { decidedById: from }, data: { decidedById: into } });
   await tx.auditLog.updateMany({ where: { actorId: from }, data: { actorId: into } });
+  // DMs still on their way follow the person (they would go with the removed member otherwise).
+  await tx.outboxMessage.updateMany({ where: { memberId: from }, data: { memberId: into } });
   const role = ROLE_ORDER[Math.max(ROLE_ORDER.indexOf(source.role), ROLE_ORDER.indexOf(target.role))]!;
   await tx.member.update({
     where: { id: into },
@@ -79,6 +81,8 @@ async function foldMember(tx: Tx, from: string, into: string): Promise<void> {
       approvedAt: target.approvedAt ?? source.approvedAt,
       organisationId: target.organisationId ?? source.organisationId,
       locale: target.locale ?? source.locale,
+      preferredPlatform: target.preferredPlatform ?? source.preferredPlatform,
+      lastPlatform: target.lastPlatform ?? source.lastPlatform,
     },
   });
   await tx.member.delete({ where: { id: from } });

@@ -8,7 +8,6 @@ import { recordAudit } from '../audit.ts';
 import { normalise } from '../text.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Reply } from '../framework/reply.ts';
-import type { Access } from '../framework/declarations.ts';
 
 export type RoleName = 'member' | 'adviser' | 'coordinator' | 'admin';
 export type OrganisationKindName = 'movisie' | 'consortium' | 'gemeente';
@@ -27,6 +26,8 @@ export interface MemberView {
   role: RoleName;
   approved: boolean;
   locale?: Locale;
+  /** Where direct messages go; undefined: automatic (the platform used last). */
+  preferredPlatform?: PlatformName;
   organisation?: OrganisationView;
   identities: { platform: PlatformName; externalId: string }[];
 }
@@ -39,14 +40,8 @@ export interface LinkRequestView {
   createdAt: Date;
 }
 
-const ROLE_ORDER: RoleName[] = ['member', 'adviser', 'coordinator', 'admin'];
-
-/** Whether a member may use something declared with this access level. */
-export function mayAccess(member: MemberView, access: Access): boolean {
-  if (access === 'everyone') return true;
-  if (access === 'approved') return member.approved || member.role === 'admin';
-  return ROLE_ORDER.indexOf(member.role) >= ROLE_ORDER.indexOf(access);
-}
+// The access ladder lives with the other preconditions; re-exported for existing callers.
+export { mayAccess } from '../framework/preconditions.ts';
 
 const memberInclude = { organisation: true, identities: true } as const;
 
@@ -73,6 +68,11 @@ export class MemberManager {
       identity = await this.store.platformIdentity.findUniqueOrThrow({ where, include: { member: { include: memberInclude } } });
     }
     let member = identity.member;
+    // The platform of the latest request is where DMs go when the member chose none; written
+    // only when it changes, so a request costs no extra write.
+    if (member.lastPlatform !== toDbPlatform(platform)) {
+      member = await this.store.member.update({ where: { id: member.id }, data: { lastPlatform: toDbPlatform(platform) }, include: memberInclude });
+    }
     if (this.admins.has(`${platform}:${externalId}`) && (member.role !== 'ADMIN' || !member.approvedAt)) {
       member = await this.store.member.update({
         where: { id: member.id },
@@ -89,6 +89,19 @@ export class MemberManager {
 
   async setLocale(memberId: string, locale: Locale): Promise<void> {
     await this.store.member.update({ where: { id: memberId }, data: { locale } });
+  }
+
+  /**
+   * Where the member's DMs go: a platform they have an account on, or undefined for automatic.
+   * False when they have no account there.
+   */
+  async setPreferredPlatform(memberId: string, platform: PlatformName | undefined): Promise<boolean> {
+    if (platform) {
+      const has = await this.store.platformIdentity.count({ where: { memberId, platform: toDbPlatform(platform) } });
+      if (has === 0) return false;
+    }
+    await this.store.member.update({ where: { id: memberId }, data: { preferredPlatform: platform ? toDbPlatform(platform) : null } });
+    return true;
   }
 
   async listOrganisations(kind?: OrganisationKindName): Promise<OrganisationView[]> {
@@ -178,6 +191,12 @@ export class MemberManager {
     });
   }
 
+  /** The member's own request that waits for a decision, if any. */
+  async openRequest(memberId: string): Promise<LinkRequestView | undefined> {
+    const row = await this.store.linkRequest.findFirst({ where: { memberId, status: 'PENDING' }, include: { member: true, organisation: true } });
+    return row ? toRequestView(row) : undefined;
+  }
+
   async pendingRequests(): Promise<LinkRequestView[]> {
     const rows = await this.store.linkRequest.findMany({
       where: { status: 'PENDING' },
@@ -241,6 +260,7 @@ function toMemberView(row: {
   role: string;
   approvedAt: Date | null;
   locale: string | null;
+  preferredPlatform: string | null;
   organisation: OrganisationRow | null;
   identities: { platform: string; externalId: string }[];
 }): MemberView {
@@ -250,6 +270,7 @@ function toMemberView(row: {
     role: row.role.toLowerCase() as RoleName,
     approved: row.approvedAt !== null,
     locale: toLocale(row.locale),
+    preferredPlatform: row.preferredPlatform ? (row.preferredPlatform.toLowerCase() as PlatformName) : undefined,
     organisation: row.organisation ? toOrganisationView(row.organisation) : undefined,
     identities: row.identities.map((identity) => ({
       platform: identity.platform.toLowerCase() as PlatformName,

@@ -1,11 +1,12 @@
 // Messages that must arrive (notifications, digests, reminders) are written here in the same
 // transaction as the change that causes them, then sent by the OutboxWorker with retries.
 // The dedupe key makes enqueueing idempotent: the same event never queues a message twice.
-import { translator, toLocale, type Locale, type Translate } from '../i18n.ts';
+import { toLocale, type Locale, type Translate } from '../i18n.ts';
 import type { MessageRef } from '../messages/message-ref.ts';
 import { fromDbPlatform, toDbPlatform, type DbPlatform, type PlatformName } from '../platform.ts';
 import type { Reply } from '../framework/reply.ts';
 import type { Store, Tx } from '../store.ts';
+import { MemberRouting, type RoutingOptions } from './routing.ts';
 
 export interface OutboxTarget {
   platform: PlatformName;
@@ -30,7 +31,10 @@ export interface OutboxItem {
   createdAt: Date;
 }
 
-export type NewOutboxItem = Pick<OutboxItem, 'dedupeKey' | 'target' | 'locale' | 'reply'>;
+export type NewOutboxItem = Pick<OutboxItem, 'dedupeKey' | 'target' | 'locale' | 'reply'> & {
+  /** A DM to this member wherever they are: routing may move it to another of their accounts. */
+  memberId?: string;
+};
 
 export interface OutboxOptions {
   /** Tries before a message is marked FAILED. */
@@ -39,6 +43,8 @@ export interface OutboxOptions {
   backoffMs?: (attempts: number) => number;
   /** How long a claimed message is hidden from other workers while it is being sent. */
   leaseMs?: number;
+  /** Where member DMs go (routing.ts); tests shorten the presence window. */
+  routing?: RoutingOptions;
 }
 
 // 2 s, 4 s, … up to an hour between tries: 30 tries span about 19 hours, so an outage of a
@@ -49,10 +55,13 @@ const DEFAULTS: Required<OutboxOptions> = {
   maxAttempts: 30,
   backoffMs: (attempts) => Math.min(2 ** attempts * 1000, 3_600_000),
   leaseMs: 60_000,
+  routing: {},
 };
 
 export class Outbox {
   private readonly options: Required<OutboxOptions>;
+  /** Chooses the platform of each member DM when it is sent (the worker asks before claiming). */
+  readonly routing: MemberRouting;
 
   /** Options other than the defaults are for tests that cannot wait minutes for back-off. */
   constructor(
@@ -61,6 +70,7 @@ export class Outbox {
     options: OutboxOptions = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.routing = new MemberRouting(store, this.options.routing);
   }
 
   /**
@@ -86,26 +96,18 @@ export class Outbox {
         targetRef: item.target.ref,
         locale: item.locale,
         payload: item.reply as object,
+        memberId: item.memberId,
       })),
       skipDuplicates: true,
     });
   }
 
-  /** A direct message to each member on every platform they use, in their own language. */
+  /**
+   * One direct message to each member, in their own language, on the platform routing chooses
+   * when it is sent (their choice, else the one they used last, else one that runs).
+   */
   async notifyMembers(tx: Tx, memberIds: string[], dedupeKey: string, build: (t: Translate, locale: Locale) => Reply) {
-    const members = await tx.member.findMany({ where: { id: { in: memberIds } }, include: { identities: true } });
-    for (const member of members) {
-      const locale = toLocale(member.locale) ?? this.defaultLocale;
-      const reply = build(translator(locale), locale);
-      for (const identity of member.identities) {
-        await this.enqueue(tx, {
-          dedupeKey: `${dedupeKey}:${identity.platform}:${identity.externalId}`,
-          target: { platform: fromDbPlatform(identity.platform), kind: 'user', ref: identity.externalId },
-          locale,
-          reply,
-        });
-      }
-    }
+    await this.enqueueMany(tx, await this.routing.itemsFor(tx, memberIds, dedupeKey, this.defaultLocale, build));
   }
 
   /** Takes up to `limit` due messages for the running platforms and leases them. */

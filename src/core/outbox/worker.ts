@@ -29,6 +29,8 @@ export class OutcomeUnknownError extends Error {}
 
 export class OutboxWorker {
   private readonly passes: PeriodicPass;
+  /** Running on its timer: says on every pass which platforms run here (routing.ts). */
+  private announcing = false;
 
   constructor(
     private readonly outbox: Outbox,
@@ -39,6 +41,7 @@ export class OutboxWorker {
   }
 
   start(intervalMs = 2000): void {
+    this.announcing = true;
     this.passes.start(intervalMs);
   }
 
@@ -60,7 +63,10 @@ export class OutboxWorker {
   }
 
   private async runOnce(): Promise<number> {
-    const items = await this.outbox.claimDue([...this.deliverers.keys()]);
+    const running = [...this.deliverers.keys()];
+    // Member DMs first get the platform they go out on (routing.ts), then are claimed as usual.
+    await this.outbox.routing.route(running, new Date(), this.announcing);
+    const items = await this.outbox.claimDue(running);
     for (const item of items) await this.send(item);
     return items.length;
   }

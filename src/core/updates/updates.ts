@@ -52,10 +52,11 @@ export class UpdateManager {
     });
   }
 
-  async list(filter: { theme?: Theme; organisationId?: string; limit?: number } = {}): Promise<UpdateView[]> {
+  async list(filter: { theme?: Theme; organisationId?: string; authorId?: string; limit?: number } = {}): Promise<UpdateView[]> {
     const rows = await this.store.update.findMany({
       where: {
         theme: filter.theme,
+        authorId: filter.authorId,
         ...(filter.organisationId
           ? { OR: [{ organisationId: filter.organisationId }, { gemeenteId: filter.organisationId }] }
           : {}),
