@@ -19,6 +19,8 @@ import { buildForm, usageFooter, type Form } from './framework/usage.ts';
 import { validateInput, type FieldErrors } from './framework/validate.ts';
 import type { OptionDeclaration } from './framework/options.ts';
 import { CONTROL_CHARACTERS } from './framework/characters.ts';
+import type { IncomingThreadMessage, StoredMessage } from './conversations/conversations.ts';
+import { isUniqueViolation } from './store.ts';
 
 export interface Requester {
   platform: PlatformName;
@@ -390,6 +392,43 @@ export class Bot {
       this.logger.error({ platform: where.platform, channel: where.channelRef, subjectType: discussion.subjectType, err: safeError(error) }, 'discussion not registered');
       return undefined;
     }
+  }
+
+  /**
+   * A message a person wrote in a thread or conversation place (adapters call this for every
+   * message that is not the bot's own): stored when the place is one of the bot's, relayed to
+   * the conversation's other places, and handed to the subject's command. Storing, relays and
+   * that handler are one transaction. The same platform message twice is stored once
+   * ('duplicate'); messages elsewhere are 'ignored'. Never throws: 'failed' is logged.
+   */
+  async threadMessage(message: IncomingThreadMessage): Promise<'stored' | 'duplicate' | 'ignored' | 'failed'> {
+    try {
+      const kind = await this.limiter.run(() =>
+        this.services.unitOfWork.run(async () => {
+          const received = await this.services.conversations.receive(message);
+          if (received.kind === 'stored') await this.conversationHandler(received.message, message);
+          return received.kind;
+        }),
+      );
+      if (kind === 'stored') this.afterWork();
+      return kind;
+    } catch (error) {
+      // Two deliveries of one message at the same moment: the second one lost the race.
+      if (isUniqueViolation(error)) return 'duplicate';
+      this.logger.error({ platform: message.platform, channel: message.channelRef, eventKey: message.eventKey, err: safeError(error) }, 'thread message not handled');
+      return 'failed';
+    }
+  }
+
+  /** The subject's command hears of the message (CommandDeclaration.onConversationMessage). */
+  private async conversationHandler(stored: StoredMessage, message: IncomingThreadMessage): Promise<void> {
+    if (!stored.subject) return;
+    const handler = this.findCommand(stored.subject.type)?.onConversationMessage;
+    if (!handler) return;
+    const locale = stored.author.locale ?? this.services.settings.defaultLocale;
+    const request = { requester: message.author, place: { platform: message.platform, channelRef: message.channelRef, threadRef: message.threadRef }, eventKey: message.eventKey };
+    const ctx = this.context(stored.author, locale, translator(locale), request);
+    await handler(ctx, stored.subject, { id: stored.id, text: stored.text, platform: stored.platform });
   }
 
   /** The member behind a request and the language to answer in. */

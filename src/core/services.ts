@@ -10,6 +10,9 @@ import { AccountLinker } from './members/accounts.ts';
 import { UpdateManager } from './updates/updates.ts';
 import { GuideManager } from './guide/guide.ts';
 import { ThreadManager } from './threads/threads.ts';
+import { ConversationManager } from './conversations/conversations.ts';
+import { UpdateChannels } from './updates/channels.ts';
+import { pino, type Logger } from 'pino';
 
 export interface CoreSettings {
   timezone: string;
@@ -31,13 +34,17 @@ export interface Services {
   updates: UpdateManager;
   guide: GuideManager;
   threads: ThreadManager;
+  /** Linked places (update copies, private conversations) and the relay between them. */
+  conversations: ConversationManager;
+  /** Channels that receive every update (`/update kanaal`). */
+  updateChannels: UpdateChannels;
 }
 
-export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher): Services {
+export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher, logger: Logger = pino({ level: 'silent' })): Services {
   const unitOfWork = new UnitOfWork(client);
   // Every manager works on the unit-of-work view: inside a unit, its queries join that unit.
   const store = unitOfWork.store;
-  const outbox = new Outbox(store, settings.defaultLocale);
+  const outbox = new Outbox(store, settings.defaultLocale, {}, cipher);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
   return {
     settings,
@@ -48,8 +55,10 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     outbox,
     members,
     accounts: new AccountLinker(store, members),
-    updates: new UpdateManager(store),
+    updates: new UpdateManager(store, cipher),
     guide: new GuideManager(store),
     threads: new ThreadManager(store, members, cipher),
+    conversations: new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger),
+    updateChannels: new UpdateChannels(store, outbox, settings.defaultLocale),
   };
 }

@@ -12,6 +12,8 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 export type TypedLine =
   | { kind: 'command'; userId: string; command: string; text: string }
   | { kind: 'press'; userId: string; number: number }
+  /** `>CODE tekst`: a message in the private conversation with that code (its subject's id). */
+  | { kind: 'conversation'; userId: string; code: string; text: string }
   | { kind: 'other'; userId: string }
   | { kind: 'badName'; name: string };
 
@@ -28,6 +30,8 @@ export function readTypedLine(line: string): TypedLine {
   }
   const press = /^!(\d+)$/.exec(rest);
   if (press) return { kind: 'press', userId, number: Number(press[1]) };
+  const answer = /^>(\S+)\s*([\s\S]*)$/.exec(rest);
+  if (answer) return { kind: 'conversation', userId, code: answer[1]!, text: answer[2]! };
   const typed = splitCommandLine(rest);
   if (typed) return { kind: 'command', userId, ...typed };
   return { kind: 'other', userId };

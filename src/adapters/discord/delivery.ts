@@ -74,6 +74,8 @@ export class DiscordDelivery {
     if (item.reply.discussion && item.target.kind === 'channel') {
       await this.bot.discussionStarted({ platform: 'discord', channelRef: landedIn, threadRef: posted.id }, item.reply.discussion);
     }
+    // A DM that opens a private conversation carries no discussion: answers to it are replies
+    // (message_reference), found through this message's ref (messages.ts).
     return encodeDiscordRef({ channelId: landedIn, messageId: posted.id });
   }
 
