@@ -260,6 +260,35 @@ export class DiscordHarness {
     });
   }
 
+  // --- H4 (relay, private conversations): answering in a DM -----------------------------------
+
+  /**
+   * A person answers one of the bot's DMs with Discord's "Reply" (a message with a
+   * message_reference in the DM channel); resolves with whether the adapter stored it.
+   */
+  replyInDm(person: Person, to: FakeMessage, text: string, options: { messageId?: string } = {}): Promise<boolean> {
+    const author = { id: person.id, username: person.name ?? person.id, discriminator: '0', global_name: person.name ?? null, avatar: null };
+    return this.message({
+      id: options.messageId ?? this.fake.snowflake(),
+      type: 19,
+      channel_id: to.channel_id,
+      author,
+      content: text,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      message_reference: { type: 0, message_id: to.id, channel_id: to.channel_id },
+    });
+  }
+
+  // --- end H4 ----------------------------------------------------------------------------------
+
   /** Sends queued outbox messages; returns the DMs this person has. */
   async dms(personId: string): Promise<FakeMessage[]> {
     await this.testBot.worker.drain();
