@@ -272,6 +272,8 @@ export class DiscordHarness {
       id: options.messageId ?? this.fake.snowflake(),
       type: 19,
       channel_id: to.channel_id,
+      // Discord names the channel type of a DM in MESSAGE_CREATE (discord.js needs it to know the DM).
+      channel_type: 1,
       author,
       content: text,
       timestamp: new Date().toISOString(),
