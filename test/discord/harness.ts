@@ -207,6 +207,7 @@ export class DiscordHarness {
   async startThread(from: { channel: string; message: string }, owner: Person, name = 'Reacties'): Promise<string> {
     await this.ensureGuild();
     const id = from.message;
+    this.fake.threads.add(id);
     if (this.adapter.client.channels.cache.has(id)) return id;
     const created = new Promise<void>((resolve) => {
       const listener = (thread: { id: string }) => {

@@ -26,6 +26,8 @@ describe('relay between Slack and Discord', () => {
   beforeAll(async () => {
     env = await startBoth();
     env.slack.fake.users.set(JAN, { real_name: 'Jan' });
+    // As on Discord: a thread exists only once someone (or the bot) started it.
+    env.discord.fake.strictThreads = true;
     organisation = (await approveMember(env.testBot.services, 'discord', FATIMA.id, 'iot', 'Fatima')).organisation!.name;
     // A coordinator on each platform makes their channel an updates channel.
     const onSlack = await env.slack.command('UADMIN', '/update kanaal');
@@ -59,6 +61,8 @@ describe('relay between Slack and Discord', () => {
     expect(inDiscord[0]).toContain('Jan');
     expect(inDiscord[0]).toContain('(Slack)');
     expect(inDiscord[0]).toContain('Ik doe mee vanuit Rotterdam');
+    // Nobody had opened the Discord post's thread yet: the bot started it from its post.
+    expect(env.discord.fake.threadStarts).toEqual([{ parent: CHANNEL_ID, messageId: discordPost, name: 'Reacties' }]);
 
     await env.discord.startThread({ channel: CHANNEL_ID, message: discordPost }, FATIMA);
     expect(await env.discord.write(FATIMA, discordPost, 'Fijn, donderdag om tien uur?')).toBe(true);

@@ -11,7 +11,7 @@ import { ensureChannel } from '../channels.ts';
 import type { FieldCipher } from '../crypto.ts';
 import type { Reply } from '../framework/reply.ts';
 import { translator, toLocale, type Locale } from '../i18n.ts';
-import { safeError, type Logger } from '../logger.ts';
+import type { Logger } from '../logger.ts';
 import type { MemberManager, MemberView } from '../members/members.ts';
 import type { MessageRef } from '../messages/message-ref.ts';
 import type { Outbox, OutboxTarget } from '../outbox/outbox.ts';
@@ -200,8 +200,4 @@ export function relayReply(locale: Locale, author: MemberView, message: Pick<Inc
 function cutAt(text: string, max: number): string {
   const cut = text.slice(0, max);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
-}
-
-export function logRelayError(logger: Logger, message: IncomingThreadMessage, error: unknown): void {
-  logger.error({ platform: message.platform, channel: message.channelRef, eventKey: message.eventKey, err: safeError(error) }, 'thread message not handled');
 }
