@@ -1,5 +1,9 @@
 // /update plaats [#thema] <tekst> [gemeente:…] — share news with the alliance.
 // /update lijst [thema] [organisatie] — the latest updates, newest first.
+// /update kanaal [uit] — (coordinators) this channel receives every update posted anywhere,
+// as the bot's own post with a discussion thread; replies there are relayed to every other
+// copy's thread (src/core/conversations). The channel an update is posted in shows only the
+// bot's post there.
 // A posted update opens a discussion thread where the platform has threads (Slack, Discord);
 // the list shows how many replies each discussion has.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
@@ -36,11 +40,15 @@ export default defineCommand({
           body: input.tekst,
           channel: ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef, name: ctx.place.channelName } : undefined,
         });
-        return inChannel({
+        const post = inChannel({
           title: ctx.t('update.postedTitle'),
           sections: [updateSection(ctx, update)],
           discussion: { subjectType: UPDATE_SUBJECT, subjectId: update.id },
         });
+        const here = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
+        // The copies carry no footer of this answer (the safety notice is added to it later).
+        await ctx.services.updateChannels.copy(update.id, post, here);
+        return post;
       },
     }),
     subcommand({
@@ -64,6 +72,20 @@ export default defineCommand({
           title: ctx.t('update.listTitle', { count: updates.length }),
           sections: updates.map((update) => updateSection(ctx, update, replies.get(update.id))),
         });
+      },
+    }),
+    subcommand({
+      name: 'kanaal',
+      access: 'coordinator',
+      options: {
+        uit: choice(['uit'] as const),
+      },
+      async run(ctx, input) {
+        if (!ctx.place.channelRef) return errorReply(ctx.t('updateChannel.notInChannel'));
+        const on = input.uit === undefined;
+        const changed = await ctx.services.updateChannels.set({ platform: ctx.place.platform, ref: ctx.place.channelRef, name: ctx.place.channelName }, on);
+        const key = on ? (changed ? 'on' : 'alreadyOn') : changed ? 'off' : 'alreadyOff';
+        return ephemeral({ text: ctx.t(`updateChannel.${key}`) });
       },
     }),
   ],

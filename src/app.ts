@@ -59,7 +59,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       admins: useConsole ? [...config.admins, `console:${CONSOLE_USER}`] : config.admins,
     },
     cipher,
+    logger,
   );
+  // Update bodies written before they were encrypted are encrypted now (a migration has no key).
+  const encrypted = await services.updates.encryptLegacyBodies();
+  if (encrypted > 0) logger.info({ updates: encrypted }, 'update bodies encrypted at rest');
   const guideWatcher = await loadGuideContent(services, logger);
   // PGlite runs one query at a time: a few handlers at once keep the queue short, so the
   // inbox write before each acknowledgement never waits long. PostgreSQL's pool has 10.

@@ -21,6 +21,8 @@ import { buildForm, buildHandlerForm, isFormState, parseHandlerFormPart, usageFo
 import { validateInput, type FieldErrors } from './framework/validate.ts';
 import type { OptionDeclaration } from './framework/options.ts';
 import { CONTROL_CHARACTERS } from './framework/characters.ts';
+import type { IncomingThreadMessage, StoredMessage } from './conversations/conversations.ts';
+import { isUniqueViolation } from './store.ts';
 
 export interface Requester {
   platform: PlatformName;
@@ -66,19 +68,6 @@ export interface TextCommandRequest extends BaseRequest {
 export interface ActionRequest extends BaseRequest {
   actionId: string;
   value?: string;
-}
-
-/** A message someone wrote in a thread (under one of the bot's messages, or anywhere). */
-export interface ThreadMessageRequest {
-  platform: PlatformName;
-  channelRef: string;
-  threadRef: string;
-  /** The platform's id of this message. */
-  messageRef: string;
-  author: { platform: PlatformName; userId: string; displayName?: string };
-  text: string;
-  /** The platform's event id, when it has one: the same key twice is handled once. */
-  eventKey?: string;
 }
 
 export interface AutocompleteRequest {
@@ -444,6 +433,43 @@ export class Bot {
     }
   }
 
+  /**
+   * A message a person wrote in a thread or conversation place (adapters call this for every
+   * message that is not the bot's own): stored when the place is one of the bot's, relayed to
+   * the conversation's other places, and handed to the subject's command. Storing, relays and
+   * that handler are one transaction. The same platform message twice is stored once
+   * ('duplicate'); messages elsewhere are 'ignored'. Never throws: 'failed' is logged.
+   */
+  async threadMessage(message: IncomingThreadMessage): Promise<'stored' | 'duplicate' | 'ignored' | 'failed'> {
+    try {
+      const kind = await this.limiter.run(() =>
+        this.services.unitOfWork.run(async () => {
+          const received = await this.services.conversations.receive(message);
+          if (received.kind === 'stored') await this.conversationHandler(received.message, message);
+          return received.kind;
+        }),
+      );
+      if (kind === 'stored') this.afterWork();
+      return kind;
+    } catch (error) {
+      // Two deliveries of one message at the same moment: the second one lost the race.
+      if (isUniqueViolation(error)) return 'duplicate';
+      this.logger.error({ platform: message.platform, channel: message.channelRef, eventKey: message.eventKey, err: safeError(error) }, 'thread message not handled');
+      return 'failed';
+    }
+  }
+
+  /** The subject's command hears of the message (CommandDeclaration.onConversationMessage). */
+  private async conversationHandler(stored: StoredMessage, message: IncomingThreadMessage): Promise<void> {
+    if (!stored.subject) return;
+    const handler = this.findCommand(stored.subject.type)?.onConversationMessage;
+    if (!handler) return;
+    const locale = stored.author.locale ?? this.services.settings.defaultLocale;
+    const request = { requester: message.author, place: { platform: message.platform, channelRef: message.channelRef, threadRef: message.threadRef }, eventKey: message.eventKey };
+    const ctx = this.context(stored.author, locale, translator(locale), request);
+    await handler(ctx, stored.subject, { id: stored.id, text: stored.text, platform: stored.platform });
+  }
+
   /** The member behind a request and the language to answer in. */
   async who(requester: Requester): Promise<Who> {
     const actor = await this.services.members.resolve(requester.platform, requester.userId, requester.displayName);
@@ -481,19 +507,6 @@ export class Bot {
   /** The language for people the bot knows nothing about yet. */
   get defaultLocale(): Locale {
     return this.services.settings.defaultLocale;
-  }
-
-  /**
-   * A message someone wrote in a thread: kept when the thread is a discussion the bot opened
-   * (Bot.discussionStarted). True when it was kept. With an event key, a redelivered event
-   * is recognised; the message id alone already keeps a message once per thread.
-   */
-  async threadMessage(message: ThreadMessageRequest): Promise<boolean> {
-    if (message.eventKey && !(await this.services.events.claim(`thread:${message.eventKey}`))) return false;
-    return this.services.threads.recordReply(
-      { platform: message.platform, channelRef: message.channelRef, threadRef: message.threadRef },
-      { messageRef: message.messageRef, userId: message.author.userId, displayName: message.author.displayName, text: message.text },
-    );
   }
 
   /**

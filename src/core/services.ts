@@ -13,6 +13,9 @@ import { ThreadManager } from './threads/threads.ts';
 import { MentionResolver } from './mentions.ts';
 import { ChannelRegistry } from './channels.ts';
 import type { UndeliverableView } from './outbox/routing.ts';
+import { ConversationManager } from './conversations/conversations.ts';
+import { UpdateChannels } from './updates/channels.ts';
+import { pino, type Logger } from 'pino';
 
 export interface CoreSettings {
   timezone: string;
@@ -37,6 +40,10 @@ export interface Services {
   /** Turns member mentions in replies into each platform's pings (see mentions.ts). */
   mentions: MentionResolver;
   channels: ChannelRegistry;
+  /** Linked places (update copies, private conversations) and the relay between them. */
+  conversations: ConversationManager;
+  /** Channels that receive every update (`/update kanaal`). */
+  updateChannels: UpdateChannels;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -58,24 +65,26 @@ export interface DomainServices {
   guide: GuideManager;
   threads: ThreadManager;
   channels: ChannelRegistry;
+  conversations: ConversationManager;
+  updateChannels: UpdateChannels;
   deliveries: DeliveryReport;
 }
 
 /** The domain view of the services, built once per Bot. */
 export function domainServices(services: Services): DomainServices {
-  const { settings, members, accounts, updates, guide, threads, channels, outbox } = services;
+  const { settings, members, accounts, updates, guide, threads, channels, conversations, updateChannels, outbox } = services;
   const deliveries: DeliveryReport = {
     undeliverable: (limit) => outbox.routing.undeliverable(limit),
     undeliverableCount: () => outbox.routing.undeliverableCount(),
   };
-  return { settings, members, accounts, updates, guide, threads, channels, deliveries };
+  return { settings, members, accounts, updates, guide, threads, channels, conversations, updateChannels, deliveries };
 }
 
-export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher): Services {
+export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher, logger: Logger = pino({ level: 'silent' })): Services {
   const unitOfWork = new UnitOfWork(client);
   // Every manager works on the unit-of-work view: inside a unit, its queries join that unit.
   const store = unitOfWork.store;
-  const outbox = new Outbox(store, settings.defaultLocale);
+  const outbox = new Outbox(store, settings.defaultLocale, {}, cipher);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
   return {
     settings,
@@ -86,10 +95,12 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     outbox,
     members,
     accounts: new AccountLinker(store, members),
-    updates: new UpdateManager(store),
+    updates: new UpdateManager(store, cipher),
     guide: new GuideManager(store),
     threads: new ThreadManager(store, members, cipher),
     mentions: new MentionResolver(store),
     channels: new ChannelRegistry(store),
+    conversations: new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger),
+    updateChannels: new UpdateChannels(store, outbox, settings.defaultLocale),
   };
 }

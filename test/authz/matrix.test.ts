@@ -24,6 +24,7 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   // what                       stranger       pending        consortium     gemeente       adviser        coordinator    admin
   ['/update plaats',            'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
   ['/update lijst',             'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/update kanaal',            'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
   ['/handreiking zoek',         ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['/handreiking hoofdstuk',    ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['/handreiking toon',         ok,            ok,            ok,            ok,            ok,            ok,            ok],
@@ -59,6 +60,7 @@ type Invocation = { text: string | ((f: Fixture) => string) } | { actionId: stri
 const INVOCATIONS: Record<string, Invocation> = {
   '/update plaats': { text: 'plaats #samenwerking Overleg met de wijkteams over de nieuwe aanpak' },
   '/update lijst': { text: 'lijst' },
+  '/update kanaal': { text: 'kanaal' },
   '/handreiking zoek': { text: 'zoek financiering' },
   '/handreiking hoofdstuk': { text: 'hoofdstuk' },
   '/handreiking toon': { text: 'toon Over deze handreiking' },

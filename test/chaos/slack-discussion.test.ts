@@ -21,7 +21,8 @@ describe('the Slack post that opens a discussion, through network failures', () 
 
   /** The update's discussion threads, with where they are. */
   const threadsOf = async (body: string) => {
-    const update = await testBot.db.prisma.update.findFirstOrThrow({ where: { body } });
+    // Bodies are encrypted at rest: found through the manager.
+    const update = (await testBot.services.updates.list({ limit: 100 })).find((u) => u.body === body)!;
     return testBot.db.prisma.thread.findMany({ where: { subjectType: 'update', subjectId: update.id }, include: { channel: true } });
   };
   const postedIn = (channel: string, text: string) => slack.fake.messages.filter((message) => message.channel === channel && message.text?.includes(text));

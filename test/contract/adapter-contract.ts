@@ -20,7 +20,7 @@ export interface SeenMessage {
   buttons: SeenButton[];
   /** ephemeral: only they see it; channel: everyone in the channel; direct: a DM. */
   visibility: 'ephemeral' | 'channel' | 'direct';
-  /** Where the platform keeps it (channel and message id), when people can reply to it in a thread. */
+  /** Where the platform keeps it (channel and message id), when people can reply to it (in a thread, or to a DM). */
   ref?: { channel: string; message: string };
 }
 
@@ -39,6 +39,12 @@ export interface AdapterDriver {
   directMessages(userId: string): Promise<SeenMessage[]>;
   /** Writes a reply in the thread under a channel message the bot posted (only where `threads`). */
   replyInThread(userId: string, seen: SeenMessage, text: string): Promise<void>;
+  /**
+   * Answers a private conversation in the way this platform offers (H4): a reply in the thread
+   * of the bot's DM (Slack), Discord's Reply on the bot's DM, `>code tekst` on the console.
+   * `seen` is a DM of that conversation the person received; `code` is its subject id.
+   */
+  answerConversation(userId: string, seen: SeenMessage, code: string, text: string): Promise<void>;
 }
 
 /** A form as the person sees it: its title and notice, and each field with value and error. */
@@ -328,6 +334,34 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       await env.driver.command('u-pref', '/profiel taal en');
       expect(all(await env.driver.command('u-pref', `/profiel platform ${otherPlatform()}`))).toContain(`You have no ${name} account`);
       expect((await env.testBot.services.members.resolve(env.platform, 'u-pref')).preferredPlatform).toBeUndefined();
+    });
+
+    // H4: a private conversation between two members, relayed both ways on this platform.
+    it('relays a private conversation both ways, each participant on their own place', async () => {
+      const { services, db } = env.testBot;
+      const amira = await services.members.resolve(env.platform, 'u-conv-a', 'Amira');
+      const bram = await services.members.resolve(env.platform, 'u-conv-b', 'Bram');
+      const subject = { type: 'proef', id: 'P-2026-0001' };
+      await services.conversations.open({ subject, participants: [amira.id, bram.id], title: 'Vraag over de regietafel' });
+      const opened = async (userId: string) => (await env.driver.directMessages(userId)).find((m) => m.text.includes('Vraag over de regietafel'));
+      const toAmira = await opened('u-conv-a');
+      const toBram = await opened('u-conv-b');
+      expect(toAmira, 'Amira was told about the conversation').toBeDefined();
+      expect(toBram, 'Bram was told about the conversation').toBeDefined();
+
+      await env.driver.answerConversation('u-conv-a', toAmira!, subject.id, 'Wie zit de regietafel voor?');
+      const bramSees = all(await env.driver.directMessages('u-conv-b'));
+      expect(bramSees).toContain('Wie zit de regietafel voor?');
+      await env.driver.answerConversation('u-conv-b', toBram!, subject.id, 'De wethouder, sinds maart.');
+      const amiraSees = await env.driver.directMessages('u-conv-a');
+      expect(all(amiraSees)).toContain('De wethouder, sinds maart.');
+      // Nobody gets their own message back.
+      expect(amiraSees.filter((m) => m.text.includes('Wie zit de regietafel voor?'))).toHaveLength(0);
+
+      const places = await db.prisma.thread.findMany({ where: { subjectType: subject.type, subjectId: subject.id } });
+      expect(places).toHaveLength(2);
+      const stored = (await Promise.all(places.map((place) => services.threads.messages(place.id)))).flat().map((m) => m.text);
+      expect(stored.sort()).toEqual(['De wethouder, sinds maart.', 'Wie zit de regietafel voor?']);
     });
   });
 }

@@ -77,7 +77,7 @@ adapterContract('console', async () => {
         const index = adapter.pressableBy(userId).findIndex((b) => b.actionId === button.actionId && b.value === button.value);
         return run(userId, `!${index + 1}`);
       },
-      directMessages: async (userId) => blocks.filter((block) => block.to === userId && block.message.visibility === 'direct').map((block) => block.message),
+      directMessages: async (userId) => (await testBot.worker.drain(), blocks).filter((block) => block.to === userId && block.message.visibility === 'direct').map((block) => block.message),
       replyInThread: async () => {
         throw new Error('the console has no threads');
       },
@@ -102,6 +102,11 @@ adapterContract('console', async () => {
         return { seen: seen.filter((message) => !readForm({ to: userId, text: message.text, message })), form: formsOf(userId, before).at(-1) };
       },
       pinged: () => undefined,
+      // H4: `@naam >code tekst` writes in the conversation with that code.
+      answerConversation: async (userId, _seen, code, text) => {
+        const answer = await run(userId, `>${code} ${text}`);
+        if (!answer.some((message) => message.text.includes(code))) throw new Error(`not sent: ${answer.map((m) => m.text).join('|')}`);
+      },
     },
     close: async () => {
       await testBot.close();

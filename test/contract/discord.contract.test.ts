@@ -77,7 +77,7 @@ adapterContract('discord', async () => {
         return seenMessages(record).map((seen) => toSeen(seen));
       },
       async directMessages(userId) {
-        return (await harness.dms(userId)).map((message) => toSeen(message, 'direct'));
+        return (await harness.dms(userId)).map((message) => ({ ...toSeen(message, 'direct'), ref: { channel: message.channel_id, message: message.id } }));
       },
       async replyInThread(userId, seen, text) {
         if (!seen.ref) throw new Error('not a channel message');
@@ -106,6 +106,12 @@ adapterContract('discord', async () => {
       },
       pinged(messages) {
         return [...new Set(messages.flatMap((message) => (message as SeenMessage & { pings?: string[] }).pings ?? []))];
+      },
+      // H4: Discord's Reply on the bot's DM answers the conversation that DM belongs to.
+      async answerConversation(userId, seen, _code, text) {
+        if (!seen.ref) throw new Error('a DM without an id');
+        const dm = harness.fake.messagesIn(seen.ref.channel).find((message) => message.id === seen.ref!.message)!;
+        if (!(await harness.replyInDm({ id: userId }, dm, text))) throw new Error('the answer was not stored');
       },
     },
     // The harness closes the test bot too.

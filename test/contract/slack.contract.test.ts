@@ -51,7 +51,7 @@ adapterContract('slack', async () => {
         return slack.fake
           .callsTo('chat.postMessage', { succeeded: true })
           .filter((call) => call.body.channel === `D${userId}`)
-          .map((call) => seenMessage(call.body, 'direct'));
+          .map((call) => ({ ...seenMessage(call.body, 'direct'), ref: { channel: call.body.channel as string, message: call.response!.ts as string } }));
       },
       async replyInThread(userId, seen, text) {
         if (!seen.ref) throw new Error('a message without a ts cannot be replied to in a thread');
@@ -80,6 +80,12 @@ adapterContract('slack', async () => {
       },
       pinged(messages) {
         return [...new Set(messages.flatMap((message) => [...message.text.matchAll(/<@([^>|]+)>/g)].map((match) => match[1]!)))];
+      },
+      // H4: a reply in the thread of the bot's DM answers the conversation that DM belongs to.
+      async answerConversation(userId, seen, _code, text) {
+        if (!seen.ref) throw new Error('a DM without a ts');
+        const ts = `1700000600.${String(++replies).padStart(6, '0')}`;
+        await slack.event({ type: 'message', channel: seen.ref.channel, channel_type: 'im', user: userId, text, ts, thread_ts: seen.ref.message, event_ts: ts });
       },
     },
     close: async () => {

@@ -16,7 +16,8 @@ const poster = { id: '610000000000000001', name: 'Hatice' };
 const noor = { id: '610000000000000002', name: 'Noor' };
 
 async function threadsOf(h: DiscordHarness, body: string) {
-  const update = await h.testBot.db.prisma.update.findFirstOrThrow({ where: { body } });
+  // Bodies are encrypted at rest: found through the manager.
+  const update = (await h.testBot.services.updates.list({ limit: 100 })).find((u) => u.body === body)!;
   return h.testBot.db.prisma.thread.findMany({ where: { subjectType: 'update', subjectId: update.id } });
 }
 

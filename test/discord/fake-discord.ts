@@ -94,6 +94,14 @@ export class FakeDiscord {
   private faultMatch: (method: string, path: string) => boolean = isDeliveryRequest;
   /** Channel messages by channel and nonce, with when they were created. */
   private readonly nonces = new Map<string, { message: FakeMessage; at: number }>();
+  // --- H4 (relay) ---
+  /** Threads that exist (started by the bot through REST, or by a person: harness.startThread). */
+  readonly threads = new Set<string>();
+  /** The bot's POST …/messages/:id/threads, in order. */
+  readonly threadStarts: { parent: string; messageId: string; name: string }[] = [];
+  /** When set, a post into a message's id before its thread was started fails as on Discord (10003). */
+  strictThreads = false;
+  // --- end H4 ---
   /** Requests that reached the fake, with the fault injected into each (if any). */
   readonly faulted: { method: string; path: string; fault: FaultKind }[] = [];
 
@@ -333,6 +341,20 @@ export class FakeDiscord {
       if (!id) this.dmChannels.set(recipient, (id = this.snowflake()));
       return ok({ id, type: 1, recipients: [{ id: recipient, username: recipient, discriminator: '0' }] });
     }
+    // --- H4 (relay): threads started from a message, and posts into threads not started yet ---
+    if (method === 'POST' && (match = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
+      const [, parent, messageId] = match;
+      if (this.threads.has(messageId!)) return { status: 400, data: { message: 'A thread has already been created for this message', code: 160004 } };
+      this.threads.add(messageId!);
+      this.threadStarts.push({ parent: parent!, messageId: messageId!, name: String(body.name ?? '') });
+      return ok({ id: messageId, type: 11, parent_id: parent, name: body.name, guild_id: '400000000000000004', thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false } });
+    }
+    if (method === 'POST' && this.strictThreads && (match = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const channelId = match[1]!;
+      const isMessage = this.allMessages().some((message) => message.id === channelId) || [...this.interactions.values()].some((record) => record.original?.id === channelId);
+      if (isMessage && !this.threads.has(channelId)) return { status: 404, data: { message: 'Unknown Channel', code: 10003 } };
+    }
+    // --- end H4 ---
     if (method === 'POST' && (match = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       const channelId = match[1]!;
       const nonce = typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : undefined;

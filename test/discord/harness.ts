@@ -211,6 +211,7 @@ export class DiscordHarness {
   async startThread(from: { channel: string; message: string }, owner: Person, name = 'Reacties'): Promise<string> {
     await this.ensureGuild();
     const id = from.message;
+    this.fake.threads.add(id);
     if (this.adapter.client.channels.cache.has(id)) return id;
     const created = new Promise<void>((resolve) => {
       const listener = (thread: { id: string }) => {
@@ -263,6 +264,37 @@ export class DiscordHarness {
       pinned: false,
     });
   }
+
+  // --- H4 (relay, private conversations): answering in a DM -----------------------------------
+
+  /**
+   * A person answers one of the bot's DMs with Discord's "Reply" (a message with a
+   * message_reference in the DM channel); resolves with whether the adapter stored it.
+   */
+  replyInDm(person: Person, to: FakeMessage, text: string, options: { messageId?: string } = {}): Promise<boolean> {
+    const author = { id: person.id, username: person.name ?? person.id, discriminator: '0', global_name: person.name ?? null, avatar: null };
+    return this.message({
+      id: options.messageId ?? this.fake.snowflake(),
+      type: 19,
+      channel_id: to.channel_id,
+      // Discord names the channel type of a DM in MESSAGE_CREATE (discord.js needs it to know the DM).
+      channel_type: 1,
+      author,
+      content: text,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      message_reference: { type: 0, message_id: to.id, channel_id: to.channel_id },
+    });
+  }
+
+  // --- end H4 ----------------------------------------------------------------------------------
 
   /** Sends queued outbox messages; returns the DMs this person has. */
   async dms(personId: string): Promise<FakeMessage[]> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPGlite, pgliteDatabase } from '../../src/db/index.ts';
+import { createFieldCipher } from '../../src/core/crypto.ts';
 import { FakeSlack } from '../slack/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 import { healthStatus, sendSlashCommand, type SentCommand } from '../support/slack-requests.ts';
@@ -122,8 +123,10 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
     const pglite = await createPGlite({ dataDir: join(dataDir, 'pglite') });
     const db = pgliteDatabase(pglite);
     try {
-      const rows = await db.prisma.update.findMany({ where: { body: { startsWith: 'Burst-' } }, select: { body: true } });
-      const stored = rows.map((row) => row.body);
+      // Bodies are encrypted at rest with the instance's key.
+      const cipher = createFieldCipher('crash-test-key-0123456789abcdef');
+      const rows = await db.prisma.update.findMany({ select: { body: true } });
+      const stored = rows.map((row) => cipher.decrypt(row.body)).filter((body) => body.startsWith('Burst-'));
       for (const text of acked) {
         expect(stored.filter((body) => body === text), text).toHaveLength(1);
         expect(answersFor(text), text).toBe(1);

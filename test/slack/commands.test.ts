@@ -65,14 +65,17 @@ describe('slash commands on Slack', () => {
     expect(answer.seen[0]!.text).toContain('#samenwerking · Gemeente Rotterdam');
     // Escaped for Slack, so the text can never become a link or mention.
     expect(JSON.stringify(answer.seen[0]!.blocks)).toContain('GGD &amp; wijkteam &lt;Rotterdam-Zuid&gt;');
-    const stored = await slack.testBot.db.prisma.update.findFirstOrThrow({ where: { body: { startsWith: 'Overleg GGD' } }, include: { channel: true } });
-    expect(stored.body).toBe('Overleg GGD & wijkteam <Rotterdam-Zuid>');
+    // Bodies are encrypted at rest: read through the manager, the channel from the row.
+    const view = (await slack.testBot.services.updates.list()).find((u) => u.body.startsWith('Overleg GGD'))!;
+    expect(view.body).toBe('Overleg GGD & wijkteam <Rotterdam-Zuid>');
+    const stored = await slack.testBot.db.prisma.update.findUniqueOrThrow({ where: { id: view.id }, include: { channel: true } });
     expect(stored.channel?.externalId).toBe(CHANNEL.id);
   });
 
   it('/update plaats in a DM stores the update without a channel', async () => {
     await slack.command('USAMIRA', '/update plaats Vanuit mijn berichten', { channel: { id: 'DSAMIRA', name: 'directmessage' } });
-    const stored = await slack.testBot.db.prisma.update.findFirstOrThrow({ where: { body: 'Vanuit mijn berichten' } });
+    const view = (await slack.testBot.services.updates.list()).find((u) => u.body === 'Vanuit mijn berichten')!;
+    const stored = await slack.testBot.db.prisma.update.findUniqueOrThrow({ where: { id: view.id } });
     expect(stored.channelId).toBeNull();
   });
 

@@ -36,7 +36,8 @@ describe('discussions of updates on Slack', () => {
     return slack.event({ type: 'message', channel, channel_type: 'channel', user, text, ts, thread_ts: threadTs, event_ts: ts });
   };
   const threadsOf = async (body: string) => {
-    const update = await testBot.db.prisma.update.findFirstOrThrow({ where: { body } });
+    // Bodies are encrypted at rest: found through the manager.
+    const update = (await testBot.services.updates.list({ limit: 100 })).find((u) => u.body === body)!;
     return testBot.db.prisma.thread.findMany({ where: { subjectType: 'update', subjectId: update.id }, include: { channel: true } });
   };
 

@@ -48,6 +48,8 @@ export class ConsoleAdapter implements ChatAdapter {
   private readonly buttons = new ButtonMemory();
   /** Settles when the line being handled has printed its answer; deliveries wait for it. */
   private answered: Promise<void> = Promise.resolve();
+  /** Conversation lines typed so far: part of each one's message ref. */
+  private lines = 0;
   /** Messages delivered so far: the number in each one's ref. */
   private delivered = 0;
   private readonly place: Place = { platform: 'console', channelRef: 'console', channelName: 'console' };
@@ -144,8 +146,29 @@ export class ConsoleAdapter implements ChatAdapter {
       const outcome = await this.bot.handleText({ requester, place: this.place, command: typed.command, text: typed.text });
       return this.showOutcome(userId, outcome);
     }
+    if (typed.kind === 'conversation') return this.conversationLine(requester, typed.code, typed.text);
     const { t } = await this.bot.who(requester);
     this.print(t('console.notACommand'));
+  }
+
+  /**
+   * `>CODE tekst`: written in the typist's place of a private conversation (the lines addressed
+   * to them), relayed to the others by the Bot like a message in a platform thread.
+   */
+  private async conversationLine(requester: Requester, code: string, text: string): Promise<void> {
+    const { t } = await this.bot.who(requester);
+    if (!text.trim()) return this.print(t('conversation.empty', { code }));
+    this.lines += 1;
+    const result = await this.bot.threadMessage({
+      platform: 'console',
+      channelRef: `@${requester.userId}`,
+      threadRef: code,
+      messageRef: `line-${Date.now()}-${this.lines}`,
+      author: { platform: 'console', userId: requester.userId, displayName: requester.displayName },
+      text,
+      eventKey: `console:line:${Date.now()}-${this.lines}`,
+    });
+    this.print(t(result === 'stored' ? 'conversation.sent' : result === 'failed' ? 'errors.internal' : 'conversation.unknown', { code }));
   }
 
   private async showOutcome(userId: string, outcome: Outcome): Promise<void> {

@@ -13,6 +13,8 @@ export type TypedLine =
   | { kind: 'command'; userId: string; command: string; text: string }
   /** `!N`, or `!N naam:waarde …` for a form (the values are `text`). */
   | { kind: 'press'; userId: string; number: number; text: string }
+  /** `>CODE tekst`: a message in the private conversation with that code (its subject's id). */
+  | { kind: 'conversation'; userId: string; code: string; text: string }
   | { kind: 'other'; userId: string }
   | { kind: 'badName'; name: string };
 
@@ -29,6 +31,8 @@ export function readTypedLine(line: string): TypedLine {
   }
   const press = /^!(\d+)(?:\s+([\s\S]*))?$/.exec(rest);
   if (press) return { kind: 'press', userId, number: Number(press[1]), text: press[2] ?? '' };
+  const answer = /^>(\S+)\s*([\s\S]*)$/.exec(rest);
+  if (answer) return { kind: 'conversation', userId, code: answer[1]!, text: answer[2]! };
   const typed = splitCommandLine(rest);
   if (typed) return { kind: 'command', userId, ...typed };
   return { kind: 'other', userId };

@@ -65,13 +65,22 @@ export class DiscordDelivery {
       throw outboxError(error, false);
     }
     let posted: { id?: string; channel_id?: string };
+    const body = { ...messages[0], nonce: deliveryNonce(item.dedupeKey), enforce_nonce: true };
     try {
       // Files travel in the same request (multipart), so the nonce covers them too.
       const { files, attachments } = restFiles(reply.files);
       const body = { ...messages[0], nonce: deliveryNonce(item.dedupeKey), enforce_nonce: true, ...(files.length ? { attachments } : {}) };
       posted = (await this.rest.post(Routes.channelMessages(channelId), { body, ...(files.length ? { files } : {}) })) as typeof posted;
     } catch (error) {
-      throw outboxError(error, true);
+      // A relay into the discussion of the bot's post before anyone opened its thread: the
+      // thread does not exist yet. Start it from the post (its id becomes the thread's), then post.
+      if (!(item.target.kind === 'thread' && isUnknownChannel(error))) throw outboxError(error, true);
+      await this.startThread(item.target.ref, t('relay.threadName'));
+      try {
+        posted = (await this.rest.post(Routes.channelMessages(channelId), { body })) as typeof posted;
+      } catch (again) {
+        throw outboxError(again, true);
+      }
     }
     if (!posted.id) throw new OutcomeUnknownError('discord message without id');
     const landedIn = posted.channel_id ?? channelId;
@@ -79,7 +88,21 @@ export class DiscordDelivery {
     if (reply.discussion && item.target.kind === 'channel') {
       await this.bot.discussionStarted({ platform: 'discord', channelRef: landedIn, threadRef: posted.id }, reply.discussion);
     }
+    // A DM that opens a private conversation carries no discussion: answers to it are replies
+    // (message_reference), found through this message's ref (messages.ts).
     return encodeDiscordRef({ channelId: landedIn, messageId: posted.id });
+  }
+
+  /** Starts the thread on a message (`parent/messageId`); one that exists already is fine. */
+  private async startThread(ref: string, name: string): Promise<void> {
+    const [parent, messageId] = ref.split('/');
+    if (!parent || !messageId) throw new Error('discord thread target: expected channel/thread');
+    try {
+      await this.rest.post(Routes.threads(parent, messageId), { body: { name, auto_archive_duration: 1440 } });
+    } catch (error) {
+      // 160004: a thread has already been created for this message (by someone, meanwhile).
+      if (!(error instanceof DiscordAPIError && error.code === 160004)) throw outboxError(error, false);
+    }
   }
 
   private async channelFor(kind: OutboxItem['target']['kind'], ref: string): Promise<string> {
@@ -95,6 +118,11 @@ export class DiscordDelivery {
     this.dmChannels.set(userId, channel.id);
     return channel.id;
   }
+}
+
+/** 10003 Unknown Channel: the channel (here: a thread not started yet) does not exist. */
+function isUnknownChannel(error: unknown): boolean {
+  return error instanceof DiscordAPIError && error.code === 10003;
 }
 
 /**

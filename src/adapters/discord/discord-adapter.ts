@@ -6,7 +6,7 @@
 // write in the threads of the bot's messages is stored (messages.ts). No business rules live
 // here: access, validation and what happens are the Bot's; these files only speak Discord.
 import { EventEmitter } from 'node:events';
-import { Client, Events, GatewayIntentBits, Options, Routes } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials, Routes } from 'discord.js';
 import type { Reply } from '../../core/framework/reply.ts';
 import { translator, type Locale } from '../../core/i18n.ts';
 import type { DiscordRoute } from './context.ts';
@@ -136,6 +136,8 @@ function createClient(options: DiscordAdapterOptions): Client {
     intents: [
       GatewayIntentBits.Guilds,
       GatewayIntentBits.GuildMessages,
+      // Answers to private conversations arrive as replies in DMs (messages.ts).
+      GatewayIntentBits.DirectMessages,
       ...(options.messageContent ? [GatewayIntentBits.MessageContent] : []),
     ],
     rest: {
@@ -147,6 +149,8 @@ function createClient(options: DiscordAdapterOptions): Client {
       rejectOnRateLimit: (data) => isDeliveryRoute(data.route),
     },
     allowedMentions: { parse: [] },
+    // A DM channel discord.js has not cached still delivers its messages.
+    partials: [Partials.Channel],
     // Messages are never read back from the cache.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });

@@ -6,6 +6,7 @@
 import type { Message } from 'discord.js';
 import type { Bot } from '../../core/bot.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
+import { encodeDiscordRef } from './message-ref.ts';
 
 /** What became of one message; the adapter emits it as 'message' (tests wait for it). */
 export interface SeenThreadMessage {
@@ -17,19 +18,22 @@ export async function onThreadMessage(bot: Bot, logger: Logger, message: Message
   let recorded = false;
   try {
     const channel = message.channel;
-    if (message.author.bot || message.webhookId || message.system || !channel.isThread() || !channel.parentId) return;
+    if (message.author.bot || message.webhookId || message.system) return;
     // Without the Message Content intent Discord sends empty text for most messages.
     if (!message.content) return;
-    // A thread started from the bot's message has that message's id: {parent, thread id} is
-    // the {channel, message id} registered when the message was posted.
-    recorded = await bot.threadMessage({
-      platform: 'discord',
-      channelRef: channel.parentId,
-      threadRef: channel.id,
-      messageRef: message.id,
-      author: { platform: 'discord', userId: message.author.id, displayName: message.member?.displayName ?? message.author.displayName },
-      text: message.content,
-    });
+    const author = { platform: 'discord' as const, userId: message.author.id, displayName: message.member?.displayName ?? message.author.displayName };
+    // A replay of a message already kept counts as kept (it is the bot's thread, and nothing is added).
+    const kept = (result: string) => result === 'stored' || result === 'duplicate';
+    const base = { platform: 'discord' as const, messageRef: message.id, author, text: message.content, eventKey: `discord:message:${message.id}` };
+    if (channel.isThread() && channel.parentId) {
+      // A thread started from the bot's message has that message's id: {parent, thread id} is
+      // the {channel, message id} registered when the message was posted.
+      recorded = kept(await bot.threadMessage({ ...base, channelRef: channel.parentId, threadRef: channel.id }));
+    } else if (channel.isDMBased() && message.reference?.messageId) {
+      // In a DM, "Reply" on one of the bot's messages answers the private conversation it belongs to.
+      const replyTo = encodeDiscordRef({ channelId: message.channelId, messageId: message.reference.messageId });
+      recorded = kept(await bot.threadMessage({ ...base, channelRef: message.channelId, threadRef: message.reference.messageId, replyTo }));
+    }
   } catch (error) {
     logger.error({ messageId: message.id, err: safeError(error) }, 'discord thread message not stored');
   } finally {

@@ -8,6 +8,8 @@ import type { webApi } from '@slack/bolt';
 import { translator } from '../../core/i18n.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
+import type { Discussion } from '../../core/framework/reply.ts';
+import type { ThreadRef } from '../../core/threads/threads.ts';
 import { OutcomeUnknownError } from '../../core/outbox/worker.ts';
 import { deliveryError } from './client.ts';
 import { encodeSlackRef } from './message-ref.ts';
@@ -19,7 +21,14 @@ export class SlackDelivery {
   /** DM channel per user: conversations.open returns the same channel every time. */
   private readonly dmChannels = new Map<string, string>();
 
-  constructor(private readonly client: () => webApi.WebClient) {}
+  /**
+   * `onDiscussion`: a channel post or DM that asks for a discussion (a copied update, the
+   * opening of a private conversation) landed here; its thread is then one of the bot's.
+   */
+  constructor(
+    private readonly client: () => webApi.WebClient,
+    private readonly onDiscussion?: (where: ThreadRef, discussion: Discussion) => Promise<unknown>,
+  ) {}
 
   async deliver(item: OutboxItem): Promise<MessageRef> {
     const { channel, threadTs } = await this.destination(item);
@@ -31,7 +40,10 @@ export class SlackDelivery {
         // Posting now could make a second message: try again later (the row stays unknown).
         throw deliveryError('conversations.history', error);
       }
-      if (found) return encodeSlackRef({ channel, ts: found });
+      if (found) {
+        if (item.reply.discussion && item.target.kind !== 'thread') await this.onDiscussion?.({ platform: 'slack', channelRef: channel, threadRef: found }, item.reply.discussion);
+        return encodeSlackRef({ channel, ts: found });
+      }
     }
     const t = translator(item.locale);
     const reply = checkedFiles(item.reply, t);
@@ -59,7 +71,11 @@ export class SlackDelivery {
       throw deliveryError('chat.postMessage', error, { mayHavePosted: true });
     }
     if (!posted.ts) throw new OutcomeUnknownError('slack chat.postMessage: no ts');
-    return encodeSlackRef({ channel: posted.channel ?? channel, ts: posted.ts });
+    const landed = posted.channel ?? channel;
+    if (item.reply.discussion && item.target.kind !== 'thread') {
+      await this.onDiscussion?.({ platform: 'slack', channelRef: landed, threadRef: posted.ts }, item.reply.discussion);
+    }
+    return encodeSlackRef({ channel: landed, ts: posted.ts });
   }
 
   private async destination(item: OutboxItem): Promise<{ channel: string; threadTs?: string }> {

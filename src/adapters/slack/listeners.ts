@@ -33,6 +33,7 @@ import { HOME_ACTION_ID, buildHome, decodeHomeAction } from './home.ts';
 import type { InFlight } from './inflight.ts';
 import { FORM_CALLBACK_ID, decodeOrigin, formView, modalErrors, readSubmission, replyView, suggestedFields, type FormOrigin } from './modals.ts';
 import { parseActionId, truncate } from './render.ts';
+import { encodeSlackRef } from './message-ref.ts';
 
 export interface ListenerDeps {
   bot: Bot;
@@ -245,23 +246,29 @@ async function onHomeOpened(deps: ListenerDeps, { event, client }: HomeArgs): Pr
 }
 
 /**
- * A reply someone wrote in a thread: kept when the thread is one the bot opened (a discussion
- * registered by show() below, on the ts of the bot's channel message).
+ * A message someone wrote in a thread: handed to the Bot, which keeps it when the thread is one
+ * the bot opened (a discussion registered by show() below, on the ts of the bot's channel
+ * message) and relays it to the other places of its conversation. A reply in the thread of a
+ * bot message in a DM may answer a private conversation (replyTo). The bot's own messages
+ * (bot_id: relays among them) never go in, so a relay cannot loop.
  */
-async function onMessage(deps: ListenerDeps, { event }: MessageArgs): Promise<void> {
+async function onMessage(deps: ListenerDeps, { event, body }: MessageArgs): Promise<void> {
   const message = event as { subtype?: string; bot_id?: string; user?: string; ts: string; thread_ts?: string; channel: string; text?: string };
   const ordinary = message.subtype === undefined || message.subtype === 'thread_broadcast' || message.subtype === 'file_share';
   if (!ordinary || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
   const profile = await deps.directory.lookup(message.user);
-  const stored = await deps.bot.threadMessage({
+  const eventId = (body as { event_id?: string }).event_id;
+  const result = await deps.bot.threadMessage({
     platform: 'slack',
     channelRef: message.channel,
     threadRef: message.thread_ts,
     messageRef: message.ts,
     author: { platform: 'slack', userId: message.user, displayName: profile.displayName },
     text: message.text ?? '',
+    eventKey: `slack:event:${eventId ?? `${message.channel}:${message.ts}`}`,
+    replyTo: encodeSlackRef({ channel: message.channel, ts: message.thread_ts }),
   });
-  if (stored) deps.logger.info({ channel: message.channel, thread: message.thread_ts }, 'thread reply stored');
+  if (result === 'stored') deps.logger.info({ channel: message.channel, thread: message.thread_ts }, 'thread reply stored');
 }
 
 /** An outcome made visible: an answer, a form, or (for a duplicate) nothing at all. */

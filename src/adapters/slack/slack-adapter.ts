@@ -108,7 +108,7 @@ export class SlackAdapter implements ChatAdapter {
       logger: options.logger,
       formAckBudgetMs: options.formAckBudgetMs,
     });
-    this.delivery = new SlackDelivery(client);
+    this.delivery = new SlackDelivery(client, (where, discussion) => bot.discussionStarted(where, discussion));
   }
 
   get mode(): Transport['mode'] {

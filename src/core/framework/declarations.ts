@@ -77,6 +77,20 @@ export interface CommandDeclaration {
   forms?: FormDeclaration<any>[];
   /** This command's section of the member's overview, in the order commands are listed. */
   overview?: OverviewSection;
+  /**
+   * A message a person wrote in a conversation whose subject type is this command's name (a
+   * private conversation opened with services.conversations.open, or an update's discussion):
+   * e.g. "the adviser answered" notifies someone. Runs in the same transaction that stores the
+   * message; `ctx.actor` is its author. Whatever it returns is not shown to anyone.
+   */
+  onConversationMessage?(ctx: CommandContext, subject: { type: string; id: string }, message: ConversationMessage): Promise<void>;
+}
+
+/** A stored message of a conversation, as a command's onConversationMessage sees it. */
+export interface ConversationMessage {
+  id: string;
+  text: string;
+  platform: 'slack' | 'discord' | 'console';
 }
 
 export function defineCommand(declaration: CommandDeclaration): CommandDeclaration {

@@ -7,6 +7,7 @@ import { fromDbPlatform, toDbPlatform, type DbPlatform, type PlatformName } from
 import type { Reply } from '../framework/reply.ts';
 import type { Store, Tx } from '../store.ts';
 import { MemberRouting, type RoutingOptions } from './routing.ts';
+import type { FieldCipher } from '../crypto.ts';
 
 export interface OutboxTarget {
   platform: PlatformName;
@@ -68,6 +69,8 @@ export class Outbox {
     private readonly store: Store,
     private readonly defaultLocale: Locale,
     options: OutboxOptions = {},
+    /** Seals payloads at rest (they carry people's text: relays, updates); see sealPayload. */
+    private readonly cipher?: FieldCipher,
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.routing = new MemberRouting(store, this.options.routing);
@@ -95,7 +98,7 @@ export class Outbox {
         targetKind: item.target.kind,
         targetRef: item.target.ref,
         locale: item.locale,
-        payload: item.reply as object,
+        payload: sealPayload(item.reply, this.cipher),
         memberId: item.memberId,
       })),
       skipDuplicates: true,
@@ -128,7 +131,7 @@ export class Outbox {
           where: { id: row.id, nextAttemptAt: row.nextAttemptAt, status: 'PENDING' },
           data: { nextAttemptAt: leaseUntil },
         });
-        if (count === 1) claimed.push(toItem(row));
+        if (count === 1) claimed.push(toItem(row, this.cipher));
       }
       return claimed;
     });
@@ -194,6 +197,20 @@ export class Outbox {
   }
 }
 
+/**
+ * The reply as stored: encrypted when a cipher is given ({ sealed }), because relayed messages
+ * and copied updates are sensitive text. Rows written before (plain JSON) are read as they are.
+ */
+function sealPayload(reply: Reply, cipher?: FieldCipher): object {
+  return cipher ? { sealed: cipher.encrypt(JSON.stringify(reply)) } : (reply as object);
+}
+
+function openPayload(payload: unknown, cipher?: FieldCipher): Reply {
+  const sealed = (payload as { sealed?: unknown } | null)?.sealed;
+  if (typeof sealed === 'string' && cipher) return JSON.parse(cipher.decrypt(sealed)) as Reply;
+  return payload as Reply;
+}
+
 function toItem(row: {
   id: string;
   dedupeKey: string;
@@ -205,13 +222,13 @@ function toItem(row: {
   attempts: number;
   outcomeUnknown: boolean;
   createdAt: Date;
-}): OutboxItem {
+}, cipher?: FieldCipher): OutboxItem {
   return {
     id: row.id,
     dedupeKey: row.dedupeKey,
     target: { platform: fromDbPlatform(row.platform), kind: row.targetKind as OutboxTarget['kind'], ref: row.targetRef },
     locale: toLocale(row.locale) ?? 'nl',
-    reply: row.payload as Reply,
+    reply: openPayload(row.payload, cipher),
     attempts: row.attempts,
     outcomeUnknown: row.outcomeUnknown,
     createdAt: row.createdAt,

@@ -4,6 +4,7 @@ import type { PlatformName } from '../platform.ts';
 import type { Store } from '../store.ts';
 import type { Theme } from '../themes.ts';
 import { ensureChannel } from '../channels.ts';
+import type { FieldCipher } from '../crypto.ts';
 
 export interface UpdateView {
   id: string;
@@ -30,7 +31,10 @@ const include = { author: true, organisation: true, gemeente: true } as const;
 export const UPDATE_SUBJECT = 'update';
 
 export class UpdateManager {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   async post(update: NewUpdate): Promise<UpdateView> {
     return this.store.$transaction(async (tx) => {
@@ -43,12 +47,12 @@ export class UpdateManager {
           organisationId: update.organisationId,
           gemeenteId: update.gemeenteId,
           theme: update.theme,
-          body: update.body,
+          body: this.cipher.encrypt(update.body),
           channelId,
         },
         include,
       });
-      return toView(row);
+      return this.toView(row);
     });
   }
 
@@ -65,13 +69,41 @@ export class UpdateManager {
       take: filter.limit ?? 10,
       include,
     });
-    return rows.map(toView);
+    return rows.map((row) => this.toView(row));
   }
 
   /**
    * How many replies people wrote in the discussion of each of these updates (on every
    * platform it was discussed on). Updates without a discussion or replies are left out.
    */
+  /**
+   * Encrypts the bodies of updates stored before bodies were encrypted; run at start-up. A
+   * migration cannot do it (it has no key), and until this ran, plain rows are read as they
+   * are (readBody). Returns how many rows it encrypted.
+   */
+  async encryptLegacyBodies(): Promise<number> {
+    const plain = await this.store.update.findMany({ where: { NOT: { body: { startsWith: SEALED } } }, select: { id: true, body: true } });
+    for (const row of plain) {
+      // Only if still plain: another instance may have done it meanwhile.
+      await this.store.update.updateMany({ where: { id: row.id, body: row.body }, data: { body: this.cipher.encrypt(row.body) } });
+    }
+    return plain.length;
+  }
+
+  /** The body as written: decrypted, or a legacy plain row as it is (also one that merely starts like ciphertext). */
+  private readBody(stored: string): string {
+    if (!stored.startsWith(SEALED)) return stored;
+    try {
+      return this.cipher.decrypt(stored);
+    } catch {
+      return stored;
+    }
+  }
+
+  private toView(row: Parameters<typeof toView>[0]): UpdateView {
+    return toView(row, this.readBody(row.body));
+  }
+
   async replyCounts(updateIds: string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     if (updateIds.length === 0) return counts;
@@ -87,6 +119,8 @@ export class UpdateManager {
   }
 }
 
+/** What every encrypted body starts with (FieldCipher's format version). */
+const SEALED = 'v1:';
 function toView(row: {
   id: string;
   theme: string | null;
@@ -95,11 +129,11 @@ function toView(row: {
   author: { displayName: string };
   organisation: { name: string } | null;
   gemeente: { name: string } | null;
-}): UpdateView {
+}, body: string): UpdateView {
   return {
     id: row.id,
     theme: row.theme ?? undefined,
-    body: row.body,
+    body,
     createdAt: row.createdAt,
     author: row.author.displayName,
     organisation: row.organisation?.name,

@@ -1,0 +1,203 @@
+// Conversations: a set of places that belong together, relayed into one another. The places
+// are Threads with the same subject: the discussion threads under the copies of one update in
+// several channels on Slack and Discord, or the per-participant places of a private
+// conversation (someone's direct messages; on the console, lines addressed to them). A message
+// a person writes in one place is stored once, encrypted, and in the same transaction queued
+// through the outbox to every other place as "Fatima (Discord): …". Each relay has a dedupe key
+// (target place + stored message), and the same platform message twice is stored once, so a
+// redelivered event relays nothing twice. The bot's own posts never come back in: adapters drop
+// messages written by bots, and a relay is only ever made from a person's message.
+import { ensureChannel } from '../channels.ts';
+import type { FieldCipher } from '../crypto.ts';
+import type { Reply } from '../framework/reply.ts';
+import { translator, toLocale, type Locale } from '../i18n.ts';
+import type { Logger } from '../logger.ts';
+import type { MemberManager, MemberView } from '../members/members.ts';
+import type { MessageRef } from '../messages/message-ref.ts';
+import type { Outbox, OutboxTarget } from '../outbox/outbox.ts';
+import { fromDbPlatform, toDbPlatform, type PlatformName } from '../platform.ts';
+import type { Store } from '../store.ts';
+
+/** A message a person wrote in a thread or conversation place, as an adapter hands it to the Bot. */
+export interface IncomingThreadMessage {
+  platform: PlatformName;
+  /** The channel (Slack channel or DM, Discord parent channel or DM; console: `@naam`). */
+  channelRef: string;
+  /** Slack thread_ts, Discord thread id; console: the conversation's code. */
+  threadRef: string;
+  /** The platform's id of this message: the same message twice is stored once. */
+  messageRef: string;
+  author: { platform: PlatformName; userId: string; displayName?: string };
+  text: string;
+  /** The platform's event id (kept for logs and once-only handling upstream). */
+  eventKey: string;
+  /**
+   * Where the platform says this message answers a bot message (a Slack thread in a DM, a
+   * Discord reply in a DM): the ref of that message, as the adapter's delivery returned it.
+   */
+  replyTo?: MessageRef;
+}
+
+export interface Subject {
+  type: string;
+  id: string;
+}
+
+export interface StoredMessage {
+  id: string;
+  subject?: Subject;
+  author: MemberView;
+  text: string;
+  platform: PlatformName;
+}
+
+export type Received = { kind: 'ignored' } | { kind: 'duplicate' } | { kind: 'stored'; message: StoredMessage; relays: number };
+
+export interface OpenConversation {
+  subject: Subject;
+  participants: string[];
+  title: string;
+}
+
+/** Relayed text above this length is cut, with a note where the whole message can be read. */
+export const RELAY_MAX_LENGTH = 1500;
+/** Thread.subjectType-independent prefix of every outbox key that goes to a conversation place. */
+const PLACE_KEY = /^conv:([0-9a-f-]{36}):/;
+
+export class ConversationManager {
+  constructor(
+    private readonly store: Store,
+    private readonly members: MemberManager,
+    private readonly outbox: Outbox,
+    private readonly cipher: FieldCipher,
+    private readonly defaultLocale: Locale,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Stores a person's message in the place it was written and queues it for every other place
+   * of the conversation. Call inside a unit of work: the stored message and its relays are
+   * one transaction, so a crash loses neither and never keeps one without the other.
+   */
+  async receive(message: IncomingThreadMessage): Promise<Received> {
+    const place = await this.placeOf(message);
+    if (!place) return { kind: 'ignored' };
+    const platform = toDbPlatform(message.platform);
+    const existing = await this.store.threadMessage.findUnique({
+      where: { threadId_platform_platformRef: { threadId: place.id, platform, platformRef: message.messageRef } },
+      select: { id: true },
+    });
+    if (existing) return { kind: 'duplicate' };
+    const author = await this.members.resolve(message.author.platform, message.author.userId, message.author.displayName);
+    const row = await this.store.threadMessage.create({
+      data: { threadId: place.id, authorId: author.id, platform, platformRef: message.messageRef, bodyEncrypted: this.cipher.encrypt(message.text) },
+    });
+    const subject = place.subjectType && place.subjectId ? { type: place.subjectType, id: place.subjectId } : undefined;
+    const relays = subject ? await this.relay(row.id, place.id, subject, author, message) : 0;
+    return { kind: 'stored', message: { id: row.id, subject, author, text: message.text, platform: message.platform }, relays };
+  }
+
+  /**
+   * Opens a private conversation about a subject between members: a place per account of each
+   * participant (their direct messages on Slack and Discord, lines for them on the console),
+   * each told what it is about and how to answer. Opening it again adds nothing twice. A
+   * participant who cannot be found (left, removed) is skipped with a log line; the others
+   * still get it. Returns the number of places.
+   */
+  async open(conversation: OpenConversation): Promise<number> {
+    const { subject } = conversation;
+    const members = await this.store.member.findMany({ where: { id: { in: conversation.participants } }, include: { identities: true } });
+    const missing = conversation.participants.filter((id) => !members.some((member) => member.id === id));
+    if (missing.length) this.logger.warn({ subjectType: subject.type, subjectId: subject.id, missing: missing.length }, 'conversation participants not found; skipped');
+    let places = 0;
+    for (const member of members) {
+      if (member.identities.length === 0) this.logger.warn({ subjectType: subject.type, memberId: member.id }, 'conversation participant has no account; skipped');
+      const locale = toLocale(member.locale) ?? this.defaultLocale;
+      const others = members.filter((other) => other.id !== member.id).map((other) => other.displayName);
+      for (const identity of member.identities) {
+        const platform = fromDbPlatform(identity.platform);
+        const id = await this.ensurePlace(platform, identity.externalId, subject);
+        const t = translator(locale);
+        const how = platform === 'console' ? t('conversation.howConsole', { code: subject.id }) : t('conversation.howReply');
+        const reply: Reply = { visibility: 'channel', title: t('conversation.openedTitle', { title: conversation.title }), text: [t('conversation.with', { names: others.join(', ') || '—' }), how].join('\n'), footer: t('safety.formNotice') };
+        await this.outbox.enqueue(this.store, { dedupeKey: `conv:${id}:open`, target: { platform, kind: 'user', ref: identity.externalId }, locale, reply });
+        places++;
+      }
+    }
+    return places;
+  }
+
+  /** The place a message was written in: a registered thread, or the conversation a DM reply answers. */
+  private async placeOf(message: IncomingThreadMessage) {
+    const direct = await this.store.thread.findFirst({
+      where: { platformRef: message.threadRef, channel: { platform: toDbPlatform(message.platform), externalId: message.channelRef } },
+    });
+    if (direct) return direct.relayToKind === 'user' && direct.relayToRef !== message.author.userId ? undefined : direct;
+    if (!message.replyTo) return undefined;
+    const answered = await this.store.outboxMessage.findFirst({ where: { messageRef: message.replyTo }, select: { dedupeKey: true } });
+    const placeId = answered && PLACE_KEY.exec(answered.dedupeKey)?.[1];
+    if (!placeId) return undefined;
+    const place = await this.store.thread.findUnique({ where: { id: placeId }, include: { channel: true } });
+    // Only the participant whose direct messages these are speaks in this place.
+    const theirs = place?.relayToKind === 'user' && place.relayToRef === message.author.userId && place.channel?.platform === toDbPlatform(message.platform);
+    return theirs ? place : undefined;
+  }
+
+  private async ensurePlace(platform: PlatformName, userId: string, subject: Subject): Promise<string> {
+    // A person's direct messages, as a channel of their own (console: `@naam`, as typed).
+    const channelId = await ensureChannel(this.store, platform, platform === 'console' ? `@${userId}` : `dm:${userId}`);
+    const platformRef = platform === 'console' ? subject.id : `${subject.type}:${subject.id}`;
+    const thread = await this.store.thread.upsert({
+      where: { channelId_platformRef: { channelId, platformRef } },
+      create: { channelId, platformRef, subjectType: subject.type, subjectId: subject.id, relayToKind: 'user', relayToRef: userId },
+      update: {},
+    });
+    return thread.id;
+  }
+
+  private async relay(messageId: string, fromPlaceId: string, subject: Subject, author: MemberView, message: IncomingThreadMessage): Promise<number> {
+    const places = await this.store.thread.findMany({
+      where: { subjectType: subject.type, subjectId: subject.id, id: { not: fromPlaceId } },
+      include: { channel: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    let queued = 0;
+    for (const place of places) {
+      const target = targetOf(place);
+      if (!target) continue;
+      // The same person's other place (their other account) gets it too: they see the whole conversation.
+      const locale = this.defaultLocale;
+      await this.outbox.enqueue(this.store, { dedupeKey: `conv:${place.id}:relay:${messageId}`, target, locale, reply: relayReply(locale, author, message) });
+      queued++;
+    }
+    if (queued === 0) this.logger.debug({ subjectType: subject.type }, 'no other places to relay to');
+    return queued;
+  }
+}
+
+function targetOf(place: { relayToKind: string | null; relayToRef: string | null; platformRef: string | null; channel: { platform: 'SLACK' | 'DISCORD' | 'CONSOLE'; externalId: string } | null }): OutboxTarget | undefined {
+  if (!place.channel) return undefined;
+  const platform = fromDbPlatform(place.channel.platform);
+  if (place.relayToKind === 'user' && place.relayToRef) return { platform, kind: 'user', ref: place.relayToRef };
+  if (!place.platformRef) return undefined;
+  return { platform, kind: 'thread', ref: `${place.channel.externalId}/${place.platformRef}` };
+}
+
+/** "Fatima (Discord): …", cut with a clear note when it is too long for a chat message. */
+export function relayReply(locale: Locale, author: MemberView, message: Pick<IncomingThreadMessage, 'platform' | 'text'>): Reply {
+  const t = translator(locale);
+  const platform = t(`platforms.${message.platform}`);
+  const long = message.text.length > RELAY_MAX_LENGTH;
+  const text = long ? `${cutAt(message.text, RELAY_MAX_LENGTH)}…` : message.text;
+  return {
+    visibility: 'channel',
+    text: t('relay.line', { author: author.displayName, platform, text }),
+    ...(long ? { footer: t('relay.shortened', { shown: RELAY_MAX_LENGTH, length: message.text.length, platform }) } : {}),
+  };
+}
+
+/** Cut without splitting a surrogate pair. */
+function cutAt(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
