@@ -33,7 +33,7 @@ adapterContract('console', async () => {
     },
   });
   const adapter = new ConsoleAdapter(testBot.bot, { input: new PassThrough(), output, locale: 'nl', afterLine: () => testBot.worker.drain() });
-  testBot.deliverers.set('console', async (item) => void (await adapter.deliver(item)));
+  testBot.deliverers.set('console', (item) => adapter.deliver(item));
 
   /** What the typist saw answered to this line (deliveries to others are not theirs). */
   const run = async (userId: string, line: string) => {
