@@ -60,6 +60,11 @@ adapterContract('console', async () => {
       replyInThread: async () => {
         throw new Error('the console has no threads');
       },
+      editsInPlace: false,
+      splitsLong: false,
+      deleteAsPerson: async () => {
+        throw new Error('nobody deletes what a terminal printed');
+      },
     },
     close: () => testBot.close(),
   };
