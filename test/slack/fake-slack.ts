@@ -227,7 +227,7 @@ export class FakeSlack {
       this.heldCalls.push(method);
       await hold;
     }
-    const planned = this.nextFaults.get(method)?.shift();
+    const planned = this.nextFaults.get(method)?.shift() ?? this.faultForCall(method);
     if (planned) return this.misbehave(planned, method, body, req, res);
     if (this.faults && this.faultyMethods.has(method)) {
       const fault = this.faults.next();
@@ -334,7 +334,22 @@ export class FakeSlack {
     }
   }
 
-  // --- H1 (edits and deletes) ---
+  // --- H1 (edits and deletes; a fault in the middle of a series) ---
+  private readonly faultsAtCall = new Map<string, { left: number; kind: FaultKind }>();
+
+  /** The call of `method` after `callsFirst` more calls meets this fault (e.g. the second part of a split message). */
+  faultAfter(method: string, callsFirst: number, kind: FaultKind): void {
+    this.faultsAtCall.set(method, { left: callsFirst, kind });
+  }
+
+  private faultForCall(method: string): FaultKind | undefined {
+    const planned = this.faultsAtCall.get(method);
+    if (!planned) return undefined;
+    if (planned.left-- > 0) return undefined;
+    this.faultsAtCall.delete(method);
+    return planned.kind;
+  }
+
   /** A person deletes a message in Slack (the bot's, say): it is gone for everyone. */
   removeMessage(channel: string, ts: string): boolean {
     const index = this.messages.findIndex((m) => m.channel === channel && m.ts === ts);
