@@ -94,8 +94,8 @@ describe('outbox deliveries under chaos', () => {
     // is the one app.ts builds, with each adapter's deliver as its deliverer.
     const outbox = new Outbox(testBot.db.prisma, 'nl', testBot.services.cipher, { backoffMs: () => 50 });
     const deliverers = new Map<PlatformName, Deliver>([
-      ['slack', (item) => slack.deliver(item)],
-      ['discord', (item) => discord.deliver(item)],
+      ['slack', (item, progress) => slack.deliver(item, progress)],
+      ['discord', (item, progress) => discord.deliver(item, progress)],
     ]);
     const worker = new OutboxWorker(outbox, deliverers, silentLogger);
     const all = [...notifications('slack'), ...notifications('discord')];
