@@ -221,6 +221,25 @@ describe.each(testBackends())('outbox on %s', (kind) => {
     await second.stop();
   });
 
+  it('does not bring back a planned message cancelled while an attempt to send it failed', async () => {
+    const outbox = env.services.outbox;
+    let cancelDuringSend = true;
+    env.deliverers.set('slack', async (item) => {
+      if (item.dedupeKey !== 'cancel-midway') return;
+      if (cancelDuringSend) {
+        cancelDuringSend = false;
+        await outbox.cancelGroup(env.db.prisma, 'meeting:O-11:reminder');
+        throw new Error('HTTP 500 from the platform');
+      }
+      throw new Error('sent after it was cancelled');
+    });
+    await outbox.enqueue(env.db.prisma, { dedupeKey: 'cancel-midway', target: { platform: 'slack', kind: 'user', ref: 'U11' }, locale: 'nl', reply: { visibility: 'ephemeral', text: 'Herinnering' }, groupKey: 'meeting:O-11:reminder' });
+    await env.worker.drain();
+    await due('cancel-midway');
+    await env.worker.drain();
+    expect(await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'cancel-midway' } })).toMatchObject({ status: 'CANCELLED', attempts: 0 });
+  });
+
   it('goes on with the next part of a split reply after a failure in the middle, sending no part twice', async () => {
     const posted: string[] = [];
     let failAtPart = 2;

@@ -314,8 +314,9 @@ export class Outbox {
   async markFailed(item: OutboxItem, error: string, retryAfterMs?: number, now = new Date(), outcomeUnknown = false): Promise<void> {
     const attempts = item.attempts + 1;
     const backoff = retryAfterMs ?? this.options.backoffMs(attempts);
-    await this.store.outboxMessage.update({
-      where: { id: item.id },
+    // Only while still pending: a message cancelled during this attempt stays cancelled.
+    await this.store.outboxMessage.updateMany({
+      where: { id: item.id, status: 'PENDING' },
       data: {
         attempts,
         lastError: error.slice(0, 500),
