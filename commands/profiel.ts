@@ -240,7 +240,7 @@ function accountId(ctx: CommandContext): string {
 async function decide(ctx: CommandContext, requestId: string | undefined, approve: boolean): Promise<Reply> {
   const { t } = ctx;
   if (!requestId) return errorReply(t('errors.unknownAction'));
-  const { request, changed } = await ctx.services.members.decide(requestId, ctx.actor.id, approve, decisionNotice);
+  const { request, changed } = await ctx.services.members.decide(requestId, ctx.actor.id, approve, decisionNotice, decidedNotice);
   if (!request) return errorReply(t('profile.requestGone'));
   if (!changed) return ephemeral({ text: t('profile.alreadyDecided', { name: request.member.displayName, status: t(`profile.statuses.${request.status}`) }) });
   const key = approve ? 'profile.approvedBy' : 'profile.rejectedBy';
@@ -254,6 +254,15 @@ function requestNotice(t: Translate, request: LinkRequestView): Reply {
     title: t('profile.noticeTitle'),
     text: t('profile.noticeText', { name: request.member.displayName, organisation: request.organisation.name }),
     buttons: decisionButtons(t, request, false),
+  };
+}
+
+/** The coordinators' notice once someone decided: the same message, now without buttons. */
+function decidedNotice(t: Translate, request: LinkRequestView, by: string): Reply {
+  return {
+    visibility: 'ephemeral',
+    title: t('profile.decidedTitle'),
+    text: t('profile.decidedText', { name: request.member.displayName, organisation: request.organisation.name, status: t(`profile.statuses.${request.status}`), by }),
   };
 }
 

@@ -117,8 +117,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   }
   const answerers = new Map<PlatformName, AnswerLater>();
   for (const adapter of adapters) {
-    // The worker does not keep message references yet; a deliverer only has to succeed or throw.
-    deliverers.set(adapter.platform, async (item) => void (await adapter.deliver(item)));
+    // The worker keeps each message's ref (for edits and deletes) and a split reply's progress.
+    deliverers.set(adapter.platform, (item, progress) => adapter.deliver(item, progress));
     if (adapter.answerLater) answerers.set(adapter.platform, adapter.answerLater);
   }
   bot.afterWork = () => void worker.kick();

@@ -3,6 +3,7 @@
 import type { AnswerLater } from '../core/inbox/recovery.ts';
 import type { MessageRef } from '../core/messages/message-ref.ts';
 import type { OutboxItem } from '../core/outbox/outbox.ts';
+import type { DeliveryProgress } from '../core/outbox/worker.ts';
 import type { PlatformName } from '../core/platform.ts';
 
 export interface ChatAdapter {
@@ -11,13 +12,19 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /**
    * Sends one outbox message (a DM, channel post or thread reply) exactly once, and resolves
-   * with the ref of the message it created (the first one, should a reply ever be split).
+   * with the ref of the message it created. A reply too long for one platform message is
+   * split (core `splitReply` with the platform's limits) and sent as several, in order: the
+   * parts in `progress.sent` are already there, each new one is reported through
+   * `progress.partSent` before the next is sent, and the first part's ref is the message's.
+   * `item.action` edit: replace the message `item.of` with `item.reply`; delete: remove it
+   * (all of `item.ofParts`). A message that no longer exists there (a person deleted it):
+   * throw MessageGoneError, and the outbox marks the change done without retrying.
    * Throws to have it retried: RetryLaterError when the platform said how long to wait,
    * OutcomeUnknownError when the message may have been created anyway; when the item says an
    * earlier outcome is unknown, the adapter finds that message, where the platform allows it,
    * instead of posting a second one.
    */
-  deliver(item: OutboxItem): Promise<MessageRef>;
+  deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef>;
   /**
    * Answers a request a crashed process left unanswered, through the route the adapter stored
    * with it (Bot requests' `route`); false when the platform no longer allows it.

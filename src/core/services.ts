@@ -84,7 +84,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   const unitOfWork = new UnitOfWork(client);
   // Every manager works on the unit-of-work view: inside a unit, its queries join that unit.
   const store = unitOfWork.store;
-  const outbox = new Outbox(store, settings.defaultLocale, {}, cipher);
+  const outbox = new Outbox(store, settings.defaultLocale, cipher);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
   return {
     settings,

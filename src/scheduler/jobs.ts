@@ -15,6 +15,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const EVENT_KEY_RETENTION_DAYS = 7;
 /** Sent messages are kept a month, to answer "did that notification go out?". */
 export const SENT_MESSAGE_RETENTION_DAYS = 30;
+/**
+ * A sent message's content is only needed until it is sent (edits carry their own): after a
+ * day it is wiped, keeping where it went and its refs, so later edits and deletes still work.
+ */
+export const SENT_PAYLOAD_RETENTION_HOURS = 24;
 
 export const housekeeping: Job = {
   name: 'housekeeping',
@@ -22,7 +27,8 @@ export const housekeeping: Job = {
   async run(services, now) {
     const events = await services.events.prune(new Date(now.getTime() - EVENT_KEY_RETENTION_DAYS * DAY_MS));
     const sent = await services.outbox.pruneSent(new Date(now.getTime() - SENT_MESSAGE_RETENTION_DAYS * DAY_MS));
-    return { events, sent };
+    const wiped = await services.outbox.wipeSentPayloads(new Date(now.getTime() - SENT_PAYLOAD_RETENTION_HOURS * 3_600_000));
+    return { events, sent, wiped };
   },
 };
 

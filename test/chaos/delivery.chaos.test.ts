@@ -92,10 +92,10 @@ describe('outbox deliveries under chaos', () => {
   it('delivers each of 500 notifications exactly once while 30% of requests fail', async () => {
     // The real outbox on the test database, with back-off short enough for a test: the worker
     // is the one app.ts builds, with each adapter's deliver as its deliverer.
-    const outbox = new Outbox(testBot.db.prisma, 'nl', { backoffMs: () => 50 });
+    const outbox = new Outbox(testBot.db.prisma, 'nl', testBot.services.cipher, { backoffMs: () => 50 });
     const deliverers = new Map<PlatformName, Deliver>([
-      ['slack', (item) => slack.deliver(item)],
-      ['discord', (item) => discord.deliver(item)],
+      ['slack', (item, progress) => slack.deliver(item, progress)],
+      ['discord', (item, progress) => discord.deliver(item, progress)],
     ]);
     const worker = new OutboxWorker(outbox, deliverers, silentLogger);
     const all = [...notifications('slack'), ...notifications('discord')];

@@ -3,6 +3,8 @@
 // person on that platform would observe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
+import type { MessageRef } from '../../src/core/messages/message-ref.ts';
+import type { Reply } from '../../src/core/framework/reply.ts';
 import type { PlatformName } from '../../src/core/platform.ts';
 import { safeFileName } from '../../src/core/framework/files.ts';
 import { approveMember, type TestBot } from '../support/bot.ts';
@@ -39,6 +41,15 @@ export interface AdapterDriver {
   directMessages(userId: string): Promise<SeenMessage[]>;
   /** Writes a reply in the thread under a channel message the bot posted (only where `threads`). */
   replyInThread(userId: string, seen: SeenMessage, text: string): Promise<void>;
+  /**
+   * Whether an edited message changes where it is (Slack, Discord) rather than being shown
+   * again below, marked as edited (the console, which cannot change what it printed).
+   */
+  editsInPlace: boolean;
+  /** Whether a long reply becomes several platform messages (not on the console). */
+  splitsLong: boolean;
+  /** A person deletes this message of the bot on the platform (only where `editsInPlace`). */
+  deleteAsPerson(ref: MessageRef): Promise<void>;
   /**
    * Answers a private conversation in the way this platform offers (H4): a reply in the thread
    * of the bot's DM (Slack), Discord's Reply on the bot's DM, `>code tekst` on the console.
@@ -82,6 +93,9 @@ export interface ContractSetup {
 }
 
 const all = (messages: SeenMessage[]) => messages.map((message) => message.text).join('\n');
+
+/** A numbered paragraph of about 300 characters, to build replies longer than any platform message. */
+const paragraph = (n: number) => `Alinea ${n}: ${'de gemeente en de zelforganisaties werken samen aan zelfbeschikking '.repeat(4).trim()} (einde ${n}).`;
 
 export function adapterContract(name: string, setup: () => Promise<ContractSetup>): void {
   describe(`adapter contract: ${name}`, () => {
@@ -147,7 +161,121 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
       expect(all(again)).not.toContain('is nu gekoppeld');
       const told = (await env.driver.directMessages('u-joiner')).filter((m) => m.text.includes('Je bent gekoppeld aan Stichting Kezban'));
       expect(told).toHaveLength(1);
+      // The admin's notice now says who decided, without buttons to decide again.
+      const notices = (await env.driver.directMessages(env.adminId)).filter((m) => m.text.includes('Stichting Kezban'));
+      const latest = notices.at(-1)!;
+      expect(latest.text).toMatch(/goedgekeurd door/);
+      expect(latest.buttons).toEqual([]);
+      if (env.driver.editsInPlace) expect(notices.some((m) => m.buttons.length > 0)).toBe(false);
       expect(all(await env.driver.command('u-joiner', '/profiel'))).toContain('Stichting Kezban');
+    });
+
+    describe('messages the outbox sends, edits, deletes, plans and splits', () => {
+      const dm = (ref: string, text: string, buttons?: Reply['buttons']) => ({
+        target: { platform: env.platform, kind: 'user' as const, ref },
+        locale: 'nl' as const,
+        reply: { visibility: 'ephemeral' as const, text, ...(buttons ? { buttons } : {}) },
+      });
+      const outbox = () => env.testBot.services.outbox;
+      const db = () => env.testBot.db.prisma;
+      const drain = () => env.testBot.worker.drain();
+
+      it('sends a member a message with a ref, edits it in place (buttons gone) and deletes it', async () => {
+        const vote = [{ actionId: 'overleg.ja', label: 'Ja', value: 'O-1' }];
+        await outbox().enqueue(db(), { dedupeKey: 'c-edit', ...dm('u-edit', 'Stand: ja 1 · nee 0', vote) });
+        await drain();
+        expect(await outbox().messageRef('c-edit')).toMatch(new RegExp(`^${env.platform}:`));
+        const first = await env.driver.directMessages('u-edit');
+        expect(first.map((m) => m.text)).toEqual([expect.stringContaining('Stand: ja 1 · nee 0')]);
+        expect(first[0]!.buttons.map((b) => b.label)).toEqual(['Ja']);
+
+        await outbox().edit(db(), { dedupeKey: 'c-edit:2', of: { key: 'c-edit' }, reply: { visibility: 'ephemeral', text: 'Stand: ja 2 · nee 0' } });
+        await drain();
+        const edited = await env.driver.directMessages('u-edit');
+        if (env.driver.editsInPlace) {
+          expect(edited).toHaveLength(1);
+          expect(edited[0]!.text).toContain('Stand: ja 2 · nee 0');
+          expect(edited[0]!.text).not.toContain('ja 1');
+          expect(edited[0]!.buttons).toEqual([]);
+        } else {
+          expect(edited).toHaveLength(2);
+          expect(edited[1]!.text).toContain('(bewerkt)');
+          expect(edited[1]!.text).toContain('Stand: ja 2 · nee 0');
+          expect(edited[1]!.buttons).toEqual([]);
+        }
+
+        await outbox().delete(db(), { dedupeKey: 'c-edit:weg', of: { key: 'c-edit' } });
+        await drain();
+        const after = await env.driver.directMessages('u-edit');
+        if (env.driver.editsInPlace) expect(after).toEqual([]);
+        else expect(after.at(-1)!.text).toContain('verwijderd');
+        // Once deleted, a late edit changes nothing and is not retried.
+        await outbox().edit(db(), { dedupeKey: 'c-edit:3', of: { key: 'c-edit' }, reply: { visibility: 'ephemeral', text: 'Stand: ja 3' } });
+        await drain();
+        expect(all(await env.driver.directMessages('u-edit'))).not.toContain('ja 3');
+        expect(await db().outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'c-edit:3' } })).toMatchObject({ status: 'SENT', attempts: 0 });
+      });
+
+      it('an edit queued before its post is sent goes after it: the person ends up with the new text', async () => {
+        await outbox().enqueue(db(), { dedupeKey: 'c-early', ...dm('u-early', 'Versie 1') });
+        await outbox().edit(db(), { dedupeKey: 'c-early:2', of: { key: 'c-early' }, reply: { visibility: 'ephemeral', text: 'Versie 2' } });
+        await drain();
+        const seen = await env.driver.directMessages('u-early');
+        expect(seen.at(-1)!.text).toContain('Versie 2');
+        if (env.driver.editsInPlace) expect(seen).toHaveLength(1);
+      });
+
+      it('sends a long reply as several messages, in order, each once', async () => {
+        const text = Array.from({ length: 70 }, (_, i) => paragraph(i + 1)).join('\n\n');
+        expect(text.length).toBeGreaterThan(20_000);
+        await outbox().enqueue(db(), { dedupeKey: 'c-long', ...dm('u-long', text) });
+        await drain();
+        const seen = await env.driver.directMessages('u-long');
+        if (env.driver.splitsLong) expect(seen.length).toBeGreaterThan(1);
+        const read = all(seen);
+        const order = [...read.matchAll(/Alinea (\d+):/g)].map((m) => Number(m[1]));
+        expect(order).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+        expect(await outbox().messageRef('c-long')).toMatch(new RegExp(`^${env.platform}:`));
+      });
+
+      it('sends a planned message once when its time comes (also after a restart); a cancelled one never', async () => {
+        const soon = new Date(Date.now() + 400);
+        await outbox().enqueue(db(), { dedupeKey: 'c-plan', ...dm('u-plan', 'Herinnering: overleg om 14:30'), sendAt: soon, groupKey: 'meeting:O-1:reminder' });
+        await outbox().enqueue(db(), { dedupeKey: 'c-plan-x', ...dm('u-plan', 'Herinnering: afgelast overleg'), sendAt: soon, groupKey: 'meeting:O-2:reminder' });
+        await outbox().enqueue(db(), { dedupeKey: 'c-plan-later', ...dm('u-plan', 'Herinnering: verplaatst overleg'), sendAt: new Date(Date.now() + 3_600_000), groupKey: 'meeting:O-3:reminder' });
+        expect(await outbox().cancelGroup(db(), 'meeting:O-2:reminder')).toBe(1);
+        // A restart before the time: nothing planned is taken over early.
+        await outbox().takeOverAfterRestart();
+        await drain();
+        expect(await env.driver.directMessages('u-plan')).toEqual([]);
+
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await outbox().rescheduleGroup(db(), 'meeting:O-3:reminder', new Date());
+        await drain();
+        await outbox().takeOverAfterRestart();
+        await drain();
+        const texts = (await env.driver.directMessages('u-plan')).map((m) => m.text);
+        expect(texts.filter((t) => t.includes('overleg om 14:30'))).toHaveLength(1);
+        expect(texts.filter((t) => t.includes('verplaatst overleg'))).toHaveLength(1);
+        expect(all(await env.driver.directMessages('u-plan'))).not.toContain('afgelast');
+        expect(await db().outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'c-plan-x' } })).toMatchObject({ status: 'CANCELLED', sentAt: null });
+      });
+
+      it('an edit of a message a person deleted on the platform is skipped and noted, never retried', async (test) => {
+        if (!env.driver.editsInPlace) test.skip();
+        await outbox().enqueue(db(), { dedupeKey: 'c-gone', ...dm('u-gone', 'Wordt weggehaald') });
+        await drain();
+        await env.driver.deleteAsPerson((await outbox().messageRef('c-gone'))!);
+        await outbox().edit(db(), { dedupeKey: 'c-gone:2', of: { key: 'c-gone' }, reply: { visibility: 'ephemeral', text: 'Nieuwe tekst' } });
+        await outbox().delete(db(), { dedupeKey: 'c-gone:weg', of: { key: 'c-gone' } });
+        await drain();
+        expect(await env.driver.directMessages('u-gone')).toEqual([]);
+        for (const dedupeKey of ['c-gone:2', 'c-gone:weg']) {
+          const row = await db().outboxMessage.findUniqueOrThrow({ where: { dedupeKey } });
+          expect(row).toMatchObject({ status: 'SENT', attempts: 0 });
+          expect(row.lastError).toMatch(/^skipped: /);
+        }
+      });
     });
 
     it('finds a guide passage privately and shares it in the channel with a button', async () => {

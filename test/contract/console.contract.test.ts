@@ -40,7 +40,7 @@ adapterContract('console', async () => {
     },
   });
   const adapter = new ConsoleAdapter(testBot.bot, { input: new PassThrough(), output, locale: 'nl', afterLine: () => testBot.worker.drain(), filesDir });
-  testBot.deliverers.set('console', async (item) => void (await adapter.deliver(item)));
+  testBot.deliverers.set('console', (item) => adapter.deliver(item));
 
   /** What the typist saw answered to this line (deliveries to others are not theirs). */
   const run = async (userId: string, line: string) => {
@@ -106,6 +106,11 @@ adapterContract('console', async () => {
       answerConversation: async (userId, _seen, code, text) => {
         const answer = await run(userId, `>${code} ${text}`);
         if (!answer.some((message) => message.text.includes(code))) throw new Error(`not sent: ${answer.map((m) => m.text).join('|')}`);
+      },
+      editsInPlace: false,
+      splitsLong: false,
+      deleteAsPerson: async () => {
+        throw new Error('nobody deletes what a terminal printed');
       },
     },
     close: async () => {

@@ -3,6 +3,7 @@
 // sends it; buttons are pressed on the message that carries them; DMs are what the outbox
 // delivered through the adapter; a reply in a thread is a thread started from the bot's
 // message (THREAD_CREATE) and a MESSAGE_CREATE in it.
+import { decodeDiscordRef } from '../../src/adapters/discord/message-ref.ts';
 import { ADMIN_ID, DiscordHarness, seenMessages, toSeen } from '../discord/harness.ts';
 import type { FakeMessage, InteractionRecord } from '../discord/fake-discord.ts';
 import { createTestBot } from '../support/bot.ts';
@@ -50,12 +51,17 @@ adapterContract('discord', async () => {
     if (!ids.has(eventId)) ids.set(eventId, harness.fake.snowflake());
     return ids.get(eventId);
   };
+  // A person can press a button on the message as their client last showed it, also when the
+  // bot has just edited the buttons away (a double click): remember where each button was seen.
+  const carriers = new Map<string, FakeMessage>();
   const carrying = (customId: string): FakeMessage | undefined => {
     const messages = [
       ...[...harness.fake.interactions.values()].flatMap(seenMessages),
       ...[...harness.fake.channelMessages.values()].flat(),
     ];
-    return messages.reverse().find((message) => message.components.some((row) => row.components.some((c) => c.custom_id === customId)));
+    const found = messages.reverse().find((message) => message.components.some((row) => row.components.some((c) => c.custom_id === customId)));
+    if (found) carriers.set(customId, found);
+    return found ?? carriers.get(customId);
   };
   return {
     platform: 'discord',
@@ -78,6 +84,12 @@ adapterContract('discord', async () => {
       },
       async directMessages(userId) {
         return (await harness.dms(userId)).map((message) => ({ ...toSeen(message, 'direct'), ref: { channel: message.channel_id, message: message.id } }));
+      },
+      editsInPlace: true,
+      splitsLong: true,
+      async deleteAsPerson(ref) {
+        const address = decodeDiscordRef(ref)!;
+        harness.fake.removeMessage(address.channelId, address.messageId);
       },
       async replyInThread(userId, seen, text) {
         if (!seen.ref) throw new Error('not a channel message');

@@ -2,6 +2,7 @@
 // adapter, answers read back from the response_url (ephemeral or in_channel) or the channel
 // (chat.postMessage), DMs from the fake Web API (conversations.open, then chat.postMessage to
 // that DM channel), and thread replies as the message events Slack sends.
+import { decodeSlackRef } from '../../src/adapters/slack/message-ref.ts';
 import { createTestBot } from '../support/bot.ts';
 import { lastOpenedView, startSlack } from '../slack/harness.ts';
 import { blocksText, seenMessage, seenResponse, type SlackButton } from '../slack/seen.ts';
@@ -48,10 +49,14 @@ adapterContract('slack', async () => {
       },
       async directMessages(userId) {
         await slack.testBot.worker.drain();
-        return slack.fake
-          .callsTo('chat.postMessage', { succeeded: true })
-          .filter((call) => call.body.channel === `D${userId}`)
-          .map((call) => ({ ...seenMessage(call.body, 'direct'), ref: { channel: call.body.channel as string, message: call.response!.ts as string } }));
+        // The DM as the person sees it now: edits applied, deleted messages gone.
+        return slack.fake.visibleIn(`D${userId}`).map((message) => ({ ...seenMessage(message, 'direct'), ref: { channel: message.channel, message: message.ts } }));
+      },
+      editsInPlace: true,
+      splitsLong: true,
+      async deleteAsPerson(ref) {
+        const address = decodeSlackRef(ref)!;
+        slack.fake.removeMessage(address.channel, address.ts);
       },
       async replyInThread(userId, seen, text) {
         if (!seen.ref) throw new Error('a message without a ts cannot be replied to in a thread');

@@ -2,9 +2,10 @@
 // failures (waiting as long as the platform asked), and never sent twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRef } from '../../src/core/messages/message-ref.ts';
-import { OutcomeUnknownError, RetryLaterError } from '../../src/core/outbox/worker.ts';
+import { splitReply } from '../../src/core/outbox/split.ts';
+import { MessageGoneError, OutboxWorker, OutcomeUnknownError, RetryLaterError } from '../../src/core/outbox/worker.ts';
 import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
-import { createTestBot, recordDeliveries, type TestBot } from '../support/bot.ts';
+import { createTestBot, recordDeliveries, silentLogger, type TestBot } from '../support/bot.ts';
 import { testBackends } from '../support/db.ts';
 
 describe.each(testBackends())('outbox on %s', (kind) => {
@@ -129,5 +130,160 @@ describe.each(testBackends())('outbox on %s', (kind) => {
       await env.worker.drain();
     }
     expect(await row()).toMatchObject({ status: 'FAILED', attempts: 30, lastError: 'channel_not_found' });
+  });
+
+  const due = (dedupeKey: string) => env.db.prisma.outboxMessage.updateMany({ where: { dedupeKey }, data: { nextAttemptAt: new Date() } });
+
+  it('never runs an edit before the post it edits: it waits (without counting a try) and then edits the sent message', async () => {
+    const done: string[] = [];
+    let postFails = 1;
+    env.deliverers.set('slack', async (item) => {
+      if (item.action === 'edit') {
+        done.push(`edit ${item.of} → ${item.reply.text}`);
+        return item.of;
+      }
+      if (postFails-- > 0) throw new Error('HTTP 500 from the platform');
+      done.push(`post ${item.reply.text}`);
+      return 'slack:DU1:100.1' as MessageRef;
+    });
+    await queue('ordered', 'Ja 1');
+    await env.worker.drain();
+    expect(await env.services.outbox.edit(env.db.prisma, { dedupeKey: 'ordered:2', of: { key: 'ordered' }, reply: { visibility: 'ephemeral', text: 'Ja 2' } })).toBe(true);
+    await due('ordered:2');
+    await env.worker.drain();
+    // The post is waiting out its back-off: the edit waits for it and has used no attempt.
+    expect(done).toEqual([]);
+    expect(await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'ordered:2' } })).toMatchObject({ status: 'PENDING', attempts: 0 });
+    await due('ordered');
+    await env.worker.drain();
+    await due('ordered:2');
+    await env.worker.drain();
+    expect(done).toEqual(['post Ja 1', 'edit slack:DU1:100.1 → Ja 2']);
+    // An edit of something never queued is refused at once.
+    expect(await env.services.outbox.edit(env.db.prisma, { dedupeKey: 'nothing:2', of: { key: 'nothing' }, reply: { visibility: 'ephemeral' } })).toBe(false);
+  });
+
+  it('skips an edit a newer one overtook, and marks an edit of a message gone from the platform done with a note', async () => {
+    const edits: string[] = [];
+    env.deliverers.set('slack', async (item) => {
+      if (item.action !== 'edit') return 'slack:DU1:200.1' as MessageRef;
+      if (item.reply.text === 'weg') throw new MessageGoneError('message_not_found');
+      edits.push(item.reply.text!);
+      return item.of;
+    });
+    await queue('overtaken', 'Stand 0');
+    await env.worker.drain();
+    const edit = (key: string, text: string) => env.services.outbox.edit(env.db.prisma, { dedupeKey: key, of: { key: 'overtaken' }, reply: { visibility: 'ephemeral', text } });
+    await edit('overtaken:1', 'Stand 1');
+    await edit('overtaken:2', 'Stand 2');
+    // The older edit was held up (another worker, say) while the newer one went.
+    await env.db.prisma.outboxMessage.update({ where: { dedupeKey: 'overtaken:1' }, data: { nextAttemptAt: new Date(Date.now() + 60_000) } });
+    await env.worker.drain();
+    await due('overtaken:1');
+    await env.worker.drain();
+    expect(edits).toEqual(['Stand 2']);
+    expect((await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'overtaken:1' } })).lastError).toBe('skipped: a newer edit was sent');
+
+    await edit('overtaken:3', 'weg');
+    await env.worker.drain();
+    await env.worker.drain();
+    const gone = await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'overtaken:3' } });
+    expect(gone).toMatchObject({ status: 'SENT', attempts: 0, lastError: 'skipped: message was deleted on the platform' });
+  });
+
+  it('sends a planned message once, with two workers and a restart; cancelled ones never, moved ones at their new time', async () => {
+    const sent: string[] = [];
+    env.deliverers.set('slack', async (item) => {
+      // Earlier tests' rows (a restart makes them due) are not this test's business.
+      if (item.dedupeKey.startsWith('plan:')) sent.push(item.dedupeKey);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    const plan = (dedupeKey: string, sendAt: Date, groupKey: string) =>
+      env.services.outbox.enqueue(env.db.prisma, { dedupeKey, target: { platform: 'slack', kind: 'user', ref: 'U9' }, locale: 'nl', reply: { visibility: 'ephemeral', text: 'Herinnering' }, sendAt, groupKey });
+    const soon = new Date(Date.now() + 300);
+    await plan('plan:a', soon, 'meeting:O-7:reminder');
+    await plan('plan:b', soon, 'meeting:O-8:reminder');
+    await plan('plan:c', new Date(Date.now() + 3_600_000), 'meeting:O-9:reminder');
+    expect(await env.services.outbox.cancelGroup(env.db.prisma, 'meeting:O-8:reminder')).toBe(1);
+    await env.services.outbox.takeOverAfterRestart();
+    await env.worker.drain();
+    expect(sent).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const second = new OutboxWorker(env.services.outbox, env.deliverers, silentLogger);
+    await Promise.all([env.worker.drain(), second.drain(), env.worker.drain(), second.drain()]);
+    await env.services.outbox.takeOverAfterRestart();
+    await Promise.all([env.worker.drain(), second.drain()]);
+    expect(sent).toEqual(['plan:a']);
+    expect(await env.services.outbox.rescheduleGroup(env.db.prisma, 'meeting:O-9:reminder', new Date())).toBe(1);
+    // Cancelling after it went changes nothing: what was sent stays sent.
+    await env.worker.drain();
+    expect(await env.services.outbox.cancelGroup(env.db.prisma, 'meeting:O-9:reminder')).toBe(0);
+    expect(sent).toEqual(['plan:a', 'plan:c']);
+    await second.stop();
+  });
+
+  it('does not bring back a planned message cancelled while an attempt to send it failed', async () => {
+    const outbox = env.services.outbox;
+    let cancelDuringSend = true;
+    env.deliverers.set('slack', async (item) => {
+      if (item.dedupeKey !== 'cancel-midway') return;
+      if (cancelDuringSend) {
+        cancelDuringSend = false;
+        await outbox.cancelGroup(env.db.prisma, 'meeting:O-11:reminder');
+        throw new Error('HTTP 500 from the platform');
+      }
+      throw new Error('sent after it was cancelled');
+    });
+    await outbox.enqueue(env.db.prisma, { dedupeKey: 'cancel-midway', target: { platform: 'slack', kind: 'user', ref: 'U11' }, locale: 'nl', reply: { visibility: 'ephemeral', text: 'Herinnering' }, groupKey: 'meeting:O-11:reminder' });
+    await env.worker.drain();
+    await due('cancel-midway');
+    await env.worker.drain();
+    expect(await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'cancel-midway' } })).toMatchObject({ status: 'CANCELLED', attempts: 0 });
+  });
+
+  it('goes on with the next part of a split reply after a failure in the middle, sending no part twice', async () => {
+    const posted: string[] = [];
+    let failAtPart = 2;
+    env.deliverers.set('slack', async (item, progress) => {
+      if (item.dedupeKey !== 'split') return;
+      const parts = splitReply(item.reply, { maxChars: 120, maxSections: 5 });
+      for (let part = progress!.sent.length; part < parts.length; part++) {
+        if (part === failAtPart) {
+          failAtPart = -1;
+          throw new OutcomeUnknownError('connection reset');
+        }
+        posted.push(parts[part]!.text!);
+        await progress!.partSent(`slack:DU2:${part}` as MessageRef);
+      }
+      return progress!.sent[0];
+    });
+    const text = Array.from({ length: 5 }, (_, i) => `Alinea ${i + 1} ${'tekst '.repeat(15).trim()}`).join('\n\n');
+    await queue('split', text, 'U2');
+    await env.worker.drain();
+    expect(posted.map((part) => part.slice(0, 8))).toEqual(['Alinea 1', 'Alinea 2']);
+    await due('split');
+    await env.worker.drain();
+    expect(posted.map((part) => part.slice(0, 8))).toEqual(['Alinea 1', 'Alinea 2', 'Alinea 3', 'Alinea 4', 'Alinea 5']);
+    const row = await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'split' } });
+    expect(row).toMatchObject({ status: 'SENT', messageRef: 'slack:DU2:0', partRefs: ['slack:DU2:0', 'slack:DU2:1', 'slack:DU2:2', 'slack:DU2:3', 'slack:DU2:4'] });
+  });
+
+  it('keeps payloads encrypted in the table, and wipes sent ones while an edit still finds its message', async () => {
+    const sent: OutboxItem[] = [];
+    env.deliverers.set('slack', async (item) => {
+      sent.push(item);
+      return (item.of ?? 'slack:DU3:300.1') as MessageRef;
+    });
+    await queue('secret', 'Vertrouwelijk: huwelijksdwang in Tilburg', 'U3');
+    const raw = async () => (await env.db.prisma.$queryRawUnsafe<{ payload: string }[]>(`SELECT payload::text AS payload FROM "OutboxMessage" WHERE "dedupeKey" = 'secret'`))[0]!.payload;
+    expect(await raw()).not.toContain('huwelijksdwang');
+    expect(await raw()).not.toContain('Vertrouwelijk');
+    await env.worker.drain();
+    expect(sent.map((item) => item.reply.text)).toEqual(['Vertrouwelijk: huwelijksdwang in Tilburg']);
+    expect(await env.services.outbox.wipeSentPayloads(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);
+    expect(await raw()).toBe('{"wiped": true}');
+    await env.services.outbox.edit(env.db.prisma, { dedupeKey: 'secret:2', of: { key: 'secret' }, reply: { visibility: 'ephemeral', text: 'Ingetrokken' } });
+    await env.worker.drain();
+    expect(sent.at(-1)).toMatchObject({ action: 'edit', of: 'slack:DU3:300.1', reply: { text: 'Ingetrokken' } });
   });
 });

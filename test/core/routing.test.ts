@@ -111,7 +111,7 @@ describe.each(testBackends())('member DMs on %s', (kind) => {
     env.deliverers.clear();
     env.deliverers.set('slack', recorder(onA));
     // Instance B: its own outbox and worker on the same database, running only Discord.
-    const instanceB = new OutboxWorker(new Outbox(env.db.prisma, 'nl'), new Map([['discord', recorder(onB)]]), silentLogger);
+    const instanceB = new OutboxWorker(new Outbox(env.db.prisma, 'nl', env.services.cipher), new Map([['discord', recorder(onB)]]), silentLogger);
     instanceB.start(600_000); // running (its timer is too slow to matter here: the test drains it)
     await instanceB.drain(); // B is up: it says so in the database
     const m = await member(['slack', 'discord']);

@@ -191,6 +191,16 @@ export class FakeDiscord {
     return this.channelMessages.get(channelId) ?? [];
   }
 
+  // --- H1 (edits and deletes) ---
+  /** A person (or a moderator) deletes a message: it is gone for everyone. */
+  removeMessage(channelId: string, messageId: string): boolean {
+    const messages = this.messagesIn(channelId);
+    const kept = messages.filter((m) => m.id !== messageId);
+    this.channelMessages.set(channelId, kept);
+    return kept.length !== messages.length;
+  }
+  // --- end H1 ---
+
   /** Direct messages the bot sent this user. */
   dmsTo(userId: string): FakeMessage[] {
     const channel = this.dmChannels.get(userId);
@@ -366,6 +376,20 @@ export class FakeDiscord {
       this.channelMessages.set(channelId, [...this.messagesIn(channelId), message]);
       return ok(message);
     }
+    // --- H1 (edits and deletes of channel and DM messages) ---
+    if ((match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && (method === 'PATCH' || method === 'DELETE')) {
+      const [channelId, messageId] = [match[1]!, match[2]!];
+      const index = this.messagesIn(channelId).findIndex((m) => m.id === messageId);
+      if (index === -1) return { status: 404, data: { message: 'Unknown Message', code: 10008 } };
+      if (method === 'DELETE') {
+        this.removeMessage(channelId, messageId);
+        return { status: 204 };
+      }
+      const edited = { ...this.messagesIn(channelId)[index]!, ...pickMessage(body), edited_timestamp: new Date().toISOString() };
+      this.messagesIn(channelId)[index] = edited;
+      return ok(edited);
+    }
+    // --- end H1 ---
     return { status: 404, data: { message: '404: Not Found', code: 0 } };
   }
 

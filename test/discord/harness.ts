@@ -61,7 +61,7 @@ export class DiscordHarness {
       logger: silentLogger,
       ...options.adapter,
     });
-    testBot.deliverers.set('discord', (item) => adapter.deliver(item));
+    testBot.deliverers.set('discord', (item, progress) => adapter.deliver(item, progress));
     await adapter.start();
     return new DiscordHarness(fake, adapter, testBot);
   }

@@ -38,9 +38,12 @@ describe.each(testBackends())('housekeeping on %s', (kind) => {
       data: [message('sent-old', 'SENT', 31), message('sent-new', 'SENT', 2), message('waiting', 'PENDING'), message('failed', 'FAILED')],
     });
     const scheduler = new Scheduler([housekeeping], env.services, 'Europe/Amsterdam', silentLogger);
-    expect(await scheduler.run(housekeeping, now)).toEqual({ events: 1, sent: 1 });
+    expect(await scheduler.run(housekeeping, now)).toEqual({ events: 1, sent: 1, wiped: 1 });
     expect((await prisma.processedEvent.findMany()).map((e) => e.key)).toEqual(['recent']);
     expect((await prisma.outboxMessage.findMany({ orderBy: { dedupeKey: 'asc' } })).map((m) => m.dedupeKey)).toEqual(['failed', 'sent-new', 'waiting']);
+    // A sent message keeps where it went, not what it said; unsent ones keep their content.
+    const payloads = await prisma.outboxMessage.findMany({ orderBy: { dedupeKey: 'asc' }, select: { payload: true } });
+    expect(payloads.map((m) => m.payload)).toEqual([{ visibility: 'ephemeral', text: 'x' }, { wiped: true }, { visibility: 'ephemeral', text: 'x' }]);
   });
 
   it('runs at 03:15 Amsterdam time, in winter and in summer', () => {

@@ -28,6 +28,10 @@ export interface StoredMessage {
   thread_ts?: string;
   text?: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  // --- H1 (edits and deletes): what the person sees, kept up to date by chat.update ---
+  blocks?: any[];
+  /** chat.update changed it (Slack shows "(edited)"). */
+  edited?: boolean;
 }
 
 /** The Web API methods the injected faults hit: those of deliveries and their look-ups. */
@@ -224,7 +228,7 @@ export class FakeSlack {
       this.heldCalls.push(method);
       await hold;
     }
-    const planned = this.nextFaults.get(method)?.shift();
+    const planned = this.nextFaults.get(method)?.shift() ?? this.faultForCall(method);
     if (planned) return this.misbehave(planned, method, body, req, res);
     if (this.faults && this.faultyMethods.has(method)) {
       const fault = this.faults.next();
@@ -289,10 +293,22 @@ export class FakeSlack {
       case 'apps.connections.open':
         return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
       case 'chat.postMessage': {
-        const stored: StoredMessage = { channel: body.channel, ts: ts(), text: body.text, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}), ...(body.metadata ? { metadata: body.metadata } : {}) };
+        const stored: StoredMessage = { channel: body.channel, ts: ts(), text: body.text, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}), ...(body.metadata ? { metadata: body.metadata } : {}), ...(body.blocks ? { blocks: body.blocks } : {}) };
         this.messages.push(stored);
         return { ok: true, channel: body.channel, ts: stored.ts, message: { text: body.text, blocks: body.blocks } };
       }
+      // --- H1 (edits and deletes) ---
+      case 'chat.update': {
+        const message = this.messages.find((m) => m.channel === body.channel && m.ts === body.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        Object.assign(message, { text: body.text, blocks: body.blocks ?? [], edited: true });
+        return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
+      }
+      case 'chat.delete': {
+        if (!this.removeMessage(body.channel, body.ts)) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel: body.channel, ts: body.ts };
+      }
+      // --- end H1 ---
       case 'conversations.history':
         // Top-level messages, newest first, as Slack returns them.
         return this.history(body, (message) => !message.thread_ts, true);
@@ -363,6 +379,35 @@ export class FakeSlack {
   }
 
   // ---- end H2 ----
+  // --- H1 (edits and deletes; a fault in the middle of a series) ---
+  private readonly faultsAtCall = new Map<string, { left: number; kind: FaultKind }>();
+
+  /** The call of `method` after `callsFirst` more calls meets this fault (e.g. the second part of a split message). */
+  faultAfter(method: string, callsFirst: number, kind: FaultKind): void {
+    this.faultsAtCall.set(method, { left: callsFirst, kind });
+  }
+
+  private faultForCall(method: string): FaultKind | undefined {
+    const planned = this.faultsAtCall.get(method);
+    if (!planned) return undefined;
+    if (planned.left-- > 0) return undefined;
+    this.faultsAtCall.delete(method);
+    return planned.kind;
+  }
+
+  /** A person deletes a message in Slack (the bot's, say): it is gone for everyone. */
+  removeMessage(channel: string, ts: string): boolean {
+    const index = this.messages.findIndex((m) => m.channel === channel && m.ts === ts);
+    if (index === -1) return false;
+    this.messages.splice(index, 1);
+    return true;
+  }
+
+  /** What a person sees in a channel or DM now: its messages in order, edits applied, deleted ones gone. */
+  visibleIn(channel: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel);
+  }
+  // --- end H1 ---
 
   /** A page of a channel's messages since `oldest`; metadata only with include_all_metadata. */
   private history(body: Record<string, any>, belongs: (message: StoredMessage) => boolean, newestFirst: boolean): HistoryPage {

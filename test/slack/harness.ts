@@ -84,7 +84,7 @@ export async function startSlack(
     health: options.health,
     allowedTeams: options.allowedTeams,
   });
-  testBot.deliverers.set('slack', (item) => adapter.deliver(item));
+  testBot.deliverers.set('slack', (item, progress) => adapter.deliver(item, progress));
   await adapter.start();
   const baseUrl = `http://127.0.0.1:${adapter.address!.port}`;
   const ackTimes: number[] = [];

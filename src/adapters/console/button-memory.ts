@@ -27,6 +27,16 @@ export class ButtonMemory {
     if (buttons.length) this.channel = { seq: ++this.seq, buttons };
   }
 
+  /**
+   * A message was edited or removed: wherever its buttons are the ones `!N` presses, the new
+   * version's buttons press instead (none when it has none).
+   */
+  replace(old: readonly Button[], next: readonly Button[]): void {
+    if (!old.length) return;
+    for (const shown of this.own.values()) if (shown.buttons === old) shown.buttons = next;
+    if (this.channel?.buttons === old) this.channel.buttons = next;
+  }
+
   /** The buttons this person's `!1`, `!2` … press now. */
   pressableBy(userId: string): readonly Button[] {
     const own = this.own.get(userId);

@@ -15,10 +15,10 @@ import { parseHandlerFormPart, type Form } from '../../core/framework/usage.ts';
 import { translator, type Locale, type Translate } from '../../core/i18n.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
-import type { OutboxItem } from '../../core/outbox/outbox.ts';
+import type { OutboxItem, OutboxTarget } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { ButtonMemory } from './button-memory.ts';
-import { encodeConsoleRef } from './message-ref.ts';
+import { decodeConsoleRef, encodeConsoleRef } from './message-ref.ts';
 import { ConsoleFiles } from './files.ts';
 import { deliveryHeader, renderForConsole, renderFormForConsole } from './render.ts';
 import { CONSOLE_USER, readTypedLine } from './typed-line.ts';
@@ -52,6 +52,8 @@ export class ConsoleAdapter implements ChatAdapter {
   private lines = 0;
   /** Messages delivered so far: the number in each one's ref. */
   private delivered = 0;
+  /** Where each delivered message went and the buttons it showed (for edits and deletes). */
+  private readonly printed = new Map<number, { target: OutboxTarget; buttons: readonly Button[] }>();
   private readonly place: Place = { platform: 'console', channelRef: 'console', channelName: 'console' };
   private readonly files: ConsoleFiles;
 
@@ -92,13 +94,40 @@ export class ConsoleAdapter implements ChatAdapter {
    */
   async deliver(item: OutboxItem): Promise<MessageRef> {
     await this.answered;
+    if (item.action === 'edit' || item.action === 'delete') return this.change(item);
     const t = translator(item.locale);
+    // A terminal has no length limit: a long reply prints whole, in one block.
     const reply = await this.withFiles(await this.bot.forPlatform(item.reply, 'console'), t);
     const rendered = renderForConsole(reply, 1);
     if (item.target.kind === 'user') this.buttons.shownTo(item.target.ref, rendered.buttons);
     else this.buttons.shownToEveryone(rendered.buttons);
     this.print(`${deliveryHeader(item.target, t)}\n${rendered.text}`);
-    return encodeConsoleRef({ target: item.target.ref, n: ++this.delivered });
+    const n = ++this.delivered;
+    this.printed.set(n, { target: item.target, buttons: rendered.buttons });
+    return encodeConsoleRef({ target: item.target.ref, n });
+  }
+
+  /**
+   * A terminal cannot change what it printed: the new version prints under the same kind of
+   * header, marked as edited (or a line says the message was removed). The old message's
+   * buttons no longer press anything; the new version's take their place.
+   */
+  private async change(item: OutboxItem): Promise<MessageRef> {
+    const t = translator(item.locale);
+    const address = item.of ? decodeConsoleRef(item.of) : undefined;
+    const earlier = address ? this.printed.get(address.n) : undefined;
+    const target: OutboxTarget = item.target.ref ? item.target : (earlier?.target ?? { platform: 'console', kind: 'user', ref: address?.target ?? CONSOLE_USER });
+    const header = deliveryHeader(target, t);
+    if (item.action === 'delete') {
+      this.buttons.replace(earlier?.buttons ?? [], []);
+      this.print(`${header}\n${t('console.deleted')}`);
+      return item.of!;
+    }
+    const rendered = renderForConsole(await this.bot.forPlatform(item.reply, 'console'), 1);
+    this.buttons.replace(earlier?.buttons ?? [], rendered.buttons);
+    if (address) this.printed.set(address.n, { target, buttons: rendered.buttons });
+    this.print(`${header}\n${t('console.edited')}\n${rendered.text}`);
+    return item.of!;
   }
 
   async handleLine(line: string): Promise<void> {

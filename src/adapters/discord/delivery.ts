@@ -5,17 +5,37 @@
 // discord.js' own retry or the outbox's) with the message it already created instead of a
 // second one. Failures are thrown as the outbox expects them, so the worker retries with
 // back-off, or after exactly as long as Discord asks on 429. Resolves with the message's ref.
+// A reply too long for one message is split into several, each with a nonce of its own (the
+// key plus its number), posted in order; each part is recorded before the next goes, so a
+// retry goes on where it stopped. Edits and deletes act on a ref (PATCH/DELETE on the channel
+// message); a message someone deleted (Unknown Message) is a MessageGoneError.
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, RateLimitError, Routes, type REST } from 'discord.js';
 import type { Bot } from '../../core/bot.ts';
 import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
+import type { Reply } from '../../core/framework/reply.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
-import { OutcomeUnknownError, RetryLaterError } from '../../core/outbox/worker.ts';
-import { encodeDiscordRef } from './message-ref.ts';
+import { splitReply, type SplitLimits } from '../../core/outbox/split.ts';
+import { MessageGoneError, OutcomeUnknownError, RetryLaterError, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { decodeDiscordRef, encodeDiscordRef } from './message-ref.ts';
 import { renderReply } from './render.ts';
 import { checkedFiles, restFiles } from './files.ts';
+
+/**
+ * One Discord message: an embed description holds 4,096 characters and a message 6,000 in
+ * all; 4,000 and 20 sections leave room for the title, fields and the footer.
+ */
+export const DISCORD_PART_LIMITS: SplitLimits = { maxChars: 4000, maxSections: 20 };
+
+/** Unknown Message, Unknown Channel: what was to be changed is not there (any more). */
+const GONE_CODES = new Set([10008, 10003]);
+
+/** The key behind a part's nonce: the first part has the message's own key. */
+function partKey(dedupeKey: string, part: number): string {
+  return part === 0 ? dedupeKey : `${dedupeKey}#${part + 1}`;
+}
 
 /** Discord accepts nonces of at most 25 characters. */
 const NONCE_LENGTH = 25;
@@ -50,11 +70,28 @@ export class DiscordDelivery {
     private readonly logger: Logger,
   ) {}
 
-  async deliver(item: OutboxItem): Promise<MessageRef> {
-    const t = translator(item.locale);
+  async deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
+    if (item.action === 'edit') return this.edit(item);
+    if (item.action === 'delete') return this.remove(item);
     // Member mentions become pings of the Discord accounts (or names); big files a line.
-    const reply = checkedFiles(await this.bot.forPlatform(item.reply, 'discord'), t, this.logger);
-    // One message: a retry after a half-sent series would repeat its first part.
+    const whole = checkedFiles(await this.bot.forPlatform(item.reply, 'discord'), translator(item.locale), this.logger);
+    const { files, ...text } = whole;
+    const parts = splitReply(text, DISCORD_PART_LIMITS);
+    const sent = progress?.sent ?? [];
+    const start = sent.length;
+    let first = sent[0];
+    for (let part = start; part < parts.length; part++) {
+      // Files go with the first part, in the same request (multipart), so its nonce covers them.
+      const ref = await this.post(item, parts[part]!, partKey(item.dedupeKey, part), part === 0 ? files : undefined);
+      if (parts.length > 1) await progress?.partSent(ref);
+      first ??= ref;
+    }
+    return first!;
+  }
+
+  /** One part as one message: each part is cut to fit, since it was split to fit already. */
+  private async post(item: OutboxItem, reply: Reply, key: string, files?: Reply['files']): Promise<MessageRef> {
+    const t = translator(item.locale);
     const { messages, droppedButtons } = renderReply(reply, { more: t('discord.more'), maxMessages: 1 });
     if (droppedButtons.length) this.logger.warn({ outboxId: item.id, droppedButtons }, 'discord buttons left out');
     let channelId: string;
@@ -65,19 +102,18 @@ export class DiscordDelivery {
       throw outboxError(error, false);
     }
     let posted: { id?: string; channel_id?: string };
-    const body = { ...messages[0], nonce: deliveryNonce(item.dedupeKey), enforce_nonce: true };
+    const attached = restFiles(files);
+    const body = { ...messages[0], nonce: deliveryNonce(key), enforce_nonce: true, ...(attached.files.length ? { attachments: attached.attachments } : {}) };
+    const request = { body, ...(attached.files.length ? { files: attached.files } : {}) };
     try {
-      // Files travel in the same request (multipart), so the nonce covers them too.
-      const { files, attachments } = restFiles(reply.files);
-      const body = { ...messages[0], nonce: deliveryNonce(item.dedupeKey), enforce_nonce: true, ...(files.length ? { attachments } : {}) };
-      posted = (await this.rest.post(Routes.channelMessages(channelId), { body, ...(files.length ? { files } : {}) })) as typeof posted;
+      posted = (await this.rest.post(Routes.channelMessages(channelId), request)) as typeof posted;
     } catch (error) {
       // A relay into the discussion of the bot's post before anyone opened its thread: the
       // thread does not exist yet. Start it from the post (its id becomes the thread's), then post.
       if (!(item.target.kind === 'thread' && isUnknownChannel(error))) throw outboxError(error, true);
       await this.startThread(item.target.ref, t('relay.threadName'));
       try {
-        posted = (await this.rest.post(Routes.channelMessages(channelId), { body })) as typeof posted;
+        posted = (await this.rest.post(Routes.channelMessages(channelId), request)) as typeof posted;
       } catch (again) {
         throw outboxError(again, true);
       }
@@ -103,6 +139,38 @@ export class DiscordDelivery {
       // 160004: a thread has already been created for this message (by someone, meanwhile).
       if (!(error instanceof DiscordAPIError && error.code === 160004)) throw outboxError(error, false);
     }
+  }
+
+  /** New content in place; a split message has its first part replaced (cut to one message). */
+  private async edit(item: OutboxItem): Promise<MessageRef> {
+    const address = addressOf(item.of);
+    const t = translator(item.locale);
+    const { messages } = renderReply(await this.bot.forPlatform(item.reply, 'discord'), { more: t('discord.more'), maxMessages: 1 });
+    const { content, embeds, components } = messages[0]!;
+    try {
+      await this.rest.patch(Routes.channelMessage(address.channelId, address.messageId), { body: { content: content ?? '', embeds, components } });
+    } catch (error) {
+      throw goneOr(error);
+    }
+    return item.of!;
+  }
+
+  /** Every part taken away; parts someone already deleted are passed over. */
+  private async remove(item: OutboxItem): Promise<MessageRef> {
+    const parts = item.ofParts?.length ? item.ofParts : [item.of!];
+    let gone = 0;
+    for (const ref of parts) {
+      const address = addressOf(ref);
+      try {
+        await this.rest.delete(Routes.channelMessage(address.channelId, address.messageId));
+      } catch (error) {
+        const failure = goneOr(error);
+        if (!(failure instanceof MessageGoneError)) throw failure;
+        gone += 1;
+      }
+    }
+    if (gone === parts.length) throw new MessageGoneError('discord: message already deleted');
+    return item.of!;
   }
 
   private async channelFor(kind: OutboxItem['target']['kind'], ref: string): Promise<string> {
@@ -143,4 +211,16 @@ function outboxError(error: unknown, mayHavePosted: boolean): unknown {
     return new OutcomeUnknownError(`discord message post: ${name}`);
   }
   return error;
+}
+
+function addressOf(ref: MessageRef | undefined) {
+  const address = ref ? decodeDiscordRef(ref) : undefined;
+  if (!address) throw new Error('discord: not a Discord message ref');
+  return address;
+}
+
+/** Unknown Message as MessageGoneError; the rest as the outbox wants it (an edit creates nothing). */
+function goneOr(error: unknown): unknown {
+  if (error instanceof DiscordAPIError && GONE_CODES.has(Number(error.code))) return new MessageGoneError(`discord: ${error.code}`);
+  return outboxError(error, false);
 }

@@ -15,6 +15,7 @@ import type { Bot } from '../../core/bot.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
+import type { DeliveryProgress } from '../../core/outbox/worker.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { Answers } from './answers.ts';
 import { buildCommandJson } from './command-json.ts';
@@ -102,8 +103,8 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.destroy();
   }
 
-  deliver(item: OutboxItem): Promise<MessageRef> {
-    return this.delivery.deliver(item);
+  deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
+    return this.delivery.deliver(item, progress);
   }
 
   /**

@@ -4,18 +4,38 @@
 // searched for that key first (posted.ts), so a message is posted once however often it is
 // retried. Failures are thrown as the outbox expects them, so the worker retries with back-off
 // or after Retry-After. Resolves with the posted message's ref.
-import type { webApi } from '@slack/bolt';
+// A reply too long for one message is split (each part carries the key plus its number); in
+// a channel the further parts go in the first part's thread, so the channel shows one message.
+// Edits and deletes act on a ref (chat.update, chat.delete); a message someone deleted is a
+// MessageGoneError, which the outbox logs and skips.
+import { webApi } from '@slack/bolt';
 import { translator } from '../../core/i18n.ts';
+import type { Reply } from '../../core/framework/reply.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { Discussion } from '../../core/framework/reply.ts';
 import type { ThreadRef } from '../../core/threads/threads.ts';
-import { OutcomeUnknownError } from '../../core/outbox/worker.ts';
+import { splitReply, type SplitLimits } from '../../core/outbox/split.ts';
+import { MessageGoneError, OutcomeUnknownError, type DeliveryProgress } from '../../core/outbox/worker.ts';
 import { deliveryError } from './client.ts';
-import { encodeSlackRef } from './message-ref.ts';
+import { decodeSlackRef, encodeSlackRef } from './message-ref.ts';
 import { findPosted, keyMetadata } from './posted.ts';
 import { renderReply } from './render.ts';
 import { checkedFiles, uploadFiles } from './files.ts';
+
+/**
+ * One Slack message holds 50 blocks of at most 3,000 characters: 12,000 characters and 30
+ * sections leave room for the header, the footer, the buttons and sections with fields.
+ */
+export const SLACK_PART_LIMITS: SplitLimits = { maxChars: 12_000, maxSections: 30 };
+
+/** The key a part carries in its metadata: the first part has the message's own key. */
+export function partKey(dedupeKey: string, part: number): string {
+  return part === 0 ? dedupeKey : `${dedupeKey}#${part + 1}`;
+}
+
+/** Slack's answer for a message that is not there (any more). */
+const GONE = new Set(['message_not_found']);
 
 export class SlackDelivery {
   /** DM channel per user: conversations.open returns the same channel every time. */
@@ -30,12 +50,40 @@ export class SlackDelivery {
     private readonly onDiscussion?: (where: ThreadRef, discussion: Discussion) => Promise<unknown>,
   ) {}
 
-  async deliver(item: OutboxItem): Promise<MessageRef> {
+  async deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
+    if (item.action === 'edit') return this.edit(item);
+    if (item.action === 'delete') return this.remove(item);
+    const { files, ...text } = checkedFiles(item.reply, translator(item.locale));
+    const parts = splitReply(text, SLACK_PART_LIMITS);
     const { channel, threadTs } = await this.destination(item);
-    if (item.outcomeUnknown) {
+    const sent = progress?.sent ?? [];
+    const start = sent.length;
+    if (start === 0) {
+      // Files first: a failed upload posts nothing, so the retry cannot repeat the message.
+      // (A post that fails after the upload may repeat the files: they carry no key to look for.)
+      try {
+        await uploadFiles(this.client(), files, channel, threadTs);
+      } catch (error) {
+        throw deliveryError('files.uploadV2', error);
+      }
+    }
+    let first = sent[0];
+    for (let part = start; part < parts.length; part++) {
+      // Later parts of a channel post go in the first part's thread.
+      const thread = part > 0 && item.target.kind === 'channel' ? decodeSlackRef(first!)?.ts : threadTs;
+      const ref = await this.post(item, parts[part]!, { channel, threadTs: thread, key: partKey(item.dedupeKey, part), lookFirst: item.outcomeUnknown && part === start });
+      if (parts.length > 1) await progress?.partSent(ref);
+      first ??= ref;
+    }
+    return first!;
+  }
+
+  private async post(item: OutboxItem, reply: Reply, where: { channel: string; threadTs?: string; key: string; lookFirst: boolean }): Promise<MessageRef> {
+    const { channel, threadTs, key } = where;
+    if (where.lookFirst) {
       let found: string | undefined;
       try {
-        found = await findPosted(this.client(), { channel, threadTs, key: item.dedupeKey, since: item.createdAt });
+        found = await findPosted(this.client(), { channel, threadTs, key, since: item.createdAt });
       } catch (error) {
         // Posting now could make a second message: try again later (the row stays unknown).
         throw deliveryError('conversations.history', error);
@@ -45,16 +93,7 @@ export class SlackDelivery {
         return encodeSlackRef({ channel, ts: found });
       }
     }
-    const t = translator(item.locale);
-    const reply = checkedFiles(item.reply, t);
-    // Files first: a failed upload posts nothing, so the retry cannot repeat the message.
-    // (A message post that fails after it may repeat the files: they carry no key to look for.)
-    try {
-      await uploadFiles(this.client(), reply.files, channel, threadTs);
-    } catch (error) {
-      throw deliveryError('files.uploadV2', error);
-    }
-    const rendered = renderReply(reply, t);
+    const rendered = renderReply(reply, translator(item.locale));
     let posted: { ts?: string; channel?: string };
     try {
       posted = await this.client().chat.postMessage({
@@ -63,7 +102,7 @@ export class SlackDelivery {
         text: rendered.text,
         blocks: rendered.blocks,
         unfurl_links: false,
-        metadata: keyMetadata(item.dedupeKey),
+        metadata: keyMetadata(key),
       });
     } catch (error) {
       // A DM channel that vanished (e.g. the workspace was reset) is looked up again next time.
@@ -76,6 +115,45 @@ export class SlackDelivery {
       await this.onDiscussion?.({ platform: 'slack', channelRef: landed, threadRef: posted.ts }, item.reply.discussion);
     }
     return encodeSlackRef({ channel: landed, ts: posted.ts });
+  }
+
+  /**
+   * New content in place (chat.update). A split message has its first part replaced by the
+   * new reply (cut to one message); its further parts stay as they were.
+   */
+  private async edit(item: OutboxItem): Promise<MessageRef> {
+    const address = this.address(item.of);
+    const rendered = renderReply(item.reply, translator(item.locale));
+    try {
+      await this.client().chat.update({ channel: address.channel, ts: address.ts, text: rendered.text, blocks: rendered.blocks });
+    } catch (error) {
+      throw goneOr(error, 'chat.update');
+    }
+    return item.of!;
+  }
+
+  /** Every part taken away (chat.delete); parts someone already deleted are passed over. */
+  private async remove(item: OutboxItem): Promise<MessageRef> {
+    let gone = 0;
+    const parts = item.ofParts?.length ? item.ofParts : [item.of!];
+    for (const ref of parts) {
+      const address = this.address(ref);
+      try {
+        await this.client().chat.delete({ channel: address.channel, ts: address.ts });
+      } catch (error) {
+        const failure = goneOr(error, 'chat.delete');
+        if (!(failure instanceof MessageGoneError)) throw failure;
+        gone += 1;
+      }
+    }
+    if (gone === parts.length) throw new MessageGoneError('slack: message already deleted');
+    return item.of!;
+  }
+
+  private address(ref: MessageRef | undefined) {
+    const address = ref ? decodeSlackRef(ref) : undefined;
+    if (!address) throw new Error('slack: not a Slack message ref');
+    return address;
   }
 
   private async destination(item: OutboxItem): Promise<{ channel: string; threadTs?: string }> {
@@ -104,4 +182,12 @@ export class SlackDelivery {
     this.dmChannels.set(userId, channel);
     return channel;
   }
+}
+
+/** A refusal that says the message is not there, as MessageGoneError; anything else as the outbox wants it. */
+function goneOr(error: unknown, method: string): Error {
+  const coded = error as { code?: string; data?: { error?: string } };
+  if (coded.code === webApi.ErrorCode.PlatformError && GONE.has(coded.data?.error ?? '')) return new MessageGoneError(`slack ${method}: message_not_found`);
+  // An edit or delete done twice is harmless: no unknown outcome to look for.
+  return deliveryError(method, error);
 }

@@ -8,6 +8,7 @@ import { translator, type Locale } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
+import type { DeliveryProgress } from '../../core/outbox/worker.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import type { Reply } from '../../core/framework/reply.ts';
 import { Answers, type AnswerTarget } from './answers.ts';
@@ -152,9 +153,9 @@ export class SlackAdapter implements ChatAdapter {
     return this.inflight.settled();
   }
 
-  async deliver(item: OutboxItem): Promise<MessageRef> {
+  async deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
     // Member mentions become pings of the Slack accounts (or names) before rendering.
-    return this.delivery.deliver({ ...item, reply: await this.bot.forPlatform(item.reply, 'slack') });
+    return this.delivery.deliver({ ...item, reply: await this.bot.forPlatform(item.reply, 'slack') }, progress);
   }
 
   /** Slack keeps a response_url for 30 minutes: within that, the answer goes where it would have. */

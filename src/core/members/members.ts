@@ -208,13 +208,16 @@ export class MemberManager {
 
   /**
    * Approves or rejects a link request once; a second click (or a second coordinator) finds
-   * it decided and changes nothing. The requester hears the outcome.
+   * it decided and changes nothing. The requester hears the outcome; with `decided`, the
+   * notice every coordinator and admin got (with its buttons) is edited in place to say who
+   * decided what, so nobody acts on a request that was already decided.
    */
   async decide(
     requestId: string,
     deciderId: string,
     approve: boolean,
     outcome: (t: Translate, request: LinkRequestView) => Reply,
+    decided?: (t: Translate, request: LinkRequestView, deciderName: string) => Reply,
   ): Promise<{ request?: LinkRequestView; changed: boolean }> {
     return this.store.$transaction(async (tx) => {
       const { count } = await tx.linkRequest.updateMany({
@@ -237,6 +240,11 @@ export class MemberManager {
       });
       const view = toRequestView(row);
       await this.outbox.notifyMembers(tx, [row.memberId], `link-decision:${row.id}`, (t) => outcome(t, view));
+      if (decided) {
+        const decider = await tx.member.findUnique({ where: { id: deciderId }, select: { displayName: true } });
+        // The notices were queued under `link-request:<id>:<platform>:<account>` (requestLink).
+        await this.outbox.editEach(tx, `link-request:${row.id}:`, 'decided', (t) => decided(t, view, decider?.displayName ?? '?'));
+      }
       return { request: view, changed: true };
     });
   }

@@ -1,13 +1,16 @@
 // Messages that must arrive (notifications, digests, reminders) are written here in the same
 // transaction as the change that causes them, then sent by the OutboxWorker with retries.
 // The dedupe key makes enqueueing idempotent: the same event never queues a message twice.
-import { toLocale, type Locale, type Translate } from '../i18n.ts';
-import type { MessageRef } from '../messages/message-ref.ts';
+// Besides posts, a row can edit or delete an earlier message (named by its outbox key or its
+// ref), be planned for later (sendAt) in a group that is cancelled or moved together, and
+// remember the parts of a split reply already sent. Payloads are encrypted at rest.
+import type { FieldCipher } from '../crypto.ts';
+import { translator, toLocale, type Locale, type Translate } from '../i18n.ts';
+import { platformOfRef, type MessageRef } from '../messages/message-ref.ts';
 import { fromDbPlatform, toDbPlatform, type DbPlatform, type PlatformName } from '../platform.ts';
 import type { Reply } from '../framework/reply.ts';
 import type { Store, Tx } from '../store.ts';
 import { MemberRouting, type RoutingOptions } from './routing.ts';
-import type { FieldCipher } from '../crypto.ts';
 
 export interface OutboxTarget {
   platform: PlatformName;
@@ -16,9 +19,25 @@ export interface OutboxTarget {
   ref: string;
 }
 
+/** post: a new message; edit: new content for an earlier one; delete: take an earlier one away. */
+export type OutboxAction = 'post' | 'edit' | 'delete';
+
+/** The earlier message an edit or delete acts on: an outbox message's key, or a ref. */
+export type EarlierMessage = { key: string } | { ref: MessageRef };
+
 export interface OutboxItem {
   id: string;
   dedupeKey: string;
+  /** Absent: a post (items built by hand in tests and older code). */
+  action?: OutboxAction;
+  /**
+   * edit/delete: the ref of the message to change, filled in by the worker once that message
+   * was sent; `ofParts` holds all its parts when it was split (the first is `of`).
+   */
+  of?: MessageRef;
+  ofParts?: MessageRef[];
+  /** post: the refs of the parts of a split reply already sent (a retry goes on after them). */
+  partRefs?: MessageRef[];
   target: OutboxTarget;
   locale: Locale;
   reply: Reply;
@@ -32,10 +51,38 @@ export interface OutboxItem {
   createdAt: Date;
 }
 
-export type NewOutboxItem = Pick<OutboxItem, 'dedupeKey' | 'target' | 'locale' | 'reply'> & {
-  /** A DM to this member wherever they are: routing may move it to another of their accounts. */
-  memberId?: string;
-};
+export interface Planning {
+  /** Not sent before this moment (a reminder); now when absent. */
+  sendAt?: Date;
+  /** Messages planned together, to cancel or move together (e.g. `meeting:O-12:reminder`). */
+  groupKey?: string;
+}
+
+export type NewOutboxItem = Pick<OutboxItem, 'dedupeKey' | 'target' | 'locale' | 'reply'> &
+  Planning & {
+    /** A DM to this member wherever they are: routing may move it to another of their accounts. */
+    memberId?: string;
+  };
+
+export interface NewEdit extends Planning {
+  dedupeKey: string;
+  of: EarlierMessage;
+  reply: Reply;
+  /** Defaults to the earlier message's language (or the default). */
+  locale?: Locale;
+  /** Only for `of: { ref }`: where the message is (the console names it in its header). */
+  target?: OutboxTarget;
+}
+
+export type NewDelete = Omit<NewEdit, 'reply'>;
+
+/** What the worker does with an edit or delete now. */
+export type EarlierState =
+  | { state: 'ready'; of: MessageRef; parts: MessageRef[] }
+  /** The earlier message is still to be sent: an edit never runs before the post it edits. */
+  | { state: 'wait'; until: Date }
+  /** Nothing to act on (never sent, cancelled, failed, already deleted, or a newer edit went). */
+  | { state: 'skip'; reason: string };
 
 export interface OutboxOptions {
   /** Tries before a message is marked FAILED. */
@@ -68,9 +115,8 @@ export class Outbox {
   constructor(
     private readonly store: Store,
     private readonly defaultLocale: Locale,
+    private readonly cipher: FieldCipher,
     options: OutboxOptions = {},
-    /** Seals payloads at rest (they carry people's text: relays, updates); see sealPayload. */
-    private readonly cipher?: FieldCipher,
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.routing = new MemberRouting(store, this.options.routing);
@@ -98,11 +144,115 @@ export class Outbox {
         targetKind: item.target.kind,
         targetRef: item.target.ref,
         locale: item.locale,
-        payload: sealPayload(item.reply, this.cipher),
+        payload: this.seal(item.reply),
         memberId: item.memberId,
+        ...planned(item),
       })),
       skipDuplicates: true,
     });
+  }
+
+  /**
+   * New content for an earlier message, once per dedupe key. When the earlier one is an
+   * outbox message still waiting, the edit waits for it (the worker checks): the post goes out
+   * with its old content and is then edited, so the order is always post, then edit. False
+   * when the earlier key was never queued (nothing to edit).
+   */
+  async edit(tx: Tx, edit: NewEdit): Promise<boolean> {
+    return this.change(tx, 'edit', edit, edit.reply);
+  }
+
+  /** Takes an earlier message away (all its parts), once per dedupe key; as `edit` otherwise. */
+  async delete(tx: Tx, removal: NewDelete): Promise<boolean> {
+    return this.change(tx, 'delete', removal, { visibility: 'ephemeral' });
+  }
+
+  /**
+   * Edits every message posted under keys starting with `prefix` (e.g. the same notice to
+   * each coordinator on each platform), each in its own recipient's language. The edit's key
+   * is the earlier key plus `suffix`. Returns how many edits were queued.
+   */
+  async editEach(tx: Tx, prefix: string, suffix: string, build: (t: Translate, locale: Locale) => Reply): Promise<number> {
+    const rows = await tx.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix }, action: 'post' }, select: { dedupeKey: true, locale: true } });
+    for (const row of rows) {
+      const locale = toLocale(row.locale) ?? this.defaultLocale;
+      await this.edit(tx, { dedupeKey: `${row.dedupeKey}:${suffix}`, of: { key: row.dedupeKey }, locale, reply: build(translator(locale), locale) });
+    }
+    return rows.length;
+  }
+
+  private async change(tx: Tx, action: 'edit' | 'delete', change: NewDelete, reply: Reply): Promise<boolean> {
+    let where: { platform: DbPlatform; targetKind: string; targetRef: string; locale: string };
+    if ('key' in change.of) {
+      const earlier = await tx.outboxMessage.findUnique({ where: { dedupeKey: change.of.key } });
+      if (!earlier) return false;
+      where = { platform: earlier.platform, targetKind: earlier.targetKind, targetRef: earlier.targetRef, locale: change.locale ?? earlier.locale };
+    } else {
+      const platform = platformOfRef(change.of.ref);
+      if (!platform) throw new Error('outbox: not a message ref');
+      const target = change.target ?? { platform, kind: 'user', ref: '' };
+      where = { platform: toDbPlatform(platform), targetKind: target.kind, targetRef: target.ref, locale: change.locale ?? this.defaultLocale };
+    }
+    await tx.outboxMessage.createMany({
+      data: [
+        {
+          dedupeKey: change.dedupeKey,
+          ...where,
+          action,
+          ...('key' in change.of ? { ofKey: change.of.key } : { ofRef: change.of.ref }),
+          payload: this.seal(reply),
+          ...planned(change),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return true;
+  }
+
+  /** Planned messages of this group that have not gone yet never go. Returns how many. */
+  async cancelGroup(tx: Tx, groupKey: string): Promise<number> {
+    const { count } = await tx.outboxMessage.updateMany({ where: { groupKey, status: 'PENDING' }, data: { status: 'CANCELLED' } });
+    return count;
+  }
+
+  /** Planned messages of this group that have not gone yet go at `sendAt` instead. Returns how many. */
+  async rescheduleGroup(tx: Tx, groupKey: string, sendAt: Date): Promise<number> {
+    const { count } = await tx.outboxMessage.updateMany({ where: { groupKey, status: 'PENDING' }, data: { sendAt, nextAttemptAt: sendAt } });
+    return count;
+  }
+
+  /**
+   * Whether an edit or delete can go now. An edit that a newer edit of the same message already
+   * overtook is skipped (two workers may take them out of order); so is anything after a delete.
+   */
+  async earlierState(item: OutboxItem, now = new Date()): Promise<EarlierState> {
+    const row = await this.store.outboxMessage.findUnique({ where: { id: item.id }, select: { ofKey: true, ofRef: true } });
+    const same = row?.ofKey ? { ofKey: row.ofKey } : { ofRef: row?.ofRef ?? '' };
+    const later = await this.store.outboxMessage.findFirst({
+      where: { ...same, status: 'SENT', id: { not: item.id }, OR: [{ action: 'delete' }, { action: 'edit', createdAt: { gt: item.createdAt } }] },
+      select: { action: true },
+    });
+    if (later) return { state: 'skip', reason: later.action === 'delete' ? 'message was deleted' : 'a newer edit was sent' };
+    if (row?.ofRef) return { state: 'ready', of: row.ofRef as MessageRef, parts: [row.ofRef as MessageRef] };
+    const earlier = row?.ofKey ? await this.store.outboxMessage.findUnique({ where: { dedupeKey: row.ofKey } }) : null;
+    if (!earlier) return { state: 'skip', reason: 'earlier message is gone from the outbox' };
+    if (earlier.status === 'PENDING') {
+      const due = earlier.nextAttemptAt > now ? earlier.nextAttemptAt : now;
+      return { state: 'wait', until: new Date(due.getTime() + 1000) };
+    }
+    if (earlier.status !== 'SENT' || !earlier.messageRef) return { state: 'skip', reason: `earlier message was never sent (${earlier.status.toLowerCase()})` };
+    const parts = earlier.partRefs.length ? (earlier.partRefs as MessageRef[]) : [earlier.messageRef as MessageRef];
+    return { state: 'ready', of: earlier.messageRef as MessageRef, parts };
+  }
+
+  /** An edit waiting for its post: tried again then, without counting as a failed attempt. */
+  async waitUntil(id: string, until: Date): Promise<void> {
+    await this.store.outboxMessage.update({ where: { id }, data: { nextAttemptAt: until } });
+  }
+
+  /** A part of a split reply was sent: a retry starts after it. */
+  async recordParts(id: string, partRefs: readonly MessageRef[]): Promise<void> {
+    await this.store.outboxMessage.update({ where: { id }, data: { partRefs: [...partRefs] } });
   }
 
   /**
@@ -131,7 +281,7 @@ export class Outbox {
           where: { id: row.id, nextAttemptAt: row.nextAttemptAt, status: 'PENDING' },
           data: { nextAttemptAt: leaseUntil },
         });
-        if (count === 1) claimed.push(toItem(row, this.cipher));
+        if (count === 1) claimed.push(toItem(row, this.open(row.payload)));
       }
       return claimed;
     });
@@ -144,18 +294,22 @@ export class Outbox {
    * after the platform posted it. Returns how many.
    */
   async takeOverAfterRestart(now = new Date()): Promise<number> {
+    // A planned message whose time has not come is not taken over: it would go early.
     const { count } = await this.store.outboxMessage.updateMany({
-      where: { status: 'PENDING', nextAttemptAt: { gt: now } },
+      where: { status: 'PENDING', nextAttemptAt: { gt: now }, OR: [{ sendAt: null }, { sendAt: { lte: now } }] },
       data: { nextAttemptAt: now, outcomeUnknown: true },
     });
     return count;
   }
 
-  /** Sent, with the ref of the message the platform created (none for deliverers without refs). */
-  async markSent(id: string, messageRef?: MessageRef): Promise<void> {
+  /**
+   * Sent, with the ref of the message the platform created (none for deliverers without refs).
+   * `note`: done without sending (an edit of a message someone deleted), and why.
+   */
+  async markSent(id: string, messageRef?: MessageRef, note?: string): Promise<void> {
     await this.store.outboxMessage.update({
       where: { id },
-      data: { status: 'SENT', sentAt: new Date(), lastError: null, messageRef: messageRef ?? null },
+      data: { status: 'SENT', sentAt: new Date(), lastError: note ?? null, messageRef: messageRef ?? null },
     });
   }
 
@@ -167,8 +321,9 @@ export class Outbox {
   async markFailed(item: OutboxItem, error: string, retryAfterMs?: number, now = new Date(), outcomeUnknown = false): Promise<void> {
     const attempts = item.attempts + 1;
     const backoff = retryAfterMs ?? this.options.backoffMs(attempts);
-    await this.store.outboxMessage.update({
-      where: { id: item.id },
+    // Only while still pending: a message cancelled during this attempt stays cancelled.
+    await this.store.outboxMessage.updateMany({
+      where: { id: item.id, status: 'PENDING' },
       data: {
         attempts,
         lastError: error.slice(0, 500),
@@ -191,24 +346,43 @@ export class Outbox {
     return count;
   }
 
+  /**
+   * Sent messages older than this keep only what a later edit or delete needs (where and
+   * their refs): their content is wiped. Returns how many.
+   */
+  async wipeSentPayloads(olderThan: Date): Promise<number> {
+    const { count } = await this.store.outboxMessage.updateMany({
+      where: { status: 'SENT', sentAt: { lt: olderThan }, NOT: { payload: { equals: WIPED } } },
+      data: { payload: WIPED },
+    });
+    return count;
+  }
+
   /** Messages still to be sent on these platforms, due now or later. */
   async pendingCount(running: PlatformName[]): Promise<number> {
     return this.store.outboxMessage.count({ where: { status: 'PENDING', platform: { in: running.map(toDbPlatform) } } });
   }
+
+  /** The reply as stored: encrypted, so message text is never readable in the table. */
+  private seal(reply: Reply): object {
+    return { sealed: this.cipher.encrypt(JSON.stringify(reply)) };
+  }
+
+  private open(payload: unknown): Reply {
+    const sealed = (payload as { sealed?: unknown } | null)?.sealed;
+    // Rows queued before payloads were encrypted hold the reply itself.
+    return typeof sealed === 'string' ? (JSON.parse(this.cipher.decrypt(sealed)) as Reply) : (payload as Reply);
+  }
 }
 
-/**
- * The reply as stored: encrypted when a cipher is given ({ sealed }), because relayed messages
- * and copied updates are sensitive text. Rows written before (plain JSON) are read as they are.
- */
-function sealPayload(reply: Reply, cipher?: FieldCipher): object {
-  return cipher ? { sealed: cipher.encrypt(JSON.stringify(reply)) } : (reply as object);
-}
+/** The payload of a sent message once its content is no longer needed. */
+const WIPED = { wiped: true };
 
-function openPayload(payload: unknown, cipher?: FieldCipher): Reply {
-  const sealed = (payload as { sealed?: unknown } | null)?.sealed;
-  if (typeof sealed === 'string' && cipher) return JSON.parse(cipher.decrypt(sealed)) as Reply;
-  return payload as Reply;
+function planned(item: Planning): { sendAt?: Date; nextAttemptAt?: Date; groupKey?: string } {
+  return {
+    ...(item.sendAt ? { sendAt: item.sendAt, nextAttemptAt: item.sendAt } : {}),
+    ...(item.groupKey ? { groupKey: item.groupKey } : {}),
+  };
 }
 
 function toItem(row: {
@@ -218,17 +392,20 @@ function toItem(row: {
   targetKind: string;
   targetRef: string;
   locale: string;
-  payload: unknown;
+  action: string;
+  partRefs: string[];
   attempts: number;
   outcomeUnknown: boolean;
   createdAt: Date;
-}, cipher?: FieldCipher): OutboxItem {
+}, reply: Reply): OutboxItem {
   return {
     id: row.id,
     dedupeKey: row.dedupeKey,
+    action: row.action as OutboxAction,
+    partRefs: row.partRefs as MessageRef[],
     target: { platform: fromDbPlatform(row.platform), kind: row.targetKind as OutboxTarget['kind'], ref: row.targetRef },
     locale: toLocale(row.locale) ?? 'nl',
-    reply: openPayload(row.payload, cipher),
+    reply,
     attempts: row.attempts,
     outcomeUnknown: row.outcomeUnknown,
     createdAt: row.createdAt,

@@ -8,10 +8,27 @@ import type { PlatformName } from '../platform.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
 
 /**
- * Sends one message and resolves with the ref of what the platform created. Adapters always
- * return one (ChatAdapter.deliver); a deliverer that only records (tests) may return nothing.
+ * How far a split reply got: the refs of the parts already sent (from earlier attempts too).
+ * A deliverer that splits sends only the parts after these, and reports each one it sends
+ * before it sends the next, so a failure in the middle never sends a part twice.
  */
-export type Deliver = (item: OutboxItem) => Promise<MessageRef | void>;
+export interface DeliveryProgress {
+  readonly sent: readonly MessageRef[];
+  partSent(ref: MessageRef): Promise<void>;
+}
+
+/**
+ * Sends one message (or edits or deletes one: `item.action`, with `item.of` filled in) and
+ * resolves with the ref of what the platform created. Adapters always return one
+ * (ChatAdapter.deliver); a deliverer that only records (tests) may return nothing.
+ */
+export type Deliver = (item: OutboxItem, progress?: DeliveryProgress) => Promise<MessageRef | void>;
+
+/**
+ * Thrown by a deliverer when the message to edit or delete no longer exists on the platform
+ * (a person deleted it): there is nothing to retry, so the row is done with a note.
+ */
+export class MessageGoneError extends Error {}
 
 /** Thrown by a deliverer when the platform asked to wait (HTTP 429 with Retry-After). */
 export class RetryLaterError extends Error {
@@ -71,12 +88,20 @@ export class OutboxWorker {
     return items.length;
   }
 
-  private async send(item: OutboxItem): Promise<void> {
-    const deliver = this.deliverers.get(item.target.platform)!;
+  private async send(claimed: OutboxItem): Promise<void> {
+    const deliver = this.deliverers.get(claimed.target.platform)!;
+    let item = claimed;
     try {
-      const ref = await deliver(item);
+      if (item.action === 'edit' || item.action === 'delete') {
+        const earlier = await this.outbox.earlierState(item);
+        if (earlier.state === 'wait') return await this.outbox.waitUntil(item.id, earlier.until);
+        if (earlier.state === 'skip') return await this.skip(item, earlier.reason);
+        item = { ...item, of: earlier.of, ofParts: earlier.parts };
+      }
+      const ref = await deliver(item, this.progressOf(item));
       await this.outbox.markSent(item.id, ref ?? undefined);
     } catch (error) {
+      if (error instanceof MessageGoneError) return await this.skip(item, 'message was deleted on the platform');
       const retryAfter = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
       const unknown = error instanceof OutcomeUnknownError;
       this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, outcomeUnknown: unknown, err: safeError(error) }, 'outbox send failed');
@@ -84,5 +109,27 @@ export class OutboxWorker {
       // claimed again later: kick() logs the error.
       await this.outbox.markFailed(item, (error as Error).message, retryAfter, new Date(), unknown);
     }
+  }
+
+  /** Done without sending: logged (never the text), and never tried again. */
+  private async skip(item: OutboxItem, reason: string): Promise<void> {
+    this.logger.info({ outboxId: item.id, action: item.action, reason }, 'outbox change skipped');
+    await this.outbox.markSent(item.id, item.of, `skipped: ${reason}`);
+  }
+
+  private progressOf(item: OutboxItem): DeliveryProgress {
+    const sent = [...(item.partRefs ?? [])];
+    return {
+      sent,
+      partSent: async (ref) => {
+        sent.push(ref);
+        try {
+          await this.outbox.recordParts(item.id, sent);
+        } catch (error) {
+          // The part is on the platform but not in the row: the next attempt must look first.
+          throw new OutcomeUnknownError(`outbox: part sent but not recorded (${(error as Error).message})`);
+        }
+      },
+    };
   }
 }
