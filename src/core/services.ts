@@ -85,6 +85,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   // Every manager works on the unit-of-work view: inside a unit, its queries join that unit.
   const store = unitOfWork.store;
   const outbox = new Outbox(store, settings.defaultLocale, cipher);
+  const channels = new ChannelRegistry(store);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
   return {
     settings,
@@ -99,8 +100,8 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     guide: new GuideManager(store),
     threads: new ThreadManager(store, members, cipher),
     mentions: new MentionResolver(store),
-    channels: new ChannelRegistry(store),
+    channels,
     conversations: new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger),
-    updateChannels: new UpdateChannels(store, outbox, settings.defaultLocale),
+    updateChannels: new UpdateChannels(store, channels, outbox, settings.defaultLocale),
   };
 }

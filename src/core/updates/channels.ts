@@ -1,36 +1,33 @@
 // Updates channels (`/update kanaal`): channels on any platform where every update posted
-// anywhere appears as the bot's own top-level post, with a discussion thread. The flag lives on
-// Channel.receivesUpdates; this module is the only place that reads or writes it.
-import { ensureChannel } from '../channels.ts';
+// anywhere appears as the bot's own top-level post, with a discussion thread. They are the
+// channels with the purpose `updates` in the channel registry (src/core/channels.ts).
+import type { ChannelRef, ChannelRegistry } from '../channels.ts';
 import type { Reply } from '../framework/reply.ts';
 import type { Locale } from '../i18n.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import { fromDbPlatform, toDbPlatform, type PlatformName } from '../platform.ts';
 import type { Store } from '../store.ts';
 
-export interface ChannelPlace {
-  platform: PlatformName;
-  ref: string;
-  name?: string;
-}
+export type ChannelPlace = ChannelRef;
 
 export class UpdateChannels {
   constructor(
     private readonly store: Store,
+    private readonly registry: ChannelRegistry,
     private readonly outbox: Outbox,
     private readonly defaultLocale: Locale,
   ) {}
 
-  /** Turns the flag on or off; returns whether it changed anything. */
+  /** Turns it on or off; returns whether it changed anything. */
   async set(place: ChannelPlace, receives: boolean): Promise<boolean> {
-    const id = await ensureChannel(this.store, place.platform, place.ref, place.name);
-    const { count } = await this.store.channel.updateMany({ where: { id, receivesUpdates: !receives }, data: { receivesUpdates: receives } });
-    return count === 1;
+    if (!receives) return this.registry.unregister(place, 'updates');
+    const before = await this.registry.get(place);
+    if (before?.purposes.includes('updates')) return false;
+    await this.registry.register(place, 'updates');
+    return true;
   }
 
   async list(): Promise<ChannelPlace[]> {
-    const rows = await this.store.channel.findMany({ where: { receivesUpdates: true }, orderBy: { createdAt: 'asc' } });
-    return rows.map((row) => ({ platform: fromDbPlatform(row.platform), ref: row.externalId, name: row.name ?? undefined }));
+    return (await this.registry.list('updates')).map(({ platform, ref, name }) => ({ platform, ref, name }));
   }
 
   /**
@@ -39,13 +36,13 @@ export class UpdateChannels {
    * its copies are stored together; once per update and channel.
    */
   async copy(updateId: string, reply: Reply, postedIn?: ChannelPlace): Promise<number> {
-    const channels = await this.store.channel.findMany({ where: { receivesUpdates: true } });
-    const others = channels.filter((row) => !(postedIn && row.platform === toDbPlatform(postedIn.platform) && row.externalId === postedIn.ref));
+    const channels = await this.registry.list('updates');
+    const others = channels.filter((channel) => !(postedIn && channel.platform === postedIn.platform && channel.ref === postedIn.ref));
     await this.outbox.enqueueMany(
       this.store,
-      others.map((row) => ({
-        dedupeKey: `update-copy:${updateId}:${row.id}`,
-        target: { platform: fromDbPlatform(row.platform), kind: 'channel' as const, ref: row.externalId },
+      others.map((channel) => ({
+        dedupeKey: `update-copy:${updateId}:${channel.id}`,
+        target: { platform: channel.platform, kind: 'channel' as const, ref: channel.ref },
         locale: this.defaultLocale,
         reply: { ...reply, visibility: 'channel' as const },
       })),
