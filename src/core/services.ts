@@ -72,12 +72,24 @@ export interface DomainServices {
 
 /** The domain view of the services, built once per Bot. */
 export function domainServices(services: Services): DomainServices {
-  const { settings, members, accounts, updates, guide, threads, channels, conversations, updateChannels, outbox } = services;
   const deliveries: DeliveryReport = {
-    undeliverable: (limit) => outbox.routing.undeliverable(limit),
-    undeliverableCount: () => outbox.routing.undeliverableCount(),
+    undeliverable: (limit) => services.outbox.routing.undeliverable(limit),
+    undeliverableCount: () => services.outbox.routing.undeliverableCount(),
   };
-  return { settings, members, accounts, updates, guide, threads, channels, conversations, updateChannels, deliveries };
+  // A view, not a copy: a manager swapped in Services (the guide reloaded from another folder)
+  // is the one handlers see.
+  const view = (name: Exclude<keyof DomainServices, 'deliveries'>) => ({ enumerable: true, get: () => services[name] });
+  return Object.defineProperties({ deliveries } as DomainServices, {
+    settings: view('settings'),
+    members: view('members'),
+    accounts: view('accounts'),
+    updates: view('updates'),
+    guide: view('guide'),
+    threads: view('threads'),
+    channels: view('channels'),
+    conversations: view('conversations'),
+    updateChannels: view('updateChannels'),
+  });
 }
 
 export function createServices(client: Store, settings: CoreSettings, cipher: FieldCipher, logger: Logger = pino({ level: 'silent' })): Services {

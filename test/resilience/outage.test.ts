@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.ts';
+import { createFieldCipher } from '../../src/core/crypto.ts';
 import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter.ts';
 import { loadConfig } from '../../src/config.ts';
 import { translator } from '../../src/core/i18n.ts';
@@ -19,6 +20,7 @@ import { FakeSlack } from '../slack/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 
 const tryAgain = translator('nl')('errors.unavailable');
+const ENCRYPTION_KEY = 'outage-test-key-0123456789';
 
 describe.skipIf(!postgresAvailable)('a database outage while the bot runs (real PostgreSQL)', () => {
   let server: PgServer;
@@ -27,12 +29,14 @@ describe.skipIf(!postgresAvailable)('a database outage while the bot runs (real 
   let baseUrl: string;
   const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-outage-'));
 
+  const cipher = createFieldCipher(ENCRYPTION_KEY);
   const updatesWith = async (text: string): Promise<number> => {
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
     try {
-      const { rows } = await client.query('SELECT count(*)::int AS n FROM "Update" WHERE body = $1', [text]);
-      return rows[0].n as number;
+      // Bodies are encrypted at rest with the instance's key: read them as the bot would.
+      const { rows } = await client.query<{ body: string }>('SELECT body FROM "Update"');
+      return rows.filter((row) => cipher.decrypt(row.body) === text).length;
     } finally {
       await client.end();
     }
@@ -68,7 +72,7 @@ describe.skipIf(!postgresAvailable)('a database outage while the bot runs (real 
       SLACK_API_URL: fake.apiUrl,
       PORT: '0',
       HOST: '127.0.0.1',
-      ENCRYPTION_KEY: 'outage-test-key-0123456789',
+      ENCRYPTION_KEY,
       ADMINS: 'slack:UADMIN',
       LOG_LEVEL: 'silent',
     });

@@ -48,7 +48,8 @@ describe('slash commands on Slack', () => {
     const [profile] = (await slack.command('UFATIMA', '/profiel')).seen;
     expect(profile!.text).toContain('Profiel van Fatima');
     expect(profile!.text).toMatch(/Organisatie\nnog niet gekoppeld/);
-    expect(profile!.blocks.some((block) => block.type === 'section' && block.fields?.length === 5)).toBe(true);
+    expect(profile!.blocks.some((block) => block.type === 'section' && block.fields?.length === 6)).toBe(true);
+    expect(profile!.text).toMatch(/Berichten via\n/);
     expect(profile!.text).toMatch(/Accounts\nSlack/);
   });
 
