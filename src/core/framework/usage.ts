@@ -82,17 +82,7 @@ export function buildForm(
     title: `/${command.name}${sub ? ` ${sub}` : ''}`,
     submitLabel: t('forms.submit'),
     notice: isSensitive(invocable) ? t('safety.formNotice') : undefined,
-    fields: options.map(([name, option]) => ({
-      name,
-      label: t(describeKeys.option(command.name, sub, name)),
-      kind: option.kind,
-      long: option.long,
-      required: option.required,
-      maxLength: option.maxLength,
-      choices: option.choices?.map((value) => ({ value, label: t(describeKeys.choice(value)) })),
-      value: typeof values[name] === 'string' ? (values[name] as string) : undefined,
-      error: errors[name],
-    })),
+    fields: options.map(([name, option]) => formField(name, option, t(describeKeys.option(command.name, sub, name)), t, values, errors)),
   };
 }
 
@@ -135,16 +125,21 @@ export function buildHandlerForm(
     submitLabel: t('forms.submit'),
     // Sensitive free text always carries the privacy notice and the emergency line.
     notice: texts.notice ?? (Object.values(declaration.options).some((option) => option.sensitive) ? t('safety.formNotice') : undefined),
-    fields: Object.entries(declaration.options).map(([name, option]) => ({
-      name,
-      label: labels[name] ?? name,
-      kind: option.kind,
-      long: option.long,
-      required: option.required,
-      maxLength: option.maxLength,
-      choices: option.choices?.map((value) => ({ value, label: t(describeKeys.choice(value)) })),
-      value: typeof values[name] === 'string' ? (values[name] as string) : undefined,
-      error: errors[name],
-    })),
+    fields: Object.entries(declaration.options).map(([name, option]) => formField(name, option, labels[name] ?? name, t, values, errors)),
+  };
+}
+
+/** One field of a form: the option's kind and limits, its value so far and its error. */
+function formField(name: string, option: OptionDeclaration, label: string, t: Translate, values: Record<string, unknown>, errors: Record<string, string>) {
+  return {
+    name,
+    label,
+    kind: option.kind,
+    long: option.long,
+    required: option.required,
+    maxLength: option.maxLength,
+    choices: option.choices?.map((value) => ({ value, label: t(describeKeys.choice(value)) })),
+    value: typeof values[name] === 'string' ? (values[name] as string) : undefined,
+    error: errors[name],
   };
 }
