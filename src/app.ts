@@ -67,8 +67,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const guideWatcher = await loadGuideContent(services, logger);
   // PGlite runs one query at a time: a few handlers at once keep the queue short, so the
   // inbox write before each acknowledgement never waits long. PostgreSQL's pool has 10.
-  // PGlite runs one transaction at a time: a second handler in flight only made the inbox
-  // writes before each ack wait longer (ack p99 at 50 concurrent: 409 ms with 2, 357 ms with 1).
+  // PGlite runs one transaction at a time: a second handler in flight made the inbox writes
+  // before each ack wait longer (ack p99 at 50 concurrent, two runs each: 1.53-1.55x bare Bolt
+  // with 2, 1.23-1.32x with 1). The price is throughput after the ack (about 9 instead of 18
+  // commands a second on 2 cores), far above what the alliance sends.
   const bot = new Bot(commands, services, logger, { concurrency: db.kind === 'pglite' ? 1 : 6, receiveGraceMs: db.kind === 'pglite' ? 30_000 : 0 });
 
   const adapters: ChatAdapter[] = [];
