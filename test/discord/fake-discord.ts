@@ -455,14 +455,8 @@ export class FakeDiscord {
       components: [],
       flags: 0,
       ...pickMessage(body),
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
+      ...messageDefaults(),
       ...attachmentsOf(body),
-      pinned: false,
     };
   }
 
@@ -542,4 +536,17 @@ function withoutLocalizations(value: unknown): unknown {
 
 export function isEphemeral(message: FakeMessage): boolean {
   return (message.flags & EPHEMERAL) !== 0;
+}
+
+/** Fields of a message object that Discord fills in itself: sent now, not edited, no pings, not pinned. */
+export function messageDefaults() {
+  return {
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [] as unknown[],
+    mention_roles: [] as string[],
+    pinned: false,
+  };
 }

@@ -13,7 +13,7 @@ import { DiscordAdapter, type DiscordAdapterOptions, type SettledInteraction } f
 import { parseCommandText, splitCommandLine } from '../../src/core/framework/text-parser.ts';
 import { createTestBot, silentLogger, type TestBot } from '../support/bot.ts';
 import type { SeenMessage } from '../contract/adapter-contract.ts';
-import { FakeDiscord, isEphemeral, type FakeMessage, type InteractionRecord } from './fake-discord.ts';
+import { FakeDiscord, isEphemeral, messageDefaults, type FakeMessage, type InteractionRecord } from './fake-discord.ts';
 
 export const ADMIN_ID = '100000000000000001';
 export const GUILD_ID = '400000000000000004';
@@ -253,15 +253,10 @@ export class DiscordHarness {
       author,
       member: { roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null },
       content: options.mentionBot ? `<@${this.fake.botUserId}> ${text}` : text,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
+      ...messageDefaults(),
       mentions: options.mentionBot ? [bot] : [],
-      mention_roles: [],
       attachments: [],
       embeds: [],
-      pinned: false,
     });
   }
 
@@ -281,15 +276,9 @@ export class DiscordHarness {
       channel_type: 1,
       author,
       content: text,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
+      ...messageDefaults(),
       attachments: [],
       embeds: [],
-      pinned: false,
       message_reference: { type: 0, message_id: to.id, channel_id: to.channel_id },
     });
   }
