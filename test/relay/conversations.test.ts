@@ -86,4 +86,16 @@ describe('private conversations', () => {
     expect(to('eva').join('\n')).toContain('Met iemand die wegging');
     expect(await say('eva', 'P-2', 'Hallo?', 4)).toBe('stored');
   });
+
+  it('relays in each participant’s own language', async () => {
+    const [ines, greta, hans] = await Promise.all(['ines', 'greta', 'hans'].map((name) => services.members.resolve('console', name, name)));
+    await services.members.setLocale(greta!.id, 'en');
+    await services.conversations.open({ subject: { type: 'proef', id: 'P-3' }, participants: [ines!.id, greta!.id, hans!.id], title: 'Drie talen' });
+    // Longer than a relay carries: the note on shortening is what shows the language.
+    expect(await say('ines', 'P-3', `Lang verhaal ${'x'.repeat(2_000)}`, 5)).toBe('stored');
+    await worker.drain();
+    const relayed = (userId: string) => to(userId).filter((text) => text.includes('Lang verhaal')).join('\n');
+    expect(relayed('greta')).toContain('Shortened: the first 1500 of 2013 characters');
+    expect(relayed('hans')).toContain('Ingekort: de eerste 1500 van 2013 tekens');
+  });
 });

@@ -166,12 +166,22 @@ export class ConversationManager {
       const target = targetOf(place);
       if (!target) continue;
       // The same person's other place (their other account) gets it too: they see the whole conversation.
-      const locale = this.defaultLocale;
+      const locale = await this.localeAt(target);
       await this.outbox.enqueue(this.store, { dedupeKey: `conv:${place.id}:relay:${messageId}`, target, locale, reply: relayReply(locale, author, message) });
       queued++;
     }
     if (queued === 0) this.logger.debug({ subjectType: subject.type }, 'no other places to relay to');
     return queued;
+  }
+
+  /** A person's place speaks their language; a channel (an update's copy) the alliance's default. */
+  private async localeAt(target: OutboxTarget): Promise<Locale> {
+    if (target.kind !== 'user') return this.defaultLocale;
+    const identity = await this.store.platformIdentity.findUnique({
+      where: { platform_externalId: { platform: toDbPlatform(target.platform), externalId: target.ref } },
+      select: { member: { select: { locale: true } } },
+    });
+    return toLocale(identity?.member.locale) ?? this.defaultLocale;
   }
 }
 
