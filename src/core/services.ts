@@ -110,7 +110,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     accounts: new AccountLinker(store, members),
     updates: new UpdateManager(store, cipher),
     guide: new GuideManager(store),
-    threads: new ThreadManager(store, members, cipher),
+    threads: new ThreadManager(store, cipher),
     mentions: new MentionResolver(store),
     channels,
     conversations: new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger),

@@ -29,8 +29,11 @@ describe.each(testBackends())('discussions of updates on %s', (kind) => {
     const threadId = reply.discussion ? await env.bot.discussionStarted(ref, reply.discussion) : undefined;
     return { reply, ref, threadId };
   };
-  const write = (ref: { platform: PlatformName; channelRef: string; threadRef: string }, userId: string, text: string, messageRef: string) =>
-    env.services.threads.recordReply(ref, { messageRef, userId, displayName: userId, text });
+  /** What an adapter does with a message written in a thread; true when it was kept (now or before). */
+  const write = async (ref: { platform: PlatformName; channelRef: string; threadRef: string }, userId: string, text: string, messageRef: string) => {
+    const result = await env.bot.threadMessage({ ...ref, messageRef, author: { platform: ref.platform, userId, displayName: userId }, text, eventKey: `${ref.platform}:message:${messageRef}` });
+    return result === 'stored' || result === 'duplicate';
+  };
 
   beforeAll(async () => {
     env = await createTestBot({ kind });

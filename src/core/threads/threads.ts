@@ -1,12 +1,12 @@
 // Platform-neutral threads: a conversation the bot started (the discussion under a posted
 // update, an advice request, a meeting) maps to a Slack thread_ts or a Discord thread, and what
 // people reply there is kept, encrypted. Adapters open one through Bot.discussionStarted once
-// they know where the bot's message landed, and record what people write in it.
+// they know where the bot's message landed; what people write there reaches Bot.threadMessage,
+// which stores it (src/core/conversations).
 import { ensureChannel } from '../channels.ts';
 import type { FieldCipher } from '../crypto.ts';
-import type { MemberManager } from '../members/members.ts';
 import { toDbPlatform, type PlatformName } from '../platform.ts';
-import { isUniqueViolation, type Store } from '../store.ts';
+import type { Store } from '../store.ts';
 
 export interface ThreadRef {
   platform: PlatformName;
@@ -29,7 +29,6 @@ export interface ThreadMessageView {
 export class ThreadManager {
   constructor(
     private readonly store: Store,
-    private readonly members: MemberManager,
     private readonly cipher: FieldCipher,
   ) {}
 
@@ -50,33 +49,6 @@ export class ThreadManager {
       where: { platformRef: ref.threadRef, channel: { platform: toDbPlatform(ref.platform), externalId: ref.channelRef } },
     });
     return thread ? { id: thread.id, subjectType: thread.subjectType ?? undefined, subjectId: thread.subjectId ?? undefined } : undefined;
-  }
-
-  /**
-   * Keeps a message someone wrote in one of the bot's threads. Messages elsewhere are not ours
-   * to keep (false). The same platform message twice is stored once.
-   */
-  async recordReply(
-    ref: ThreadRef,
-    message: { messageRef: string; userId: string; displayName?: string; text: string },
-  ): Promise<boolean> {
-    const thread = await this.find(ref);
-    if (!thread) return false;
-    const author = await this.members.resolve(ref.platform, message.userId, message.displayName);
-    try {
-      await this.store.threadMessage.create({
-        data: {
-          threadId: thread.id,
-          authorId: author.id,
-          platform: toDbPlatform(ref.platform),
-          platformRef: message.messageRef,
-          bodyEncrypted: this.cipher.encrypt(message.text),
-        },
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
-    return true;
   }
 
   async messages(threadId: string): Promise<ThreadMessageView[]> {
