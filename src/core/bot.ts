@@ -14,7 +14,7 @@ import type { ThreadRef } from './threads/threads.ts';
 import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
 import { errorReply, type Discussion, type FormRequest, type Reply } from './framework/reply.ts';
-import type { StoredRequest, UnfinishedEvent } from './inbox/inbox.ts';
+import { AlreadyDoneError, type StoredRequest, type UnfinishedEvent } from './inbox/inbox.ts';
 import { DeadlineError, Limiter, withDeadline } from './limiter.ts';
 import { parseCommandText, type ParsedText } from './framework/text-parser.ts';
 import { buildForm, buildHandlerForm, isFormState, parseHandlerFormPart, usageFooter, type Form } from './framework/usage.ts';
@@ -218,12 +218,12 @@ export class Bot {
     }
     const stored = event.request;
     const base = { requester: stored.requester, place: stored.place, eventKey: event.key, route: stored.route };
-    const outcome = await this.limiter.run(async () => {
+    const outcome = await this.holding(event.key, () => this.limiter.run(async () => {
       const who = await this.who(stored.requester);
       if (stored.kind === 'text') return this.textOutcome({ ...base, command: stored.command ?? '', text: stored.text ?? '' }, who);
       if (stored.kind === 'command') return this.commandOutcome({ ...base, command: stored.command ?? '', subcommand: stored.subcommand, values: stored.values ?? {} }, who);
       return this.actionOutcome({ ...base, actionId: stored.actionId ?? '', value: stored.value }, who);
-    });
+    }));
     return outcome.kind === 'reply' || outcome.kind === 'invalid' ? outcome.reply : undefined;
   }
 
@@ -237,6 +237,21 @@ export class Bot {
     await this.acknowledge(request);
     if (receipt === 'duplicate') return { kind: 'duplicate' };
     if (receipt === 'unavailable') return this.unavailable(request.requester);
+    return this.holding(request.eventKey, () => this.runReceived(request, decide));
+  }
+
+  /** While `work` runs (queued or at work) the event's lease is renewed: see Inbox.hold. */
+  private async holding<T>(eventKey: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (!eventKey) return work();
+    this.services.inbox.hold(eventKey);
+    try {
+      return await work();
+    } finally {
+      this.services.inbox.release(eventKey);
+    }
+  }
+
+  private runReceived(request: BaseRequest, decide: (who: Who) => Promise<Decision>): Promise<Outcome> {
     return this.limiter.run(async () => {
       let who: Who;
       try {
@@ -549,6 +564,8 @@ export class Bot {
       const form = this.handlerForm(reply.form, t);
       return this.ran(form ? { kind: 'form', form } : { kind: 'reply', reply: errorReply(t('errors.internal')) });
     } catch (error) {
+      // Done already by another attempt (whose answer the person gets): this one left nothing.
+      if (error instanceof AlreadyDoneError) return this.ran({ kind: 'duplicate' });
       this.abandon(eventKey);
       this.logger.error({ what, eventKey, err: safeError(error) }, 'handler failed');
       return this.ran({ kind: 'reply', reply: errorReply(t(isUnavailable(error) ? 'errors.unavailable' : 'errors.internal')) });

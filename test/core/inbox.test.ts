@@ -4,6 +4,8 @@
 // together or not at all; and a person who was never told "got it" is not surprised later.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredRequest } from '../../src/core/inbox/inbox.ts';
+import { defineCommand, invocable } from '../../src/core/framework/declarations.ts';
+import { ephemeral } from '../../src/core/framework/reply.ts';
 import { InboxRecovery } from '../../src/core/inbox/recovery.ts';
 import type { Reply } from '../../src/core/framework/reply.ts';
 import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
@@ -108,6 +110,8 @@ describe.each(testBackends())('the inbox on %s', (kind) => {
       await env.services.updates.post({ authorId: (await env.services.members.resolve('slack', 'UADMIN')).id, body: 'Gedaan maar niet beantwoord' });
       await env.services.inbox.complete('slack:cmd:done-1', { visibility: 'ephemeral', text: 'Opgeslagen antwoord' });
     });
+    // ...and its lease, renewed by that mark for the time of the answer, ran out since.
+    await env.db.prisma.inboxEvent.update({ where: { key: 'slack:cmd:done-1' }, data: { leaseUntil: new Date(Date.now() - 1000) } });
     await recovery().kick();
     expect(await updates('Gedaan maar niet beantwoord')).toBe(1);
     expect(answers.map((answer) => answer.reply.text)).toEqual(['Opgeslagen antwoord']);
@@ -183,5 +187,52 @@ describe.each(testBackends())('the inbox on %s', (kind) => {
     expect(receipts.slice(0, 40)).toEqual(['duplicate', ...Array(39).fill('new')]);
     expect(receipts.slice(40)).toEqual(Array(10).fill('duplicate'));
     expect(await env.db.prisma.inboxEvent.count({ where: { key: { startsWith: 'slack:burst:' } } })).toBe(40);
+  });
+  it('does the work once when two attempts at one event overlap (two instances whose claims raced)', async () => {
+    await leftBehind('slack:cmd:race', 'Twee keer opgepakt');
+    const claimed = await env.services.inbox.claimUnfinished(['slack'], 20, { leaseCutoff: new Date(Date.now() + 10 * 60_000) });
+    const event = claimed.find((candidate) => candidate.key === 'slack:cmd:race');
+    const replies = await Promise.all([env.bot.finishUnfinished(event!), env.bot.finishUnfinished(event!)]);
+    expect(await updates('Twee keer opgepakt')).toBe(1);
+    // The attempt that lost leaves the answer to the one that won.
+    expect(replies.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe.each(testBackends())('a command queued behind busy handlers on %s', (kind) => {
+  let env: TestBot;
+  let openGate: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  // A handler that keeps the only handler slot busy until the test lets it go.
+  const busy = defineCommand({
+    name: 'bezig',
+    root: invocable({ access: 'everyone', options: {}, run: async () => (await gate, ephemeral({ text: 'klaar' })) }),
+  });
+
+  beforeAll(async () => {
+    env = await createTestBot({ kind, admins: ['slack:UADMIN'], extraCommands: [busy], botOptions: { concurrency: 1 } });
+  });
+  afterAll(async () => {
+    openGate();
+    await env?.close();
+  });
+
+  it('keeps its lease while it waits: a recovery pass neither takes it nor runs it a second time', async () => {
+    const ask = (command: string, text: string, eventKey: string) =>
+      env.bot.handleText({ requester: { platform: 'slack', userId: 'UADMIN' }, place: { platform: 'slack', channelRef: 'C1' }, command, text, eventKey });
+    const first = ask('bezig', '', 'slack:cmd:busy-1');
+    const queued = ask('update', 'plaats In de rij', 'slack:cmd:queued-1');
+    const row = () => env.db.prisma.inboxEvent.findUnique({ where: { key: 'slack:cmd:queued-1' } });
+    await expect.poll(row).not.toBeNull();
+    // As if it had waited longer than its lease (a long queue in a burst).
+    await env.db.prisma.inboxEvent.update({ where: { key: 'slack:cmd:queued-1' }, data: { leaseUntil: new Date(Date.now() - 1000), acknowledged: true } });
+    const pass = new InboxRecovery(env.bot, env.services.inbox, env.services.outbox, new Map([['slack', async () => true]]), silentLogger).kick();
+    // A pass that took it would wait for the busy handler too: it must be done at once, with nothing.
+    expect(await Promise.race([pass, new Promise((resolve) => setTimeout(() => resolve('waiting for the queue'), 5000))])).toBe(0);
+    expect((await row())!.leaseUntil.getTime()).toBeGreaterThan(Date.now());
+    openGate();
+    expect((await queued).kind).toBe('reply');
+    await first;
+    expect((await env.services.updates.list({ limit: 100 })).filter((update) => update.body === 'In de rij')).toHaveLength(1);
   });
 });

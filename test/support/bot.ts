@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { commands } from '../../commands/index.ts';
 import type { CommandDeclaration } from '../../src/core/framework/declarations.ts';
 import { GUIDE_CONTENT_DIR } from '../../src/app.ts';
-import { Bot } from '../../src/core/bot.ts';
+import { Bot, type BotOptions } from '../../src/core/bot.ts';
 import { createFieldCipher } from '../../src/core/crypto.ts';
 import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
 import { OutboxWorker, type Deliver } from '../../src/core/outbox/worker.ts';
@@ -26,7 +26,7 @@ export interface TestBot {
 export const silentLogger = pino({ level: 'silent' });
 
 export async function createTestBot(
-  options: { kind?: DatabaseKind; admins?: string[]; guide?: boolean; /** Test-only commands besides the real ones. */ extraCommands?: CommandDeclaration[] } = {},
+  options: { kind?: DatabaseKind; admins?: string[]; guide?: boolean; /** Test-only commands besides the real ones. */ extraCommands?: CommandDeclaration[]; botOptions?: BotOptions } = {},
 ): Promise<TestBot> {
   const db = await createTestDatabase(options.kind ?? 'pglite');
   const services = createServices(
@@ -35,7 +35,7 @@ export async function createTestBot(
     createFieldCipher('test-secret-of-at-least-16-chars'),
   );
   if (options.guide) await services.guide.reload(GUIDE_CONTENT_DIR);
-  const bot = new Bot([...commands, ...(options.extraCommands ?? [])], services, silentLogger);
+  const bot = new Bot([...commands, ...(options.extraCommands ?? [])], services, silentLogger, options.botOptions);
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, silentLogger);
   bot.afterWork = () => void worker.kick();

@@ -54,9 +54,26 @@ type InboxRow = {
   receivedAt: Date;
 };
 
+/**
+ * The event's work was committed by someone else first (recovery on another instance, or this
+ * one's, after the lease ran out): this attempt's transaction is rolled back, nothing twice.
+ */
+export class AlreadyDoneError extends Error {
+  constructor(readonly key: string) {
+    super('inbox event already done');
+  }
+}
+
 export class Inbox {
   /** Events received together (a burst) are stored in one multi-row insert. */
   readonly #receipts = new GroupCommit<InboxRow, Receipt>((rows) => this.#insert(rows));
+  /**
+   * Events this process is working on (received, queued for a handler, or being finished):
+   * their leases are renewed while they wait, so no recovery pass takes them as abandoned.
+   * Under a burst the queue before the handlers took longer than the 2-minute lease, and a
+   * recovery pass ran the same command a second time.
+   */
+  readonly #held = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -88,12 +105,39 @@ export class Inbox {
     await this.store.inboxEvent.updateMany({ where: { key }, data: { acknowledged: true } });
   }
 
-  /** Marks the work done; called inside the handler's unit of work, so both commit or neither. */
+  /**
+   * Marks the work done; called inside the handler's unit of work, so both commit or neither.
+   * Throws AlreadyDoneError when another attempt got there first: the row lock makes a second
+   * concurrent attempt wait for the first and then find nothing to mark, and its rollback
+   * undoes its work. The lease starts again, for the time it takes to give the answer.
+   */
   async complete(key: string, reply: Reply): Promise<void> {
-    await this.store.inboxEvent.updateMany({
+    const { count } = await this.store.inboxEvent.updateMany({
       where: { key, status: 'RECEIVED' },
-      data: { status: 'DONE', replyEncrypted: this.cipher.encrypt(JSON.stringify(reply)), finishedAt: new Date() },
+      data: { status: 'DONE', replyEncrypted: this.cipher.encrypt(JSON.stringify(reply)), finishedAt: new Date(), leaseUntil: new Date(Date.now() + INBOX_LEASE_MS) },
     });
+    if (count !== 1) throw new AlreadyDoneError(key);
+  }
+
+  /** This process works on the event: its lease is renewed until `release`. */
+  hold(key: string): void {
+    this.#held.set(key, (this.#held.get(key) ?? 0) + 1);
+  }
+
+  release(key: string): void {
+    const left = (this.#held.get(key) ?? 1) - 1;
+    if (left > 0) this.#held.set(key, left);
+    else this.#held.delete(key);
+  }
+
+  /** Extends the leases of the events this process holds (run well within the lease). */
+  async renewHeld(): Promise<number> {
+    if (this.#held.size === 0) return 0;
+    const { count } = await this.store.inboxEvent.updateMany({
+      where: { key: { in: [...this.#held.keys()] }, status: { in: ['RECEIVED', 'DONE'] } },
+      data: { leaseUntil: new Date(Date.now() + INBOX_LEASE_MS) },
+    });
+    return count;
   }
 
   /** The person has their answer: only the key stays, to recognise a replay. */
@@ -132,6 +176,8 @@ export class Inbox {
       where: {
         status: { in: ['RECEIVED', 'DONE'] },
         platform: { in: platforms.map(toDbPlatform) },
+        // Never what this process is still working on, whatever its lease says.
+        ...(this.#held.size ? { key: { notIn: [...this.#held.keys()] } } : {}),
         leaseUntil: { lte: filter.leaseCutoff ?? new Date() },
         receivedAt: { gte: new Date(Date.now() - INBOX_RECOVERY_WINDOW_MS), ...(filter.receivedBefore ? { lt: filter.receivedBefore } : {}) },
       },

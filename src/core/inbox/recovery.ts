@@ -58,6 +58,8 @@ export class InboxRecovery {
   }
 
   private async runOnce(): Promise<number> {
+    // First: what this process is still working on keeps its lease (a long queue in a burst).
+    await this.inbox.renewHeld();
     const takeOver = this.firstPass && this.options.takeOverAtStart === true;
     this.firstPass = false;
     const filter = takeOver ? { leaseCutoff: new Date(Date.now() + INBOX_LEASE_MS), receivedBefore: this.startedAt } : {};
