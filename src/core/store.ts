@@ -59,11 +59,20 @@ function ambientStore(client: Store, current: () => Tx | undefined): Store {
         return typeof value === 'function' ? value.bind(target) : value;
       }
       if (property === '$transaction') {
-        // A manager's own transaction becomes part of the running unit.
-        return (work: unknown) => (typeof work === 'function' ? (work as (tx: Tx) => unknown)(tx) : Promise.all(work as Promise<unknown>[]));
+        // A manager's own transaction becomes part of the running unit. A batch runs one
+        // statement after the other: a transaction is one connection, and pg warns about (and will
+        // stop allowing) a query sent while the connection is still busy with the last one.
+        return (work: unknown) => (typeof work === 'function' ? (work as (tx: Tx) => unknown)(tx) : inTurn(work as PromiseLike<unknown>[]));
       }
       const value = Reflect.get(tx as object, property);
       return typeof value === 'function' ? value.bind(tx) : value;
     },
   });
+}
+
+/** Prisma's queries start when awaited: awaiting each in turn sends them one at a time. */
+async function inTurn(queries: PromiseLike<unknown>[]): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (const query of queries) results.push(await query);
+  return results;
 }
