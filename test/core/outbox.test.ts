@@ -52,12 +52,45 @@ describe.each(testBackends())('outbox on %s', (kind) => {
     expect(sent).toEqual(['Na een storing']);
   });
 
+  it('keeps the order of messages to one place while an earlier one is retried, and lets one failing for long no longer hold up the rest', async () => {
+    const sent: string[] = [];
+    let failFirst = 1;
+    env.deliverers.set('slack', async (item) => {
+      if (item.reply.text === 'Eerste' && failFirst-- > 0) throw new Error('HTTP 500 from the platform');
+      sent.push(item.reply.text!);
+    });
+    await queue('order-1', 'Eerste', 'U-ORDER');
+    await queue('order-2', 'Tweede', 'U-ORDER');
+    await queue('order-other', 'Elders', 'U-OTHER');
+    await env.worker.drain();
+    // The first failed; the second waits for it, the other place does not.
+    expect(sent).toEqual(['Elders']);
+    await queue('order-3', 'Derde', 'U-ORDER');
+    await env.worker.drain();
+    expect(sent).toEqual(['Elders']);
+    await env.db.prisma.outboxMessage.update({ where: { dedupeKey: 'order-1' }, data: { nextAttemptAt: new Date() } });
+    await env.worker.drain();
+    expect(sent).toEqual(['Elders', 'Eerste', 'Tweede', 'Derde']);
+
+    // One that has failed five times (about a minute of back-off) holds nothing up any more.
+    env.deliverers.set('slack', async (item) => {
+      if (item.reply.text === 'Kapot') throw new Error('HTTP 500 from the platform');
+      sent.push(item.reply.text!);
+    });
+    await queue('order-broken', 'Kapot', 'U-ORDER');
+    await env.db.prisma.outboxMessage.update({ where: { dedupeKey: 'order-broken' }, data: { attempts: 5, nextAttemptAt: new Date(Date.now() + 60_000) } });
+    await queue('order-4', 'Vierde', 'U-ORDER');
+    await env.worker.drain();
+    expect(sent.at(-1)).toBe('Vierde');
+  });
+
   it('waits as long as the platform asked when it answers 429', async () => {
     env.deliverers.set('slack', async () => {
       throw new RetryLaterError('rate limited', 30_000);
     });
     const before = Date.now();
-    await queue('limited', 'Even geduld');
+    // A place of its own: it stays pending, and later messages to its place wait for it.
+    await queue('limited', 'Even geduld', 'U-LIMITED');
     await env.worker.drain();
     const row = await env.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'limited' } });
     expect(row.status).toBe('PENDING');
@@ -200,7 +233,8 @@ describe.each(testBackends())('outbox on %s', (kind) => {
     });
     const plan = (dedupeKey: string, sendAt: Date, groupKey: string) =>
       env.services.outbox.enqueue(env.db.prisma, { dedupeKey, target: { platform: 'slack', kind: 'user', ref: 'U9' }, locale: 'nl', reply: { visibility: 'ephemeral', text: 'Herinnering' }, sendAt, groupKey });
-    const soon = new Date(Date.now() + 300);
+    // Far enough ahead for the take-over and a drain on a busy machine to finish before it.
+    const soon = new Date(Date.now() + 2000);
     await plan('plan:a', soon, 'meeting:O-7:reminder');
     await plan('plan:b', soon, 'meeting:O-8:reminder');
     await plan('plan:c', new Date(Date.now() + 3_600_000), 'meeting:O-9:reminder');
@@ -208,7 +242,7 @@ describe.each(testBackends())('outbox on %s', (kind) => {
     await env.services.outbox.takeOverAfterRestart();
     await env.worker.drain();
     expect(sent).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, soon.getTime() - Date.now()) + 50));
     const second = new OutboxWorker(env.services.outbox, env.deliverers, silentLogger);
     await Promise.all([env.worker.drain(), second.drain(), env.worker.drain(), second.drain()]);
     await env.services.outbox.takeOverAfterRestart();

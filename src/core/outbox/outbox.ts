@@ -275,13 +275,19 @@ export class Outbox {
         take: limit,
       });
       const claimed: OutboxItem[] = [];
+      const claimedIds: string[] = [];
       for (const row of due) {
+        // An earlier one claimed in this same batch goes first (the worker sends in order).
+        if (await waitsForEarlier(tx, row, claimedIds, now)) continue;
         // Only the worker whose update still sees the old time owns the message.
         const { count } = await tx.outboxMessage.updateMany({
           where: { id: row.id, nextAttemptAt: row.nextAttemptAt, status: 'PENDING' },
           data: { nextAttemptAt: leaseUntil },
         });
-        if (count === 1) claimed.push(toItem(row, this.open(row.payload)));
+        if (count === 1) {
+          claimed.push(toItem(row, this.open(row.payload)));
+          claimedIds.push(row.id);
+        }
       }
       return claimed;
     });
@@ -377,6 +383,40 @@ export class Outbox {
 
 /** The payload of a sent message once its content is no longer needed. */
 const WIPED = { wiped: true };
+
+/** After this many failed tries an earlier message no longer holds up the later ones. */
+const ORDER_HOLD_ATTEMPTS = 5;
+
+/**
+ * Messages to one place go in the order they were made: a post waits while an earlier post to
+ * the same place is still to go (being retried after a failure, or claimed by another
+ * instance), so a relayed conversation never reads out of order. Planned messages (a reminder
+ * for next week) hold nothing up; neither does one that has failed for a while (about a
+ * minute of back-off): one bad message must not silence a place for hours.
+ */
+async function waitsForEarlier(
+  tx: Tx,
+  row: { id: string; action: string; platform: DbPlatform; targetKind: string; targetRef: string; createdAt: Date },
+  claimedBefore: readonly string[],
+  now: Date,
+): Promise<boolean> {
+  if (row.action !== 'post') return false;
+  const earlier = await tx.outboxMessage.findFirst({
+    where: {
+      id: { notIn: [row.id, ...claimedBefore] },
+      status: 'PENDING',
+      action: 'post',
+      platform: row.platform,
+      targetKind: row.targetKind,
+      targetRef: row.targetRef,
+      createdAt: { lt: row.createdAt },
+      attempts: { lt: ORDER_HOLD_ATTEMPTS },
+      OR: [{ sendAt: null }, { sendAt: { lte: now } }],
+    },
+    select: { id: true },
+  });
+  return earlier !== null;
+}
 
 function planned(item: Planning): { sendAt?: Date; nextAttemptAt?: Date; groupKey?: string } {
   return {

@@ -84,30 +84,40 @@ export class OutboxWorker {
     // Member DMs first get the platform they go out on (routing.ts), then are claimed as usual.
     await this.outbox.routing.route(running, new Date(), this.announcing);
     const items = await this.outbox.claimDue(running);
-    for (const item of items) await this.send(item);
+    // A post that failed holds up the later ones to the same place (they keep their order):
+    // they are released for a later pass, where they wait for it (Outbox.claimDue).
+    const heldUp = new Set<string>();
+    for (const item of items) {
+      const place = placeOf(item);
+      if (item.action === 'post' && heldUp.has(place)) await this.outbox.waitUntil(item.id, new Date());
+      else if (!(await this.send(item)) && item.action === 'post') heldUp.add(place);
+    }
     return items.length;
   }
 
-  private async send(claimed: OutboxItem): Promise<void> {
+  /** True when the message went (or was rightly skipped); false when it is to be tried again. */
+  private async send(claimed: OutboxItem): Promise<boolean> {
     const deliver = this.deliverers.get(claimed.target.platform)!;
     let item = claimed;
     try {
       if (item.action === 'edit' || item.action === 'delete') {
         const earlier = await this.outbox.earlierState(item);
-        if (earlier.state === 'wait') return await this.outbox.waitUntil(item.id, earlier.until);
-        if (earlier.state === 'skip') return await this.skip(item, earlier.reason);
+        if (earlier.state === 'wait') return (await this.outbox.waitUntil(item.id, earlier.until), false);
+        if (earlier.state === 'skip') return (await this.skip(item, earlier.reason), true);
         item = { ...item, of: earlier.of, ofParts: earlier.parts };
       }
       const ref = await deliver(item, this.progressOf(item));
       await this.outbox.markSent(item.id, ref ?? undefined);
+      return true;
     } catch (error) {
-      if (error instanceof MessageGoneError) return await this.skip(item, 'message was deleted on the platform');
+      if (error instanceof MessageGoneError) return (await this.skip(item, 'message was deleted on the platform'), true);
       const retryAfter = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
       const unknown = error instanceof OutcomeUnknownError;
       this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, outcomeUnknown: unknown, err: safeError(error) }, 'outbox send failed');
       // If even this fails (the database went away), the lease runs out and the message is
       // claimed again later: kick() logs the error.
       await this.outbox.markFailed(item, (error as Error).message, retryAfter, new Date(), unknown);
+      return false;
     }
   }
 
@@ -132,4 +142,9 @@ export class OutboxWorker {
       },
     };
   }
+}
+
+/** The place a message goes to: its order is kept per place. */
+function placeOf(item: OutboxItem): string {
+  return `${item.target.platform}:${item.target.kind}:${item.target.ref}`;
 }
