@@ -238,6 +238,22 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
         expect(await outbox().messageRef('c-long')).toMatch(new RegExp(`^${env.platform}:`));
       });
 
+      it('edits a message sent in parts part by part: new text in the first, the parts left over removed', async () => {
+        const text = Array.from({ length: 70 }, (_, i) => paragraph(i + 1)).join('\n\n');
+        await outbox().enqueue(db(), { dedupeKey: 'c-long-edit', ...dm('u-long-edit', text) });
+        await drain();
+        const before = await env.driver.directMessages('u-long-edit');
+        await outbox().edit(db(), { dedupeKey: 'c-long-edit:2', of: { key: 'c-long-edit' }, reply: { visibility: 'ephemeral', text: 'Kort samengevat: zie de handreiking.' } });
+        await drain();
+        const after = await env.driver.directMessages('u-long-edit');
+        expect(all(after)).toContain('Kort samengevat: zie de handreiking.');
+        if (env.driver.editsInPlace && env.driver.splitsLong) {
+          expect(before.length).toBeGreaterThan(1);
+          expect(after).toHaveLength(1);
+          expect(all(after)).not.toContain('Alinea');
+        }
+      });
+
       it('sends a planned message once when its time comes (also after a restart); a cancelled one never', async () => {
         const soon = new Date(Date.now() + 400);
         await outbox().enqueue(db(), { dedupeKey: 'c-plan', ...dm('u-plan', 'Herinnering: overleg om 14:30'), sendAt: soon, groupKey: 'meeting:O-1:reminder' });

@@ -17,8 +17,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { Reply } from '../../core/framework/reply.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
-import { splitReply, type SplitLimits } from '../../core/outbox/split.ts';
-import { MessageGoneError, OutcomeUnknownError, RetryLaterError, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { planSplitEdit, splitReply, type SplitLimits } from '../../core/outbox/split.ts';
+import { MessageGoneError, OutcomeUnknownError, passGone, RetryLaterError, type DeliveryProgress } from '../../core/outbox/worker.ts';
 import { decodeDiscordRef, encodeDiscordRef } from './message-ref.ts';
 import { renderReply } from './render.ts';
 import { checkedFiles, restFiles } from './files.ts';
@@ -141,17 +141,24 @@ export class DiscordDelivery {
     }
   }
 
-  /** New content in place; a split message has its first part replaced (cut to one message). */
+  /**
+   * New content in place, part by part when the message was sent in parts (core
+   * planSplitEdit: parts left over are deleted, content for more parts is cut).
+   */
   private async edit(item: OutboxItem): Promise<MessageRef> {
-    const address = addressOf(item.of);
     const t = translator(item.locale);
-    const { messages } = renderReply(await this.bot.forPlatform(item.reply, 'discord'), { more: t('discord.more'), maxMessages: 1 });
-    const { content, embeds, components } = messages[0]!;
-    try {
-      await this.rest.patch(Routes.channelMessage(address.channelId, address.messageId), { body: { content: content ?? '', embeds, components } });
-    } catch (error) {
-      throw goneOr(error);
+    const reply = await this.bot.forPlatform(item.reply, 'discord');
+    const plan = planSplitEdit(reply, item.ofParts?.length ? item.ofParts : [item.of!], DISCORD_PART_LIMITS, t('delivery.editShortened'));
+    for (const { ref, reply: part } of plan.edits) {
+      const address = addressOf(ref);
+      const { content, embeds, components } = renderReply(part, { more: t('discord.more'), maxMessages: 1 }).messages[0]!;
+      try {
+        await this.rest.patch(Routes.channelMessage(address.channelId, address.messageId), { body: { content: content ?? '', embeds, components } });
+      } catch (error) {
+        throw goneOr(error);
+      }
     }
+    if (plan.deletes.length) await this.remove({ ...item, of: plan.deletes[0], ofParts: plan.deletes }).catch(passGone);
     return item.of!;
   }
 

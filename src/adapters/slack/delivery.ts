@@ -15,8 +15,8 @@ import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { Discussion } from '../../core/framework/reply.ts';
 import type { ThreadRef } from '../../core/threads/threads.ts';
-import { splitReply, type SplitLimits } from '../../core/outbox/split.ts';
-import { MessageGoneError, OutcomeUnknownError, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { planSplitEdit, splitReply, type SplitLimits } from '../../core/outbox/split.ts';
+import { MessageGoneError, OutcomeUnknownError, passGone, type DeliveryProgress } from '../../core/outbox/worker.ts';
 import { deliveryError } from './client.ts';
 import { decodeSlackRef, encodeSlackRef } from './message-ref.ts';
 import { findPosted, keyMetadata } from './posted.ts';
@@ -118,17 +118,22 @@ export class SlackDelivery {
   }
 
   /**
-   * New content in place (chat.update). A split message has its first part replaced by the
-   * new reply (cut to one message); its further parts stay as they were.
+   * New content in place (chat.update), part by part when the message was sent in parts
+   * (core planSplitEdit: parts left over are deleted, content for more parts is cut).
    */
   private async edit(item: OutboxItem): Promise<MessageRef> {
-    const address = this.address(item.of);
-    const rendered = renderReply(item.reply, translator(item.locale));
-    try {
-      await this.client().chat.update({ channel: address.channel, ts: address.ts, text: rendered.text, blocks: rendered.blocks });
-    } catch (error) {
-      throw goneOr(error, 'chat.update');
+    const t = translator(item.locale);
+    const plan = planSplitEdit(item.reply, item.ofParts?.length ? item.ofParts : [item.of!], SLACK_PART_LIMITS, t('delivery.editShortened'));
+    for (const { ref, reply } of plan.edits) {
+      const address = this.address(ref);
+      const rendered = renderReply(reply, t);
+      try {
+        await this.client().chat.update({ channel: address.channel, ts: address.ts, text: rendered.text, blocks: rendered.blocks });
+      } catch (error) {
+        throw goneOr(error, 'chat.update');
+      }
     }
+    if (plan.deletes.length) await this.remove({ ...item, of: plan.deletes[0], ofParts: plan.deletes }).catch(passGone);
     return item.of!;
   }
 

@@ -3,6 +3,7 @@
 // on paragraph boundaries first, then lines, then words, and only as a last resort mid-word.
 // The title goes on the first part; footer and buttons on the last (where the reader ends).
 import type { Reply, Section } from '../framework/reply.ts';
+import type { MessageRef } from '../messages/message-ref.ts';
 
 export interface SplitLimits {
   /** Characters of text (title, text, sections, footer) one part may hold. */
@@ -101,4 +102,29 @@ function clean(reply: Reply): Reply {
   const copy = { ...reply };
   if (copy.discussion === undefined) delete copy.discussion;
   return copy;
+}
+
+/** What editing a message in place does to its parts on the platform. */
+export interface SplitEdit {
+  /** Each existing part that gets new content, in order (the first is the message's own ref). */
+  edits: Array<{ ref: MessageRef; reply: Reply }>;
+  /** Existing parts the new content no longer needs. */
+  deletes: MessageRef[];
+}
+
+/**
+ * An edit of a message that was sent in parts: the new content is split the same way and put
+ * in the parts that are there, in order; parts left over are deleted. New parts cannot be
+ * added in place (they would land below later messages), so content that needs more parts
+ * than there are ends in the last one, cut, with `shortened` as its footer (its buttons kept).
+ */
+export function planSplitEdit(reply: Reply, parts: readonly MessageRef[], limits: SplitLimits, shortened: string): SplitEdit {
+  const next = splitReply(reply, limits);
+  if (next.length <= parts.length) {
+    return { edits: next.map((part, index) => ({ ref: parts[index]!, reply: part })), deletes: parts.slice(next.length) };
+  }
+  const kept = next.slice(0, parts.length);
+  const last = kept.length - 1;
+  kept[last] = { ...kept[last]!, footer: shortened, ...(next.at(-1)!.buttons ? { buttons: next.at(-1)!.buttons } : {}) };
+  return { edits: kept.map((part, index) => ({ ref: parts[index]!, reply: part })), deletes: [] };
 }

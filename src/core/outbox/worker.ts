@@ -30,6 +30,11 @@ export type Deliver = (item: OutboxItem, progress?: DeliveryProgress) => Promise
  */
 export class MessageGoneError extends Error {}
 
+/** For a `.catch`: a message already gone is what was wanted (a part deleted by a person). */
+export function passGone(error: unknown): void {
+  if (!(error instanceof MessageGoneError)) throw error;
+}
+
 /** Thrown by a deliverer when the platform asked to wait (HTTP 429 with Retry-After). */
 export class RetryLaterError extends Error {
   constructor(message: string, readonly retryAfterMs: number) {
