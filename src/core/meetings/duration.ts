@@ -18,13 +18,19 @@ const forms: Array<[RegExp, (m: RegExpExecArray) => number]> = [
   [/^(\d+)$/, (m) => Number(m[1])],
   [new RegExp(`^${amount} ?${minuteUnit}$`), (m) => decimal(m[1]!)],
   [new RegExp(`^${amount} ?${hourUnit}$`), (m) => Math.round(decimal(m[1]!) * 60)],
-  [new RegExp(`^(\\d+) ?${hourUnit}(?: en)? ?(\\d+)(?: ?${minuteUnit})?$`), (m) => Number(m[1]) * 60 + Number(m[2])],
-  [/^(\d+):(\d{2})$/, (m) => Number(m[1]) * 60 + Number(m[2])],
+  [new RegExp(`^(\\d+) ?${hourUnit}(?: en)? ?(\\d+)(?: ?${minuteUnit})?$`), (m) => hoursAndMinutes(m)],
+  [/^(\d+):(\d{2})$/, (m) => hoursAndMinutes(m)],
   [/^anderhalf uur$/, () => 90],
   [/^(?:een |an? )?half (?:uur|an hour|hour)$/, () => 30],
   [/^(?:een |an? )?(?:kwartier|quarter(?: of an hour)?)$/, () => 15],
   [/^(?:een|an?|one) (?:uur|hour)$/, () => 60],
 ];
+
+/** "1u30": the minutes part must be under an hour ("1u70" is a typo, not 2u10). */
+function hoursAndMinutes(m: RegExpExecArray): number {
+  const minutes = Number(m[2]);
+  return minutes < 60 ? Number(m[1]) * 60 + minutes : NaN;
+}
 
 function decimal(text: string): number {
   return Number(text.replace(',', '.'));
