@@ -53,3 +53,11 @@ export function parseDuration(text: string | undefined): DurationResult {
   }
   return { ok: false, reason: 'unparseable' };
 }
+
+/**
+ * When a meeting ends: at the end typed with its time ("14:00-15:30") if there was one, else
+ * the duration after the start (the default hour when no duration was typed either).
+ */
+export function meetingEnd(start: Date, typedEnd: Date | undefined, minutes = defaultDurationMinutes): Date {
+  return typedEnd ?? new Date(start.getTime() + minutes * 60_000);
+}

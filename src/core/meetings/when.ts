@@ -12,7 +12,7 @@ import type { Locale } from '../i18n.ts';
 import { leftover, normalise, Scanner } from './scanner.ts';
 import {
   rewriteWeekdayPhrases, takeDate, takeDateWithYear, takeDayWord, takePartOfDay, takeRelative, weekdayOnly,
-  weekdays, type TypedDate,
+  type TypedDate,
 } from './when-date.ts';
 import { takeTime, toClock, type PartOfDay, type TypedSpan } from './when-time.ts';
 
@@ -213,6 +213,3 @@ export function instant(wall: Wall, clock: { hour: number; minute: number }, zon
   const shifted = DateTime.fromObject(local, { zone });
   return { ok: false, failure: { ok: false, reason: 'nonexistent-time', suggestion: shifted.toJSDate() } };
 }
-
-/** ISO weekday numbers of the names people type, for messages that repeat a typed weekday. */
-export { weekdays };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../src/core/meetings/duration.ts';
+import { meetingEnd, parseDuration } from '../../../src/core/meetings/duration.ts';
 
 describe('meeting durations', () => {
   it.each([
@@ -23,5 +23,19 @@ describe('meeting durations', () => {
 
   it.each([['0', 0], ['3 min', 3], ['13 uur', 780], ['2000', 2000]])('%j is outside 5 minutes to 12 hours', (text, minutes) => {
     expect(parseDuration(text)).toEqual({ ok: false, reason: 'out-of-range', minutes });
+  });
+});
+
+describe('the end of a meeting', () => {
+  const start = new Date('2027-03-27T14:00+01:00');
+
+  it('is the typed end when there is one, else the start plus the duration', () => {
+    expect(meetingEnd(start, new Date('2027-03-27T15:30+01:00'), 120)).toEqual(new Date('2027-03-27T15:30+01:00'));
+    expect(meetingEnd(start, undefined, 90)).toEqual(new Date('2027-03-27T15:30+01:00'));
+    expect(meetingEnd(start, undefined)).toEqual(new Date('2027-03-27T15:00+01:00'));
+  });
+
+  it('counts real minutes across the spring change: 01:30 plus an hour is 03:30 summer time', () => {
+    expect(meetingEnd(new Date('2027-03-28T01:30+01:00'), undefined, 60)).toEqual(new Date('2027-03-28T03:30+02:00'));
   });
 });
