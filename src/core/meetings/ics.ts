@@ -115,9 +115,9 @@ function addEvent(calendar: ICalCalendar, meeting: IcsMeeting, options: IcsOptio
     description: meeting.description ?? null,
     location: meeting.location ?? null,
     url: meeting.url ?? null,
-    organizer: { name: meeting.organizer.name, email: meeting.organizer.email },
+    organizer: { name: parameterText(meeting.organizer.name), email: meeting.organizer.email },
     attendees: meeting.attendees.map((a) => ({
-      name: a.name,
+      name: parameterText(a.name),
       email: a.email,
       role: ICalAttendeeRole.REQ,
       rsvp: true,
@@ -127,6 +127,15 @@ function addEvent(calendar: ICalCalendar, meeting: IcsMeeting, options: IcsOptio
     repeating: meeting.recurrence && !meeting.recurrenceId ? repeating(meeting.recurrence, zoned) : null,
     recurrenceId: meeting.recurrenceId ? zoned(meeting.recurrenceId) : null,
   });
+}
+
+/**
+ * A display name fit for a quoted CN parameter: RFC 5545 allows no double quote or line break
+ * there, and ical-generator's backslash escape is not understood by readers (ical.js cuts the
+ * name off), so "Jan "JJ" de Vries" is written as Jan 'JJ' de Vries.
+ */
+function parameterText(name: string): string {
+  return name.replace(/"/g, "'").replace(/[\r\n\t]+/g, ' ').trim();
 }
 
 const attendeeStatus: Record<IcsAnswer, ICalAttendeeStatus> = {

@@ -54,6 +54,7 @@ interface Wall {
 /** How the day was given: it decides what happens when the moment turns out to be past. */
 type DaySource = 'none' | 'weekday' | 'fixed' | 'yearless';
 
+const maxLength = 120;
 const unparseable: WhenFailure = { ok: false, reason: 'unparseable' };
 
 /**
@@ -62,6 +63,8 @@ const unparseable: WhenFailure = { ok: false, reason: 'unparseable' };
  * next such day (today if the time is still ahead). Anything else in the past is refused.
  */
 export function parseWhen(text: string, env: WhenEnv): WhenResult {
+  // Nobody types a moment this long; it keeps the regular expressions and chrono on short input.
+  if (text.length > maxLength) return unparseable;
   const scanner = new Scanner(normalise(text));
   if (!scanner.text) return unparseable;
   const now = DateTime.fromJSDate(env.now).setZone(env.timezone);

@@ -102,6 +102,17 @@ describe('an invitation', () => {
     ]);
   });
 
+  it('keeps names with quotes, commas and semicolons readable', () => {
+    const quoted = meeting({
+      organizer: { name: 'Fatima "Fa" El Amrani; IOT', email: chatAddress(1, host) },
+      attendees: [{ name: 'Jan, de Vries\n(gemeente)', email: chatAddress(2, host) }],
+    });
+    const e = read(invitationIcs(quoted, options)).events[0]!;
+    expect(e.getFirstProperty('organizer')!.getParameter('cn')).toBe("Fatima 'Fa' El Amrani; IOT");
+    expect(e.getFirstProperty('attendee')!.getParameter('cn')).toBe('Jan, de Vries (gemeente)');
+    expect(String(e.getFirstProperty('attendee')!.getFirstValue()).toLowerCase()).toBe('mailto:lid-2@binnenuit.example');
+  });
+
   it('keeps its start on summer time after the spring change', () => {
     const moved = read(invitationIcs(meeting({ sequence: 1, start: new Date('2027-03-29T10:00+02:00'), end: new Date('2027-03-29T11:00+02:00') }), options));
     const e = new ICAL.Event(moved.events[0]!);

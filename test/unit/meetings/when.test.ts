@@ -197,7 +197,7 @@ describe('refused meeting moments', () => {
 
   it.each([
     '', 'zomaar iets', 'zo snel mogelijk', 'do je mee', 'do je mee om 3 uur', 'morgen', 'dinsdag', 'asdf 14:00',
-    '25:00', '14:75', '13pm', 'morgen 3 maart 14:00', 'over 2 uur om 15:00', 'morgen 14:00 en 16:00',
+    '25:00', '14:75', '13pm', `morgen 14:00 ${'x'.repeat(200)}`, 'morgen 3 maart 14:00', 'over 2 uur om 15:00', 'morgen 14:00 en 16:00',
   ])('%j is not understood', (text) => {
     expect(when(text, spring)).toEqual({ ok: false, reason: 'unparseable' });
   });
