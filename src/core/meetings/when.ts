@@ -71,7 +71,10 @@ export function parseWhen(text: string, env: WhenEnv): WhenResult {
   const withYear = takeDateWithYear(scanner);
   const relative = takeRelative(scanner);
   const dayWord = takeDayWord(scanner);
-  const part = dayWord?.part ?? takePartOfDay(scanner);
+  const typedPart = takePartOfDay(scanner);
+  // "vanavond om 8 uur 's avonds" says it twice, which is fine; "vanavond … 's ochtends" is not.
+  if (dayWord?.part && typedPart && dayWord.part !== typedPart) return unparseable;
+  const part = dayWord?.part ?? typedPart;
   const span: TypedSpan | undefined = withYear?.time ? { start: { ...withYear.time, padded: true } } : takeTime(scanner);
   const typedDate = withYear?.date ?? takeDate(scanner);
   rewriteWeekdayPhrases(scanner);

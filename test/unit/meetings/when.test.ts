@@ -73,6 +73,8 @@ const springRows: Row[] = [
   ["dinsdag om 8 uur 's avonds", '2027-03-30T20:00+02:00'],
   ['dinsdagavond 8 uur', '2027-03-30T20:00+02:00'],
   ['vrijdagmiddag 3 uur', '2027-03-26T15:00+01:00'],
+  ["vanavond om 8 uur 's avonds", '2027-03-24T20:00+01:00'],
+  ['at 8 in the evening', '2027-03-24T20:00+01:00'],
   // Weekdays, across the spring change on Sunday 28 March.
   ['deze week vrijdag 10:00', '2027-03-26T10:00+01:00'],
   ['vrijdag 10:00', '2027-03-26T10:00+01:00'],
@@ -197,7 +199,7 @@ describe('refused meeting moments', () => {
 
   it.each([
     '', 'zomaar iets', 'zo snel mogelijk', 'do je mee', 'do je mee om 3 uur', 'morgen', 'dinsdag', 'asdf 14:00',
-    '25:00', '14:75', '13pm', `morgen 14:00 ${'x'.repeat(200)}`, 'morgen 3 maart 14:00', 'over 2 uur om 15:00', 'morgen 14:00 en 16:00',
+    '25:00', '14:75', '13pm', `morgen 14:00 ${'x'.repeat(200)}`, 'morgen 3 maart 14:00', 'over 2 uur om 15:00', 'morgen 14:00 en 16:00', "vanavond om 8 uur 's ochtends",
   ])('%j is not understood', (text) => {
     expect(when(text, spring)).toEqual({ ok: false, reason: 'unparseable' });
   });
