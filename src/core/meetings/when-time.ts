@@ -54,22 +54,40 @@ interface Rule {
   read: (m: RegExpExecArray) => TypedSpan;
 }
 
-// Patterns match at word starts; the earliest match in the text wins, the longest on a tie.
+const clock = (hour: number, minute = 0, extra: Partial<TypedTime> = {}): TypedSpan => ({ start: { hour, minute, ...extra } });
+const hourRange = (m: RegExpExecArray): TypedSpan => ({ start: { hour: num(m[1]!), minute: 0 }, end: { hour: num(m[2]!), minute: 0 } });
+const padded = (digits: string) => digits.startsWith('0');
+const rule = (source: string, read: Rule['read']): Rule => ({ pattern: new RegExp(source), read });
+
+// The earliest match in the text wins, the longest on a tie ("van 10 tot 12 uur" over "12 uur").
 const rules: Rule[] = [
-  { pattern: new RegExp(`\\b(?:van|from) ${H} ?(?:-|tot|to|until|till) ?${H}(?: ?uur)?\\b`), read: (m) => ({ start: { hour: num(m[1]!), minute: 0 }, end: { hour: num(m[2]!), minute: 0 } }) },
-  { pattern: new RegExp(`\\b(\\d{1,2}) ?- ?(\\d{1,2}) ?uur\\b`), read: (m) => ({ start: { hour: num(m[1]!), minute: 0 }, end: { hour: num(m[2]!), minute: 0 } }) },
-  { pattern: new RegExp(`(?<![\\d:.])(\\d{1,2})[:.](\\d{2})(?![\\d:.]\\d)(?: ?(?:uur|u|h)\\b)?(?: ?${AMPM})?`), read: (m) => ({ start: { hour: Number(m[1]), minute: Number(m[2]), padded: m[1]!.startsWith('0'), meridiem: meridiem(m[3]) } }) },
-  { pattern: /(?<![\d:.])(\d{1,2})u(\d{2})?\b/, read: (m) => ({ start: { hour: Number(m[1]), minute: Number(m[2] ?? 0), padded: m[1]!.startsWith('0') } }) },
-  { pattern: new RegExp(`(?<![\\d:.])(\\d{1,2}) ?${AMPM}`), read: (m) => ({ start: { hour: Number(m[1]), minute: 0, meridiem: meridiem(m[2]) } }) },
-  { pattern: new RegExp(`\\b${N} (over|voor) half ${N}\\b`), read: (m) => ({ start: before(num(m[3]!), 30 + (m[2] === 'over' ? 1 : -1) * num(m[1]!)) }) },
-  { pattern: new RegExp(`\\bhalf ${N}\\b`), read: (m) => ({ start: before(num(m[1]!), 30) }) },
-  { pattern: new RegExp(`\\b(?:een |a )?(?:kwart|quarter) (over|voor|past|to) ${N}\\b`), read: (m) => ({ start: quarter(m[1]!, num(m[2]!)) }) },
-  { pattern: new RegExp(`\\bhalf past ${N}\\b`), read: (m) => ({ start: { hour: num(m[1]!), minute: 30 } }) },
-  { pattern: new RegExp(`\\b${N}(?: minutes?)? (over|voor|past|to) ${N}\\b`), read: (m) => ({ start: offset(num(m[1]!), m[2]!, num(m[3]!)) }) },
-  { pattern: new RegExp(`\\b${N} ?(?:uur|o'clock)\\b`), read: (m) => ({ start: { hour: num(m[1]!), minute: 0 } }) },
-  { pattern: new RegExp(`\\b(?:om|at) ${H}\\b(?! (?:over|voor|past|to|minutes?)\\b)`), read: (m) => ({ start: { hour: num(m[1]!), minute: 0 } }) },
-  { pattern: /\b(noon|midday)\b/, read: () => ({ start: { hour: 12, minute: 0, padded: true } }) },
-  { pattern: /\b(middernacht|midnight)\b/, read: () => ({ start: { hour: 0, minute: 0, padded: true, nextDay: true } }) },
+  // "van 10 tot 12 uur", "from 9 to 5"
+  rule(`\\b(?:van|from) ${H} ?(?:-|tot|to|until|till) ?${H}(?: ?uur)?\\b`, hourRange),
+  // "10-12 uur"
+  rule(`\\b(\\d{1,2}) ?- ?(\\d{1,2}) ?uur\\b`, hourRange),
+  // "14:30", "19.30", "14.00u", "2:30pm"
+  rule(`(?<![\\d:.])(\\d{1,2})[:.](\\d{2})(?![\\d:.]\\d)(?: ?(?:uur|u|h)\\b)?(?: ?${AMPM})?`, (m) =>
+    clock(Number(m[1]), Number(m[2]), { padded: padded(m[1]!), meridiem: meridiem(m[3]) })),
+  // "10u", "10u30"
+  rule(`(?<![\\d:.])(\\d{1,2})u(\\d{2})?\\b`, (m) => clock(Number(m[1]), Number(m[2] ?? 0), { padded: padded(m[1]!) })),
+  // "2pm", "10 am"
+  rule(`(?<![\\d:.])(\\d{1,2}) ?${AMPM}`, (m) => clock(Number(m[1]), 0, { meridiem: meridiem(m[2]) })),
+  // "tien over half vier" (3:40), "vijf voor half drie" (2:25)
+  rule(`\\b${N} (over|voor) half ${N}\\b`, (m) => ({ start: before(num(m[3]!), 30 + (m[2] === 'over' ? 1 : -1) * num(m[1]!)) })),
+  // "half drie" (2:30)
+  rule(`\\bhalf ${N}\\b`, (m) => ({ start: before(num(m[1]!), 30) })),
+  // "kwart over 9", "kwart voor 4", "a quarter to four"
+  rule(`\\b(?:een |a )?(?:kwart|quarter) (over|voor|past|to) ${N}\\b`, (m) => ({ start: quarter(m[1]!, num(m[2]!)) })),
+  // "half past two"
+  rule(`\\bhalf past ${N}\\b`, (m) => clock(num(m[1]!), 30)),
+  // "vijf over drie", "tien voor vier", "ten past two"
+  rule(`\\b${N}(?: minutes?)? (over|voor|past|to) ${N}\\b`, (m) => ({ start: offset(num(m[1]!), m[2]!, num(m[3]!)) })),
+  // "8 uur", "twaalf uur", "three o'clock"
+  rule(`\\b${N} ?(?:uur|o'clock)\\b`, (m) => clock(num(m[1]!))),
+  // "om 3", "at 8" (not "om tien over half vier", read above)
+  rule(`\\b(?:om|at) ${H}\\b(?! (?:over|voor|past|to|minutes?)\\b)`, (m) => clock(num(m[1]!))),
+  rule(`\\b(noon|midday)\\b`, () => clock(12, 0, { padded: true })),
+  rule(`\\b(middernacht|midnight)\\b`, () => clock(0, 0, { padded: true, nextDay: true })),
 ];
 
 function quarter(direction: string, hour: number): TypedTime {
