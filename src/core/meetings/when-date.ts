@@ -99,11 +99,12 @@ export function takeDate(scanner: Scanner): TypedDate | undefined {
  * are read so that "2 uur" in them is not read as two o'clock.
  */
 export function takeRelative(scanner: Scanner): string | undefined {
-  const m = scanner.take(
-    /\b(?:over|binnen|in) (?:\d+|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|a|an|one|two|three|four|five|six|seven|eight|nine|ten) (?:minuten|minuut|min|uur|uren|dagen|dag|weken|week|maanden|maand|minutes?|hours?|days?|weeks?|months?)\b/,
-  );
-  return m?.[0];
+  return scanner.take(relativePhrase)?.[0];
 }
+
+const relativeCount = '(?:\\d+|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|a|an|one|two|three|four|five|six|seven|eight|nine|ten)';
+const relativeUnit = '(?:minuten|minuut|min|uur|uren|dagen|dag|weken|week|maanden|maand|minutes?|hours?|days?|weeks?|months?)';
+const relativePhrase = new RegExp(`\\b(?:over|binnen|in) ${relativeCount} ${relativeUnit}\\b`);
 
 /** A lone weekday ("di", "dinsdag", "tuesday"), as left next to an explicit date. */
 export function weekdayOnly(text: string): number | undefined {
