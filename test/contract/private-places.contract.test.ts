@@ -154,6 +154,23 @@ describe('private conversations in native private places', () => {
       await env.testBot.services.channels.unregister({ platform: 'discord', ref: CHANNEL_ID }, 'conversations');
     });
 
+    it('makes the thread once when adding people fails and the opening is retried', async () => {
+      await env.testBot.services.channels.register({ platform: 'discord', ref: CHANNEL_ID }, 'conversations');
+      const before = new Set(env.discord.fake.privateThreads.keys());
+      // discord.js retries a 5xx once itself: two failures make the delivery fail.
+      env.discord.fake.failNext(2, 500, { match: (method, path) => method === 'PUT' && path.includes('/thread-members/') });
+      const conversation = subject();
+      await open(conversation, [(await member('discord', GERRIT.id, 'Gerrit')).id, (await member('discord', HANNA.id, 'Hanna')).id], 'Tweede poging');
+      const row = await env.testBot.db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: { contains: conversation.id }, targetKind: 'group' } });
+      expect(row.status).toBe('PENDING');
+      await env.testBot.db.prisma.outboxMessage.update({ where: { id: row.id }, data: { nextAttemptAt: new Date() } });
+      await env.drain();
+      const made = [...env.discord.fake.privateThreads.entries()].filter(([id]) => !before.has(id));
+      expect(made.map(([, thread]) => thread.members)).toEqual([[GERRIT.id, HANNA.id]]);
+      expect(env.discord.fake.messagesIn(made[0]![0]).map(textOf)).toEqual([expect.stringContaining('Tweede poging')]);
+      await env.testBot.services.channels.unregister({ platform: 'discord', ref: CHANNEL_ID }, 'conversations');
+    });
+
     it('falls back to DMs when Discord refuses the thread (403), and when no channel is registered', async () => {
       await env.testBot.services.channels.register({ platform: 'discord', ref: CHANNEL_ID }, 'conversations');
       env.discord.fake.refuseThreads = true;
