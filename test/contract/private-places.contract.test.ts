@@ -5,7 +5,7 @@
 // other platforms, once, in order. Without the channel, or when Discord refuses the thread,
 // Discord participants fall back to their DMs. Opening survives a restart in between.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL_ID, textOf, type Person } from '../discord/harness.ts';
+import { ADMIN_ID, CHANNEL_ID, allText, textOf, type Person } from '../discord/harness.ts';
 import type { FakeMessage } from '../discord/fake-discord.ts';
 import { startSlack } from '../slack/harness.ts';
 import type { StoredMessage } from '../slack/fake-slack.ts';
@@ -113,7 +113,9 @@ describe('private conversations in native private places', () => {
   describe('Discord: one private thread for the Discord participants', () => {
     it('opens a private thread in the registered channel with both in it; messages cross to Slack and back once', async () => {
       const conversation = subject();
-      await env.testBot.services.channels.register({ platform: 'discord', ref: CHANNEL_ID }, 'conversations');
+      // A coordinator (here the admin) chooses the channel, typing the command in it.
+      const chosen = await env.discord.typed({ id: ADMIN_ID }, '/profiel gesprekskanaal');
+      expect(allText(chosen)).toContain('privédraad in dit kanaal');
       const people = [await member('discord', GERRIT.id, 'Gerrit'), await member('discord', HANNA.id, 'Hanna'), await member('slack', 'UAMIRA', 'Amira')];
       await open(conversation, people.map((person) => person.id), 'Overleg over financiering');
       const threads = [...env.discord.fake.privateThreads.entries()];
@@ -139,7 +141,8 @@ describe('private conversations in native private places', () => {
       await env.slack.event(reply, 'Ev-dm-answer');
       await env.drain();
       expect(inThread().filter((text) => text.includes('Ja, via de gemeente.'))).toEqual([expect.stringContaining('Amira')]);
-      await env.testBot.services.channels.unregister({ platform: 'discord', ref: CHANNEL_ID }, 'conversations');
+      expect(allText(await env.discord.typed({ id: ADMIN_ID }, '/profiel gesprekskanaal uit'))).toContain('geen privédraden meer');
+      expect(await env.testBot.services.channels.list('conversations')).toEqual([]);
     });
 
     it('skips someone who left the server; the other is still added', async () => {
