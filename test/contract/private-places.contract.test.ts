@@ -10,13 +10,14 @@ import type { FakeMessage } from '../discord/fake-discord.ts';
 import { startSlack } from '../slack/harness.ts';
 import type { StoredMessage } from '../slack/fake-slack.ts';
 import { startBoth, type BothPlatforms } from '../relay/harness.ts';
+import { testBackends } from '../support/db.ts';
 
 const FATIMA: Person = { id: '100000000000000071', name: 'Fatima' };
 const GERRIT: Person = { id: '100000000000000072', name: 'Gerrit' };
 const HANNA: Person = { id: '100000000000000073', name: 'Hanna' };
 const slackText = (message: StoredMessage) => message.text ?? '';
 
-describe('private conversations in native private places', () => {
+describe.each(testBackends())('private conversations in native private places, on %s', (kind) => {
   let env: BothPlatforms;
   let ts = 0;
   const nextTs = () => `1700002000.${String(++ts).padStart(6, '0')}`;
@@ -39,7 +40,7 @@ describe('private conversations in native private places', () => {
   const discordDm = (person: Person) => env.discord.fake.dmsTo(person.id);
 
   beforeAll(async () => {
-    env = await startBoth();
+    env = await startBoth({ kind });
     for (const [id, name] of [['UAMIRA', 'Amira'], ['UBRAM', 'Bram'], ['UCHRIS', 'Chris']] as const) env.slack.fake.users.set(id, { real_name: name });
     await env.discord.ensureGuild();
   }, 240_000);

@@ -181,6 +181,7 @@ export class ConversationManager {
     const channelId = await ensureChannel(this.store, where.platform, where.channelRef);
     const existing = await this.store.thread.findUnique({ where: { channelId_platformRef: { channelId, platformRef: where.threadRef } } });
     if (existing) return existing.id;
+    await this.lockConversation(subject);
     const place = await this.store.thread.create({
       data: { channelId, platformRef: where.threadRef, subjectType: subject.type, subjectId: subject.id, relayToKind: GROUP_PLACE },
     });
@@ -222,6 +223,16 @@ export class ConversationManager {
     }
     this.logger.info({ platform, subjectType: subject.type, places: opened, reason }, 'conversation falls back to direct messages');
     return opened;
+  }
+
+  /**
+   * Until the end of the transaction, nobody else adds a place to this conversation or relays
+   * in it. Without it, on PostgreSQL a message stored while a new place is recorded could miss
+   * both: its relays read the places before the new one was committed, and the new place's
+   * catch-up read the messages before this one was. (PGlite runs one transaction at a time.)
+   */
+  private async lockConversation(subject: Subject): Promise<void> {
+    await this.store.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`conversation:${subject.type}:${subject.id}`}))`;
   }
 
   /** Everything already said in the conversation's other places, relayed into a new place, in order. */
@@ -283,6 +294,7 @@ export class ConversationManager {
   }
 
   private async relay(messageId: string, fromPlaceId: string, subject: Subject, author: MemberView, message: IncomingThreadMessage): Promise<number> {
+    await this.lockConversation(subject);
     const places = await this.store.thread.findMany({
       where: { subjectType: subject.type, subjectId: subject.id, id: { not: fromPlaceId } },
       include: { channel: true },
