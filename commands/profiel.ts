@@ -7,6 +7,8 @@
 // /profiel account <code> — typed on that other platform: join this account to mine.
 // /profiel platform <slack|discord|console|automatisch> — where the bot's messages to me go.
 // /profiel onbezorgd — (coordinators, admins) messages none of the recipient's platforms took.
+// /profiel gesprekskanaal [uit] — (coordinators, admins) private conversations get a private
+// thread in this channel (Discord; Slack uses group DMs and needs none); one per platform.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
 import { precondition } from '../src/core/framework/preconditions.ts';
 import { choice, string, user } from '../src/core/framework/options.ts';
@@ -202,6 +204,14 @@ export default defineCommand({
         });
       },
     }),
+    subcommand({
+      name: 'gesprekskanaal',
+      access: 'coordinator',
+      options: {
+        uit: choice(['uit'] as const),
+      },
+      run: (ctx, input) => conversationChannel(ctx, input.uit === undefined),
+    }),
   ],
   // My profile in short, and my request to be linked while it waits.
   async overview(ctx) {
@@ -278,4 +288,24 @@ function decisionButtons(t: Translate, request: LinkRequestView, named: boolean)
     { actionId: 'profiel.goedkeuren', label: t('profile.approve') + who, value: request.id, style: 'primary' as const },
     { actionId: 'profiel.afwijzen', label: t('profile.reject') + who, value: request.id, style: 'danger' as const },
   ];
+}
+
+/**
+ * Private conversations are held under this channel from now on (`on`), or no longer. One per
+ * platform: choosing another channel moves them there.
+ */
+async function conversationChannel(ctx: CommandContext, on: boolean): Promise<Reply> {
+  const { t, place } = ctx;
+  if (!place.channelRef) return errorReply(t('conversationChannel.notInChannel'));
+  const channel = { platform: place.platform, ref: place.channelRef, name: place.channelName };
+  const current = await ctx.services.channels.list('conversations', place.platform);
+  const was = current.some((candidate) => candidate.ref === channel.ref);
+  if (on) {
+    for (const other of current.filter((candidate) => candidate.ref !== channel.ref)) await ctx.services.channels.unregister(other, 'conversations');
+    await ctx.services.channels.register(channel, 'conversations');
+  } else if (was) {
+    await ctx.services.channels.unregister(channel, 'conversations');
+  }
+  const key = on ? (was ? 'alreadyOn' : 'on') : was ? 'off' : 'alreadyOff';
+  return ephemeral({ text: t(`conversationChannel.${key}`) });
 }

@@ -11,7 +11,10 @@ export interface ChatAdapter {
   start(): Promise<void>;
   stop(): Promise<void>;
   /**
-   * Sends one outbox message (a DM, channel post or thread reply) exactly once, and resolves
+   * Sends one outbox message (a DM, channel post, thread reply, or the opening of a `group`
+   * place: the platform's shared private place for several people, reported through
+   * Bot.groupPlaceOpened before the delivery returns, PlaceRefusedError when the platform
+   * cannot make one; see OutboxTarget) exactly once, and resolves
    * with the ref of the message it created. A reply too long for one platform message is
    * split (core `splitReply` with the platform's limits) and sent as several, in order: the
    * parts in `progress.sent` are already there, each new one is reported through

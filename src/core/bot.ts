@@ -449,6 +449,24 @@ export class Bot {
   }
 
   /**
+   * An adapter made the shared place of a private conversation (Reply.discussion of a `group`
+   * outbox message): a Slack group DM with the opening message's ts, a Discord private thread
+   * under its parent. Recorded before anyone can write there; what was said elsewhere before
+   * is relayed into it. Throws when it could not be recorded: the adapter must not go on (it
+   * retries), or messages written there would be lost.
+   */
+  async groupPlaceOpened(where: ThreadRef, discussion: Discussion): Promise<void> {
+    const subject = { type: discussion.subjectType, id: discussion.subjectId };
+    await this.services.unitOfWork.run(() => this.services.conversations.recordGroupPlace(where, subject));
+    this.afterWork();
+  }
+
+  /** The shared place already made for this conversation on this platform (a retry reuses it). */
+  groupPlace(platform: PlatformName, discussion: Discussion): Promise<ThreadRef | undefined> {
+    return this.services.conversations.groupPlace(platform, { type: discussion.subjectType, id: discussion.subjectId });
+  }
+
+  /**
    * A message a person wrote in a thread or conversation place (adapters call this for every
    * message that is not the bot's own): stored when the place is one of the bot's, relayed to
    * the conversation's other places, and handed to the subject's command. Storing, relays and

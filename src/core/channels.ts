@@ -4,8 +4,11 @@
 import { fromDbPlatform, toDbPlatform, type DbPlatform, type PlatformName } from './platform.ts';
 import type { Store, Tx } from './store.ts';
 
-/** What a channel is for. Stored as words, so a new purpose needs no migration. */
-export const channelPurposes = ['updates', 'digest'] as const;
+/**
+ * What a channel is for. Stored as words, so a new purpose needs no migration. `conversations`:
+ * the channel private conversations are held under (on Discord: their private threads).
+ */
+export const channelPurposes = ['updates', 'digest', 'conversations'] as const;
 export type ChannelPurpose = (typeof channelPurposes)[number];
 
 /** A channel on one platform, the way commands and adapters name it. */

@@ -14,6 +14,7 @@ import { MentionResolver } from './mentions.ts';
 import { ChannelRegistry } from './channels.ts';
 import type { UndeliverableView } from './outbox/routing.ts';
 import { ConversationManager } from './conversations/conversations.ts';
+import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { pino, type Logger } from 'pino';
 
@@ -99,6 +100,15 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   const outbox = new Outbox(store, settings.defaultLocale, cipher);
   const channels = new ChannelRegistry(store);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
+  const conversations = new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger, channels);
+  // A group place the platform could not make: its participants get their own DMs instead,
+  // and the refused message is done, in one transaction.
+  outbox.onPlaceRefused(GROUP_KEY, (item, reason) =>
+    unitOfWork.run(async () => {
+      await conversations.fallBack(item, reason);
+      await outbox.markSent(item.id, undefined, `refused: ${reason}`.slice(0, 500));
+    }),
+  );
   return {
     settings,
     cipher,
@@ -113,7 +123,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     threads: new ThreadManager(store, cipher),
     mentions: new MentionResolver(store),
     channels,
-    conversations: new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger),
+    conversations,
     updateChannels: new UpdateChannels(store, channels, outbox, settings.defaultLocale),
   };
 }

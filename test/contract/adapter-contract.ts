@@ -56,6 +56,14 @@ export interface AdapterDriver {
    * `seen` is a DM of that conversation the person received; `code` is its subject id.
    */
   answerConversation(userId: string, seen: SeenMessage, code: string, text: string): Promise<void>;
+  /**
+   * H6: what the bot posted in the private places of this person: their DMs and the shared
+   * private places they are in (a Slack group DM). Where participants share a place
+   * (`sharesConversationPlace`), they see each other's messages there natively.
+   */
+  conversationMessages(userId: string): Promise<SeenMessage[]>;
+  /** H6: whether two participants on this platform share one place (Slack's group DM). */
+  sharesConversationPlace: boolean;
 }
 
 /** A form as the person sees it: its title and notice, and each field with value and error. */
@@ -481,29 +489,36 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
     });
 
     // H4: a private conversation between two members, relayed both ways on this platform.
-    it('relays a private conversation both ways, each participant on their own place', async () => {
+    // H6: where the platform has a shared private place (a Slack group DM), they meet there:
+    // one opening for both, and nothing is echoed into the place it was written in.
+    it('relays a private conversation both ways, each participant on their own place (or both in a shared one)', async () => {
       const { services, db } = env.testBot;
       const amira = await services.members.resolve(env.platform, 'u-conv-a', 'Amira');
       const bram = await services.members.resolve(env.platform, 'u-conv-b', 'Bram');
       const subject = { type: 'proef', id: 'P-2026-0001' };
+      const shared = env.driver.sharesConversationPlace;
       await services.conversations.open({ subject, participants: [amira.id, bram.id], title: 'Vraag over de regietafel' });
-      const opened = async (userId: string) => (await env.driver.directMessages(userId)).find((m) => m.text.includes('Vraag over de regietafel'));
+      const opened = async (userId: string) => (await env.driver.conversationMessages(userId)).find((m) => m.text.includes('Vraag over de regietafel'));
       const toAmira = await opened('u-conv-a');
       const toBram = await opened('u-conv-b');
       expect(toAmira, 'Amira was told about the conversation').toBeDefined();
       expect(toBram, 'Bram was told about the conversation').toBeDefined();
+      // One message both of them see, in the one place they share.
+      if (shared) expect(toBram!.ref).toEqual(toAmira!.ref);
 
       await env.driver.answerConversation('u-conv-a', toAmira!, subject.id, 'Wie zit de regietafel voor?');
-      const bramSees = all(await env.driver.directMessages('u-conv-b'));
-      expect(bramSees).toContain('Wie zit de regietafel voor?');
+      const bramSees = all(await env.driver.conversationMessages('u-conv-b'));
+      // In a shared place Bram reads Amira there himself; the bot adds no copy.
+      if (shared) expect(bramSees).not.toContain('Wie zit de regietafel voor?');
+      else expect(bramSees).toContain('Wie zit de regietafel voor?');
       await env.driver.answerConversation('u-conv-b', toBram!, subject.id, 'De wethouder, sinds maart.');
-      const amiraSees = await env.driver.directMessages('u-conv-a');
-      expect(all(amiraSees)).toContain('De wethouder, sinds maart.');
+      const amiraSees = await env.driver.conversationMessages('u-conv-a');
+      if (!shared) expect(all(amiraSees)).toContain('De wethouder, sinds maart.');
       // Nobody gets their own message back.
       expect(amiraSees.filter((m) => m.text.includes('Wie zit de regietafel voor?'))).toHaveLength(0);
 
       const places = await db.prisma.thread.findMany({ where: { subjectType: subject.type, subjectId: subject.id } });
-      expect(places).toHaveLength(2);
+      expect(places).toHaveLength(shared ? 1 : 2);
       const stored = (await Promise.all(places.map((place) => services.threads.messages(place.id)))).flat().map((m) => m.text);
       expect(stored.sort()).toEqual(['De wethouder, sinds maart.', 'Wie zit de regietafel voor?']);
     });

@@ -103,6 +103,9 @@ adapterContract('console', async () => {
       },
       pinged: () => undefined,
       // H4: `@naam >code tekst` writes in the conversation with that code.
+      // H6: the console has no shared places: lines for each participant.
+      conversationMessages: async (userId) => (await testBot.worker.drain(), blocks).filter((block) => block.to === userId && block.message.visibility === 'direct').map((block) => block.message),
+      sharesConversationPlace: false,
       answerConversation: async (userId, _seen, code, text) => {
         const answer = await run(userId, `>${code} ${text}`);
         if (!answer.some((message) => message.text.includes(code))) throw new Error(`not sent: ${answer.map((m) => m.text).join('|')}`);

@@ -120,6 +120,11 @@ adapterContract('discord', async () => {
         return [...new Set(messages.flatMap((message) => (message as SeenMessage & { pings?: string[] }).pings ?? []))];
       },
       // H4: Discord's Reply on the bot's DM answers the conversation that DM belongs to.
+      // H6: without a channel registered for conversations, Discord participants keep their DMs.
+      conversationMessages(userId) {
+        return this.directMessages(userId);
+      },
+      sharesConversationPlace: false,
       async answerConversation(userId, seen, _code, text) {
         if (!seen.ref) throw new Error('a DM without an id');
         const dm = harness.fake.messagesIn(seen.ref.channel).find((message) => message.id === seen.ref!.message)!;

@@ -87,11 +87,20 @@ adapterContract('slack', async () => {
         return [...new Set(messages.flatMap((message) => [...message.text.matchAll(/<@([^>|]+)>/g)].map((match) => match[1]!)))];
       },
       // H4: a reply in the thread of the bot's DM answers the conversation that DM belongs to.
+      // H6: in a conversation's group DM (mpim), the same reply in the thread of its opening.
       async answerConversation(userId, seen, _code, text) {
         if (!seen.ref) throw new Error('a DM without a ts');
         const ts = `1700000600.${String(++replies).padStart(6, '0')}`;
-        await slack.event({ type: 'message', channel: seen.ref.channel, channel_type: 'im', user: userId, text, ts, thread_ts: seen.ref.message, event_ts: ts });
+        const channelType = slack.fake.groupDms.has(seen.ref.channel) ? 'mpim' : 'im';
+        await slack.event({ type: 'message', channel: seen.ref.channel, channel_type: channelType, user: userId, text, ts, thread_ts: seen.ref.message, event_ts: ts });
       },
+      // H6: the person's DM and the group DMs they are in, as the bot posted to them.
+      async conversationMessages(userId) {
+        await slack.testBot.worker.drain();
+        const groups = [...slack.fake.groupDms].filter(([, users]) => users.includes(userId)).map(([id]) => id);
+        return [`D${userId}`, ...groups].flatMap((channel) => slack.fake.visibleIn(channel).map((message) => ({ ...seenMessage(message, 'direct'), ref: { channel: message.channel, message: message.ts } })));
+      },
+      sharesConversationPlace: true,
     },
     close: async () => {
       await slack.close();

@@ -359,6 +359,10 @@ export class FakeDiscord {
       this.threadStarts.push({ parent: parent!, messageId: messageId!, name: String(body.name ?? '') });
       return ok({ id: messageId, type: 11, parent_id: parent, name: body.name, guild_id: '400000000000000004', thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false } });
     }
+    // --- H6 (private conversations in private threads) ---
+    if (method === 'POST' && (match = /^\/channels\/(\d+)\/threads$/.exec(path))) return this.createThread(match[1]!, body);
+    if (method === 'PUT' && (match = /^\/channels\/(\d+)\/thread-members\/(\d+)$/.exec(path))) return this.addThreadMember(match[1]!, match[2]!);
+    // --- end H6 ---
     if (method === 'POST' && this.strictThreads && (match = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       const channelId = match[1]!;
       const isMessage = this.allMessages().some((message) => message.id === channelId) || [...this.interactions.values()].some((record) => record.original?.id === channelId);
@@ -392,6 +396,46 @@ export class FakeDiscord {
     // --- end H1 ---
     return { status: 404, data: { message: '404: Not Found', code: 0 } };
   }
+
+  // --- H6 (private conversations in private threads) ---
+  /** When set, creating a thread without a message answers 403 Missing Access (50001), as in a channel the bot may not use. */
+  refuseThreads = false;
+  /** People who left the server: adding them to a thread answers 404 Unknown Member (10007). */
+  readonly goneMembers = new Set<string>();
+  /** Threads created without a message (private ones), with their people. */
+  readonly privateThreads = new Map<string, { parent: string; name: string; type: number; invitable?: boolean; members: string[] }>();
+
+  private createThread(parent: string, body: Record<string, unknown>): { status: number; data?: unknown } {
+    if (this.refuseThreads) return { status: 403, data: { message: 'Missing Access', code: 50001 } };
+    const id = this.snowflake();
+    const type = Number(body.type ?? 11);
+    this.threads.add(id);
+    this.privateThreads.set(id, { parent, name: String(body.name ?? ''), type, invitable: body.invitable as boolean | undefined, members: [] });
+    const now = new Date().toISOString();
+    const thread = {
+      id,
+      type,
+      name: body.name,
+      guild_id: '400000000000000004',
+      parent_id: parent,
+      owner_id: this.botUserId,
+      message_count: 0,
+      member_count: 1,
+      thread_metadata: { archived: false, auto_archive_duration: body.auto_archive_duration ?? 1440, archive_timestamp: now, locked: false, invitable: body.invitable ?? true },
+    };
+    // As Discord does for a thread the bot is in: the gateway hears of it.
+    this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+    return ok(thread);
+  }
+
+  private addThreadMember(threadId: string, userId: string): { status: number; data?: unknown } {
+    const thread = this.privateThreads.get(threadId);
+    if (!thread) return { status: 404, data: { message: 'Unknown Channel', code: 10003 } };
+    if (this.goneMembers.has(userId)) return { status: 404, data: { message: 'Unknown Member', code: 10007 } };
+    if (!thread.members.includes(userId)) thread.members.push(userId);
+    return { status: 204 };
+  }
+  // --- end H6 ---
 
   /** An interaction answer; with_response=true gets the callback object and the message it created. */
   private callback(token: string, body: { type: number; data?: Record<string, unknown> }, withResponse = false) {

@@ -318,7 +318,7 @@ export class FakeSlack {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: ts() };
       case 'conversations.open':
-        return { ok: true, channel: { id: `D${body.users}` } };
+        return this.openConversation(body);
       case 'views.open':
       case 'views.publish':
         return { ok: true, view: { ...body.view, id: `V${++this.counter}` } };
@@ -408,6 +408,23 @@ export class FakeSlack {
     return this.messages.filter((m) => m.channel === channel);
   }
   // --- end H1 ---
+
+  // --- H6 (private conversations in group DMs) ---
+  /** People who left the workspace: conversations.open with them answers user_not_found. */
+  readonly goneUsers = new Set<string>();
+  /** Group DMs opened, by channel id, with their people. */
+  readonly groupDms = new Map<string, string[]>();
+
+  /** One person: their DM (`D<user>`); several: their group DM, the same for the same people. */
+  private openConversation(body: Record<string, any>): Record<string, any> {
+    const users = String(body.users ?? '').split(',').filter(Boolean);
+    if (users.some((user) => this.goneUsers.has(user))) return { ok: false, error: 'user_not_found' };
+    if (users.length === 1) return { ok: true, channel: { id: `D${users[0]}` } };
+    const id = `G${[...users].sort().join('')}`;
+    this.groupDms.set(id, [...users].sort());
+    return { ok: true, channel: { id, is_mpim: true } };
+  }
+  // --- end H6 ---
 
   /** A page of a channel's messages since `oldest`; metadata only with include_all_metadata. */
   private history(body: Record<string, any>, belongs: (message: StoredMessage) => boolean, newestFirst: boolean): HistoryPage {

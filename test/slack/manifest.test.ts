@@ -29,11 +29,11 @@ describe('Slack app manifest', () => {
   it('asks for the scopes and events the adapter uses, with request URLs over HTTP', () => {
     const manifest = buildManifest(commands, { socket: false, url: 'https://bot.example.org' });
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'im:write', 'users:read', 'channels:history', 'groups:history', 'im:history', 'files:write']),
+      expect.arrayContaining(['commands', 'chat:write', 'im:write', 'mpim:write', 'users:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'files:write']),
     );
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: 'https://bot.example.org/slack/events',
-      bot_events: ['app_home_opened', 'message.channels', 'message.groups', 'message.im'],
+      bot_events: ['app_home_opened', 'message.channels', 'message.groups', 'message.im', 'message.mpim'],
     });
     expect(manifest.settings.interactivity.request_url).toBe('https://bot.example.org/slack/events');
     expect(manifest.settings.socket_mode_enabled).toBe(false);

@@ -9,6 +9,13 @@
 // key plus its number), posted in order; each part is recorded before the next goes, so a
 // retry goes on where it stopped. Edits and deletes act on a ref (PATCH/DELETE on the channel
 // message); a message someone deleted (Unknown Message) is a MessageGoneError.
+// A `group` target (the shared place of a private conversation) is a private thread (type 12,
+// not invitable) in the parent channel the target names: created once, reported to the Bot
+// before anyone is in it (a retry finds it there and reuses it), its people added one by one
+// (someone who left the server is skipped with a log line), then the opening posted in it.
+// Without a parent, or when Discord refuses the thread (missing access, no private threads in
+// this server), the delivery throws PlaceRefusedError and the core falls back to DMs; that is
+// logged as a warning once per reason, not for every conversation.
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, RateLimitError, Routes, type REST } from 'discord.js';
 import type { Bot } from '../../core/bot.ts';
@@ -18,7 +25,8 @@ import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { Reply } from '../../core/framework/reply.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import { planSplitEdit, splitReply, type SplitLimits } from '../../core/outbox/split.ts';
-import { MessageGoneError, OutcomeUnknownError, passGone, RetryLaterError, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { MessageGoneError, OutcomeUnknownError, passGone, PlaceRefusedError, RetryLaterError, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { parseGroupTargetRef } from '../../core/outbox/outbox.ts';
 import { decodeDiscordRef, encodeDiscordRef } from './message-ref.ts';
 import { renderReply } from './render.ts';
 import { checkedFiles, restFiles } from './files.ts';
@@ -63,6 +71,8 @@ export function isDeliveryRoute(route: string): boolean {
 export class DiscordDelivery {
   /** DM channel per user: Discord returns the same channel every time. */
   private readonly dmChannels = new Map<string, string>();
+  /** Reasons for refused private threads already warned about (once each per process). */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly rest: REST,
@@ -73,6 +83,7 @@ export class DiscordDelivery {
   async deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
     if (item.action === 'edit') return this.edit(item);
     if (item.action === 'delete') return this.remove(item);
+    if (item.target.kind === 'group') return this.deliverToGroup(item, progress);
     // Member mentions become pings of the Discord accounts (or names); big files a line.
     const whole = checkedFiles(await this.bot.forPlatform(item.reply, 'discord'), translator(item.locale), this.logger);
     const { files, ...text } = whole;
@@ -127,6 +138,60 @@ export class DiscordDelivery {
     // A DM that opens a private conversation carries no discussion: answers to it are replies
     // (message_reference), found through this message's ref (messages.ts).
     return encodeDiscordRef({ channelId: landedIn, messageId: posted.id });
+  }
+
+  /**
+   * The opening of a conversation's shared place: its private thread (made now, or found
+   * because an earlier attempt made it), its people in it, then the message posted there.
+   */
+  private async deliverToGroup(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
+    const { parent, userIds } = parseGroupTargetRef(item.target.ref);
+    const discussion = item.reply.discussion;
+    if (!discussion) throw new Error('discord group target without a conversation');
+    if (!parent) throw this.refused('no channel registered for conversations');
+    const threadId = (await this.bot.groupPlace('discord', discussion))?.threadRef ?? (await this.createPrivateThread(item, parent));
+    let added = 0;
+    for (const userId of userIds) if (await this.addToThread(threadId, userId)) added++;
+    if (added === 0) throw this.refused('nobody could be added to the private thread');
+    const { discussion: _opened, ...reply } = item.reply;
+    return this.deliver({ ...item, target: { platform: 'discord', kind: 'thread', ref: `${parent}/${threadId}` }, reply }, progress);
+  }
+
+  private async createPrivateThread(item: OutboxItem, parent: string): Promise<string> {
+    const discussion = item.reply.discussion!;
+    const name = translator(item.locale)('conversation.threadName', { code: discussion.subjectId }).slice(0, 100);
+    let thread: { id?: string };
+    try {
+      thread = (await this.rest.post(Routes.threads(parent), { body: { name, type: PRIVATE_THREAD, invitable: false, auto_archive_duration: 10080 } })) as { id?: string };
+    } catch (error) {
+      if (isRefusal(error)) throw this.refused(`private thread refused (${(error as DiscordAPIError).code})`);
+      throw outboxError(error, false);
+    }
+    if (!thread.id) throw new Error('discord private thread without id');
+    // Recorded before anyone is in it, so whatever they write is recognised; throws when it cannot be.
+    await this.bot.groupPlaceOpened({ platform: 'discord', channelRef: parent, threadRef: thread.id }, discussion);
+    return thread.id;
+  }
+
+  /** Adds someone to the thread (again: harmless); false when they cannot be (left the server). */
+  private async addToThread(threadId: string, userId: string): Promise<boolean> {
+    try {
+      await this.rest.put(Routes.threadMembers(threadId, userId));
+      return true;
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError) || !CANNOT_ADD.has(Number(error.code))) throw outboxError(error, false);
+      this.logger.warn({ userId, code: error.code }, 'discord conversation participant cannot be added; skipped');
+      return false;
+    }
+  }
+
+  /** The core falls back to DMs; the reason is logged once per process, not per conversation. */
+  private refused(reason: string): PlaceRefusedError {
+    if (!this.warned.has(reason)) {
+      this.warned.add(reason);
+      this.logger.warn({ reason }, 'discord private threads unavailable; private conversations use direct messages');
+    }
+    return new PlaceRefusedError(`discord: ${reason}`);
   }
 
   /** Starts the thread on a message (`parent/messageId`); one that exists already is fine. */
@@ -193,6 +258,18 @@ export class DiscordDelivery {
     this.dmChannels.set(userId, channel.id);
     return channel.id;
   }
+}
+
+/** Channel type of a private thread. */
+const PRIVATE_THREAD = 12;
+/** Unknown Member, Unknown User, Missing Access: this person cannot be added to the thread. */
+const CANNOT_ADD = new Set([10007, 10013, 50001]);
+/** Missing Access, Missing Permissions, Cannot do this on this channel type, or any 403. */
+const REFUSAL_CODES = new Set([50001, 50013, 50024]);
+
+/** Discord will not make the private thread here (no access, or the server does not allow it). */
+function isRefusal(error: unknown): boolean {
+  return error instanceof DiscordAPIError && (error.status === 403 || REFUSAL_CODES.has(Number(error.code)));
 }
 
 /** 10003 Unknown Channel: the channel (here: a thread not started yet) does not exist. */

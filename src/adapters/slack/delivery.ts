@@ -8,6 +8,10 @@
 // a channel the further parts go in the first part's thread, so the channel shows one message.
 // Edits and deletes act on a ref (chat.update, chat.delete); a message someone deleted is a
 // MessageGoneError, which the outbox logs and skips.
+// A `group` target (the shared place of a private conversation) is a group DM of its people
+// (conversations.open with all of them: Slack returns the same mpim for the same people); the
+// opening message is posted there and the place (the mpim and the message's ts) reported to the
+// Bot before the delivery returns. Someone who left the workspace is left out, with a log line.
 import { webApi } from '@slack/bolt';
 import { translator } from '../../core/i18n.ts';
 import type { Reply } from '../../core/framework/reply.ts';
@@ -17,6 +21,8 @@ import type { Discussion } from '../../core/framework/reply.ts';
 import type { ThreadRef } from '../../core/threads/threads.ts';
 import { planSplitEdit, splitReply, type SplitLimits } from '../../core/outbox/split.ts';
 import { MessageGoneError, OutcomeUnknownError, passGone, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { parseGroupTargetRef } from '../../core/outbox/outbox.ts';
+import type { Logger } from '../../core/logger.ts';
 import { deliveryError } from './client.ts';
 import { decodeSlackRef, encodeSlackRef } from './message-ref.ts';
 import { findPosted, keyMetadata } from './posted.ts';
@@ -45,9 +51,18 @@ export class SlackDelivery {
    * `onDiscussion`: a channel post or DM that asks for a discussion (a copied update, the
    * opening of a private conversation) landed here; its thread is then one of the bot's.
    */
+  /** Group DM channel per set of people (conversations.open returns the same mpim for the same people). */
+  private readonly groupChannels = new Map<string, string>();
+
+  /**
+   * `onGroupPlace`: the opening message of a conversation's group DM landed here; it must be
+   * recorded before the delivery counts as done (it throws when it could not be).
+   */
   constructor(
     private readonly client: () => webApi.WebClient,
     private readonly onDiscussion?: (where: ThreadRef, discussion: Discussion) => Promise<unknown>,
+    private readonly onGroupPlace?: (where: ThreadRef, discussion: Discussion) => Promise<void>,
+    private readonly logger?: Logger,
   ) {}
 
   async deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
@@ -70,7 +85,7 @@ export class SlackDelivery {
     let first = sent[0];
     for (let part = start; part < parts.length; part++) {
       // Later parts of a channel post go in the first part's thread.
-      const thread = part > 0 && item.target.kind === 'channel' ? decodeSlackRef(first!)?.ts : threadTs;
+      const thread = part > 0 && (item.target.kind === 'channel' || item.target.kind === 'group') ? decodeSlackRef(first!)?.ts : threadTs;
       const ref = await this.post(item, parts[part]!, { channel, threadTs: thread, key: partKey(item.dedupeKey, part), lookFirst: item.outcomeUnknown && part === start });
       if (parts.length > 1) await progress?.partSent(ref);
       first ??= ref;
@@ -89,7 +104,7 @@ export class SlackDelivery {
         throw deliveryError('conversations.history', error);
       }
       if (found) {
-        if (item.reply.discussion && item.target.kind !== 'thread') await this.onDiscussion?.({ platform: 'slack', channelRef: channel, threadRef: found }, item.reply.discussion);
+        await this.landed(item, channel, found);
         return encodeSlackRef({ channel, ts: found });
       }
     }
@@ -111,10 +126,25 @@ export class SlackDelivery {
     }
     if (!posted.ts) throw new OutcomeUnknownError('slack chat.postMessage: no ts');
     const landed = posted.channel ?? channel;
-    if (item.reply.discussion && item.target.kind !== 'thread') {
-      await this.onDiscussion?.({ platform: 'slack', channelRef: landed, threadRef: posted.ts }, item.reply.discussion);
-    }
+    await this.landed(item, landed, posted.ts);
     return encodeSlackRef({ channel: landed, ts: posted.ts });
+  }
+
+  /** A post that asks for a discussion, or opens a group place, is reported where it landed. */
+  private async landed(item: OutboxItem, channel: string, ts: string): Promise<void> {
+    const { discussion } = item.reply;
+    if (!discussion || item.target.kind === 'thread') return;
+    const where: ThreadRef = { platform: 'slack', channelRef: channel, threadRef: ts };
+    if (item.target.kind !== 'group') {
+      await this.onDiscussion?.(where, discussion);
+      return;
+    }
+    try {
+      await this.onGroupPlace?.(where, discussion);
+    } catch (error) {
+      // Posted but not recorded: the retry finds the message by its key and records it then.
+      throw new OutcomeUnknownError(`slack group place not recorded (${(error as Error).message})`);
+    }
   }
 
   /**
@@ -169,7 +199,46 @@ export class SlackDelivery {
       if (slash <= 0) throw new Error('slack thread target: expected channel/thread_ts');
       return { channel: ref.slice(0, slash), threadTs: ref.slice(slash + 1) };
     }
+    if (kind === 'group') return { channel: await this.groupChannel(ref) };
     return { channel: await this.dmChannel(ref) };
+  }
+
+  /**
+   * The group DM of these people. When Slack refuses one of them (they left the workspace, or
+   * were deactivated), each is tried alone to find who, and the group is opened without them.
+   */
+  private async groupChannel(ref: string): Promise<string> {
+    const { userIds } = parseGroupTargetRef(ref);
+    const known = this.groupChannels.get(ref);
+    if (known) return known;
+    let channel: string;
+    try {
+      channel = await this.open(userIds);
+    } catch (error) {
+      if (!isMissingUser(error) || userIds.length < 2) throw deliveryError('conversations.open', error);
+      const reachable: string[] = [];
+      for (const userId of userIds) {
+        try {
+          await this.open([userId]);
+          reachable.push(userId);
+        } catch (single) {
+          if (!isMissingUser(single)) throw deliveryError('conversations.open', single);
+          this.logger?.warn({ userId }, 'slack conversation participant cannot be reached; left out');
+        }
+      }
+      if (reachable.length === 0) throw new Error('slack conversations.open: nobody in the group can be reached');
+      channel = await this.open(reachable).catch((again: unknown) => {
+        throw deliveryError('conversations.open', again);
+      });
+    }
+    this.groupChannels.set(ref, channel);
+    return channel;
+  }
+
+  private async open(userIds: readonly string[]): Promise<string> {
+    const opened = await this.client().conversations.open({ users: userIds.join(',') });
+    if (!opened.channel?.id) throw new Error('slack conversations.open: no channel');
+    return opened.channel.id;
   }
 
   private async dmChannel(userId: string): Promise<string> {
@@ -187,6 +256,14 @@ export class SlackDelivery {
     this.dmChannels.set(userId, channel);
     return channel;
   }
+}
+
+/** Slack's refusals of a person who is not (or no longer) in the workspace. */
+const MISSING_USER = new Set(['user_not_found', 'user_disabled', 'user_not_visible', 'cannot_dm_bot']);
+
+function isMissingUser(error: unknown): boolean {
+  const coded = error as { code?: string; data?: { error?: string } };
+  return coded.code === webApi.ErrorCode.PlatformError && MISSING_USER.has(coded.data?.error ?? '');
 }
 
 /** A refusal that says the message is not there, as MessageGoneError; anything else as the outbox wants it. */

@@ -249,26 +249,33 @@ async function onHomeOpened(deps: ListenerDeps, { event, client }: HomeArgs): Pr
  * A message someone wrote in a thread: handed to the Bot, which keeps it when the thread is one
  * the bot opened (a discussion registered by show() below, on the ts of the bot's channel
  * message) and relays it to the other places of its conversation. A reply in the thread of a
- * bot message in a DM may answer a private conversation (replyTo). The bot's own messages
- * (bot_id: relays among them) never go in, so a relay cannot loop.
+ * bot message in a DM may answer a private conversation (replyTo). In a group DM (mpim: the
+ * shared place of a private conversation) people write at the top level as well as in threads:
+ * both are handed on, and a message outside the bot's threads there belongs to the
+ * conversation opened there last (channelWide). The bot's own messages (bot_id: relays among
+ * them) never go in, so a relay cannot loop.
  */
 async function onMessage(deps: ListenerDeps, { event, body }: MessageArgs): Promise<void> {
-  const message = event as { subtype?: string; bot_id?: string; user?: string; ts: string; thread_ts?: string; channel: string; text?: string };
+  const message = event as { subtype?: string; bot_id?: string; user?: string; ts: string; thread_ts?: string; channel: string; channel_type?: string; text?: string };
   const ordinary = message.subtype === undefined || message.subtype === 'thread_broadcast' || message.subtype === 'file_share';
-  if (!ordinary || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
+  const inThread = Boolean(message.thread_ts) && message.thread_ts !== message.ts;
+  const group = message.channel_type === 'mpim';
+  if (!ordinary || message.bot_id || !message.user || !(inThread || group)) return;
   const profile = await deps.directory.lookup(message.user);
   const eventId = (body as { event_id?: string }).event_id;
+  const threadRef = inThread ? message.thread_ts! : message.ts;
   const result = await deps.bot.threadMessage({
     platform: 'slack',
     channelRef: message.channel,
-    threadRef: message.thread_ts,
+    threadRef,
     messageRef: message.ts,
     author: { platform: 'slack', userId: message.user, displayName: profile.displayName },
     text: message.text ?? '',
     eventKey: `slack:event:${eventId ?? `${message.channel}:${message.ts}`}`,
-    replyTo: encodeSlackRef({ channel: message.channel, ts: message.thread_ts }),
+    ...(inThread ? { replyTo: encodeSlackRef({ channel: message.channel, ts: threadRef }) } : {}),
+    ...(group ? { channelWide: true } : {}),
   });
-  if (result === 'stored') deps.logger.info({ channel: message.channel, thread: message.thread_ts }, 'thread reply stored');
+  if (result === 'stored') deps.logger.info({ channel: message.channel, thread: threadRef }, 'thread reply stored');
 }
 
 /** An outcome made visible: an answer, a form, or (for a duplicate) nothing at all. */

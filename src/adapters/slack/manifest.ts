@@ -8,20 +8,25 @@ import { translator, type Locale } from '../../core/i18n.ts';
 
 export const EVENTS_PATH = '/slack/events';
 
-/** What the bot needs: slash commands, posting, DMs, display names and languages, thread replies, files (.ics, exports). */
+/**
+ * What the bot needs: slash commands, posting, DMs and group DMs (private conversations),
+ * display names and languages, thread replies, files (.ics, exports).
+ */
 export const BOT_SCOPES = [
   'commands',
   'chat:write',
   'im:write',
+  'mpim:write',
   'users:read',
   'channels:history',
   'groups:history',
   'im:history',
+  'mpim:history',
   'files:write',
 ] as const;
 
-/** Home tab opened; messages in public and private channels and DMs (thread replies are kept). */
-export const BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups', 'message.im'] as const;
+/** Home tab opened; messages in public and private channels, DMs and group DMs (thread replies and conversations are kept). */
+export const BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups', 'message.im', 'message.mpim'] as const;
 
 export interface ManifestOptions {
   /** Socket Mode: no public URL needed; Slack sends everything over the app token's socket. */

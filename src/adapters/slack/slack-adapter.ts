@@ -109,7 +109,12 @@ export class SlackAdapter implements ChatAdapter {
       logger: options.logger,
       formAckBudgetMs: options.formAckBudgetMs,
     });
-    this.delivery = new SlackDelivery(client, (where, discussion) => bot.discussionStarted(where, discussion));
+    this.delivery = new SlackDelivery(
+      client,
+      (where, discussion) => bot.discussionStarted(where, discussion),
+      (where, discussion) => bot.groupPlaceOpened(where, discussion),
+      options.logger,
+    );
   }
 
   get mode(): Transport['mode'] {

@@ -14,10 +14,35 @@ import { MemberRouting, type RoutingOptions } from './routing.ts';
 
 export interface OutboxTarget {
   platform: PlatformName;
-  /** user: a direct message; channel: a channel post; thread: `channelRef/threadRef`. */
-  kind: 'user' | 'channel' | 'thread';
+  /**
+   * user: a direct message; channel: a channel post; thread: `channelRef/threadRef`;
+   * group: a private place for several people on one platform that the adapter makes (or
+   * finds) when it sends the message: `parentChannel/user,user,…` (groupTargetRef), the parent
+   * empty where the platform needs none. The adapter reports the place it made through the
+   * Bot (Bot.groupPlaceOpened) before the message can be answered, and throws
+   * PlaceRefusedError when the platform cannot make one (the one who queued it falls back).
+   */
+  kind: 'user' | 'channel' | 'thread' | 'group';
   ref: string;
 }
+
+/** The ref of a `group` target: the parent channel (may be empty) and the people in it. */
+export function groupTargetRef(parent: string | undefined, userIds: readonly string[]): string {
+  return `${parent ?? ''}/${userIds.join(',')}`;
+}
+
+export function parseGroupTargetRef(ref: string): { parent?: string; userIds: string[] } {
+  const slash = ref.indexOf('/');
+  const parent = slash > 0 ? ref.slice(0, slash) : undefined;
+  return { parent, userIds: ref.slice(slash + 1).split(',').filter(Boolean) };
+}
+
+/**
+ * What to do when an adapter could not make a group place (PlaceRefusedError): the feature
+ * that queued it falls back (per-person places), and marks the row done. Registered per
+ * dedupe key prefix.
+ */
+export type PlaceRefusedHandler = (item: OutboxItem, reason: string) => Promise<void>;
 
 /** post: a new message; edit: new content for an earlier one; delete: take an earlier one away. */
 export type OutboxAction = 'post' | 'edit' | 'delete';
@@ -110,6 +135,7 @@ export class Outbox {
   private readonly options: Required<OutboxOptions>;
   /** Chooses the platform of each member DM when it is sent (the worker asks before claiming). */
   readonly routing: MemberRouting;
+  private readonly refusalHandlers: { prefix: string; handle: PlaceRefusedHandler }[] = [];
 
   /** Options other than the defaults are for tests that cannot wait minutes for back-off. */
   constructor(
@@ -206,6 +232,22 @@ export class Outbox {
       ],
       skipDuplicates: true,
     });
+    return true;
+  }
+
+  /** Group places queued under keys with this prefix fall back through `handle` when refused. */
+  onPlaceRefused(prefix: string, handle: PlaceRefusedHandler): void {
+    this.refusalHandlers.push({ prefix, handle });
+  }
+
+  /**
+   * An adapter could not make the group place of this message: its feature falls back (and
+   * marks the row done). False when no feature registered for it (the worker retries then).
+   */
+  async placeRefused(item: OutboxItem, reason: string): Promise<boolean> {
+    const handler = this.refusalHandlers.find((candidate) => item.dedupeKey.startsWith(candidate.prefix));
+    if (!handler) return false;
+    await handler.handle(item, reason);
     return true;
   }
 

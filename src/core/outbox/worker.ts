@@ -49,6 +49,13 @@ export class RetryLaterError extends Error {
  */
 export class OutcomeUnknownError extends Error {}
 
+/**
+ * Thrown by a deliverer when the platform cannot make the private place a `group` target asks
+ * for (no channel for it, missing access, a server without private threads). Not retried: the
+ * feature that queued it falls back (Outbox.onPlaceRefused), e.g. to per-person places.
+ */
+export class PlaceRefusedError extends Error {}
+
 export class OutboxWorker {
   private readonly passes: PeriodicPass;
   /** Running on its timer: says on every pass which platforms run here (routing.ts). */
@@ -116,12 +123,25 @@ export class OutboxWorker {
       return true;
     } catch (error) {
       if (error instanceof MessageGoneError) return (await this.skip(item, 'message was deleted on the platform'), true);
+      if (error instanceof PlaceRefusedError && (await this.fallBack(item, error.message))) return true;
       const retryAfter = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
       const unknown = error instanceof OutcomeUnknownError;
       this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, outcomeUnknown: unknown, err: safeError(error) }, 'outbox send failed');
       // If even this fails (the database went away), the lease runs out and the message is
       // claimed again later: kick() logs the error.
       await this.outbox.markFailed(item, (error as Error).message, retryAfter, new Date(), unknown);
+      return false;
+    }
+  }
+
+  /** A group place the platform refused: its feature falls back; false when that failed too. */
+  private async fallBack(item: OutboxItem, reason: string): Promise<boolean> {
+    try {
+      const handled = await this.outbox.placeRefused(item, reason);
+      if (handled) this.logger.info({ outboxId: item.id, reason }, 'group place refused; fell back');
+      return handled;
+    } catch (error) {
+      this.logger.warn({ outboxId: item.id, err: safeError(error) }, 'group place fallback failed');
       return false;
     }
   }
