@@ -15,6 +15,7 @@ import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
 import { errorReply, type Discussion, type FormRequest, type Reply } from './framework/reply.ts';
 import { AlreadyDoneError, type StoredRequest, type UnfinishedEvent } from './inbox/inbox.ts';
+import type { FormDraft } from './form-drafts.ts';
 import { DeadlineError, Limiter, withDeadline } from './limiter.ts';
 import { parseCommandText, type ParsedText } from './framework/text-parser.ts';
 import { buildForm, buildHandlerForm, isFormState, parseHandlerFormPart, usageFooter, type Form } from './framework/usage.ts';
@@ -432,6 +433,24 @@ export class Bot {
     }
     const found = command && findInvocable(command, sub);
     return found ? buildForm(command, found.name, found.invocable, translator(locale), values, errors) : undefined;
+  }
+
+  /**
+   * Keeps what someone typed into a form until the platform shows the form again (a Discord
+   * button that reopens it, values its modal cannot carry); the token goes in the platform's id.
+   */
+  keepFormDraft(draft: FormDraft): Promise<string> {
+    return this.services.formDrafts.put(draft);
+  }
+
+  /** The kept draft, or undefined (unknown, expired, or the database is away: an empty form). */
+  async formDraft(token: string | undefined): Promise<FormDraft | undefined> {
+    try {
+      return await this.services.formDrafts.get(token);
+    } catch (error) {
+      this.logger.warn({ err: safeError(error) }, 'form draft not read; the form opens empty');
+      return undefined;
+    }
   }
 
   /**

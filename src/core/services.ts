@@ -4,6 +4,7 @@ import { UnitOfWork, type Store } from './store.ts';
 import type { FieldCipher } from './crypto.ts';
 import { EventLedger } from './events.ts';
 import { Inbox } from './inbox/inbox.ts';
+import { FormDrafts } from './form-drafts.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { MemberManager } from './members/members.ts';
 import { AccountLinker } from './members/accounts.ts';
@@ -32,6 +33,8 @@ export interface Services {
   /** Runs a handler and everything it writes as one transaction (see UnitOfWork). */
   unitOfWork: UnitOfWork;
   inbox: Inbox;
+  /** Form values waiting to be shown again (Discord's reopened forms). */
+  formDrafts: FormDrafts;
   outbox: Outbox;
   members: MemberManager;
   accounts: AccountLinker;
@@ -115,6 +118,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     events: new EventLedger(store),
     unitOfWork,
     inbox: new Inbox(store, cipher),
+    formDrafts: new FormDrafts(store, cipher),
     outbox,
     members,
     accounts: new AccountLinker(store, members),

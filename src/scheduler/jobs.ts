@@ -28,7 +28,8 @@ export const housekeeping: Job = {
     const events = await services.events.prune(new Date(now.getTime() - EVENT_KEY_RETENTION_DAYS * DAY_MS));
     const sent = await services.outbox.pruneSent(new Date(now.getTime() - SENT_MESSAGE_RETENTION_DAYS * DAY_MS));
     const wiped = await services.outbox.wipeSentPayloads(new Date(now.getTime() - SENT_PAYLOAD_RETENTION_HOURS * 3_600_000));
-    return { events, sent, wiped };
+    const drafts = await services.formDrafts.prune(now);
+    return { events, sent, wiped, drafts };
   },
 };
 

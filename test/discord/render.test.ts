@@ -1,7 +1,7 @@
 // Neutral replies as embeds and buttons within Discord's limits; forms as modals; custom ids.
 import { describe, expect, it } from 'vitest';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
-import { actionCustomId, formCustomId, FormStash, parseCustomId } from '../../src/adapters/discord/custom-ids.ts';
+import { actionCustomId, formCustomId, parseCustomId } from '../../src/adapters/discord/custom-ids.ts';
 import { optionValues } from '../../src/adapters/discord/interactions.ts';
 import { buildModal, valuesFromModal } from '../../src/adapters/discord/modal.ts';
 import { EMBED_LIMITS, renderReply, toDiscordMarkdown, truncate } from '../../src/adapters/discord/render.ts';
@@ -106,17 +106,6 @@ describe('custom ids', () => {
     expect(parseCustomId(formCustomId('form', 'update', 'plaats', 'tok'))).toEqual({ kind: 'form', command: 'update', subcommand: 'plaats', token: 'tok' });
     expect(parseCustomId(formCustomId('modal', 'help'))).toEqual({ kind: 'modal', command: 'help', subcommand: undefined, token: undefined });
     expect(actionCustomId('a.b', 'x'.repeat(97))).toBeUndefined();
-  });
-
-  it('keeps stashed forms for a while only', () => {
-    const stash = new FormStash(1000, 2);
-    const token = stash.put({ values: { a: 1 } }, 0);
-    expect(stash.get(token, 500)).toEqual({ values: { a: 1 } });
-    expect(stash.get(token, 1500)).toBeUndefined();
-    const [t1, t2, t3] = [stash.put({ values: {} }, 0), stash.put({ values: {} }, 0), stash.put({ values: {} }, 0)];
-    expect(stash.get(t1, 1)).toBeUndefined();
-    expect(stash.get(t2, 1)).toBeDefined();
-    expect(stash.get(t3, 1)).toBeDefined();
   });
 });
 

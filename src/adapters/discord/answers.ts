@@ -88,14 +88,14 @@ export class Answers {
     return answered;
   }
 
-  private show(turn: Turn, outcome: Exclude<Outcome, { kind: 'duplicate' }>, values: Record<string, unknown>, formOf?: FormOf): Promise<Answered> {
+  private async show(turn: Turn, outcome: Exclude<Outcome, { kind: 'duplicate' }>, values: Record<string, unknown>, formOf?: FormOf): Promise<Answered> {
     const { t } = turn;
     if (outcome.kind === 'form') return this.openForm(turn, outcome.form, values);
     const extra: APIButtonComponentWithCustomId[] = [];
     if (outcome.kind === 'invalid' && formOf && Object.keys(outcome.errors).length) {
       // Discord modals cannot show field errors: the reply lists them, and this reopens the form.
       const label = t(formOf.again ? 'discord.reopenForm' : 'discord.openForm');
-      extra.push(this.forms.button(formOf.command, formOf.subcommand, { values, errors: outcome.errors }, label));
+      extra.push(await this.forms.button(formOf.command, formOf.subcommand, { values, errors: outcome.errors }, label));
     }
     return this.send(turn, outcome.reply, extra);
   }
@@ -171,10 +171,10 @@ export class Answers {
   private async openForm(turn: Turn, form: Form, values: Record<string, unknown>): Promise<Answered> {
     const { interaction, t } = turn;
     if (!turn.deferred && 'showModal' in interaction) {
-      await interaction.showModal(this.forms.modal(form, values, t));
+      await interaction.showModal(await this.forms.modal(form, values, t));
       return 'modal';
     }
-    const button = this.forms.button(form.command, form.subcommand, { values }, t('discord.openForm'));
+    const button = await this.forms.button(form.command, form.subcommand, { values }, t('discord.openForm'));
     await this.send(turn, { visibility: 'ephemeral', text: t('discord.formNeeded') }, [button]);
     return 'form';
   }

@@ -1,16 +1,14 @@
 // Discord gives a button or modal back only its custom_id (at most 100 characters). Buttons
 // from replies carry `<actionId>|<value>`; the adapter's own ids start with `~`, which no
 // command name can (names are [a-z0-9_-]), so the two never collide.
-import { randomBytes } from 'node:crypto';
-import type { FieldErrors } from '../../core/framework/validate.ts';
 
 export const CUSTOM_ID_MAX = 100;
 
 export type ParsedCustomId =
   | { kind: 'action'; actionId: string; value?: string }
-  /** A button that opens the form of a command (prefilled from the stash, if still there). */
+  /** A button that opens the form of a command (prefilled from the form draft, if still there). */
   | { kind: 'form'; command: string; subcommand?: string; token?: string }
-  /** A submitted modal: the command it belongs to, and the stash of values not shown in it. */
+  /** A submitted modal: the command it belongs to, and the form draft of values not shown in it. */
   | { kind: 'modal'; command: string; subcommand?: string; token?: string };
 
 /** `<actionId>|<value>`, or undefined when Discord would refuse it as too long. */
@@ -32,39 +30,4 @@ export function parseCustomId(customId: string): ParsedCustomId | undefined {
   const bar = customId.indexOf('|');
   if (bar === -1) return customId ? { kind: 'action', actionId: customId } : undefined;
   return { kind: 'action', actionId: customId.slice(0, bar), value: customId.slice(bar + 1) };
-}
-
-export interface StashedForm {
-  values: Record<string, unknown>;
-  errors?: FieldErrors;
-}
-
-/**
- * What someone typed into a form, kept in memory for as long as Discord keeps an interaction
- * (15 minutes), so "open the form again" can prefill it. After a restart the form opens empty.
- */
-export class FormStash {
-  private readonly entries = new Map<string, { form: StashedForm; expires: number }>();
-
-  constructor(
-    private readonly ttlMs = 15 * 60_000,
-    private readonly maxEntries = 1000,
-  ) {}
-
-  put(form: StashedForm, now = Date.now()): string {
-    this.sweep(now);
-    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    const token = randomBytes(6).toString('base64url');
-    this.entries.set(token, { form, expires: now + this.ttlMs });
-    return token;
-  }
-
-  get(token: string | undefined, now = Date.now()): StashedForm | undefined {
-    const entry = token ? this.entries.get(token) : undefined;
-    return entry && entry.expires > now ? entry.form : undefined;
-  }
-
-  private sweep(now: number): void {
-    for (const [token, entry] of this.entries) if (entry.expires <= now) this.entries.delete(token);
-  }
 }

@@ -69,7 +69,7 @@ export class DiscordAdapter implements ChatAdapter {
     this.logger = options.logger;
     this.client = createClient(options);
     this.delivery = new DiscordDelivery(this.client.rest, bot, this.logger);
-    const forms = new Forms();
+    const forms = new Forms(bot, this.logger);
     const answers = new Answers(bot, forms, this.logger, { deferAfterMs: options.deferAfterMs, tokenLifetimeMs: options.tokenLifetimeMs });
     const interactions = new Interactions(bot, answers, forms, this.logger, (settled) => this.events.emit('settled', settled));
     const seen = (message: SeenThreadMessage) => this.events.emit('message', message);

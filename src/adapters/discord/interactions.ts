@@ -102,13 +102,13 @@ export class Interactions {
   /** "Open the form (again)": a modal, prefilled with what was typed before. */
   private async onFormButton(interaction: ButtonInteraction, command: string, subcommand: string | undefined, token: string | undefined): Promise<Answered> {
     const { locale, t } = await localeOf(this.bot, interaction);
-    const stashed = this.forms.stashed(token);
+    const stashed = await this.forms.stashed(token);
     const form = this.bot.formFor(command, subcommand, locale, stashed?.values, stashed?.errors);
     if (!form) {
       await this.answers.replyEphemeral(interaction, errorReply(t('errors.unknownAction')), t);
       return 'reply';
     }
-    await interaction.showModal(this.forms.modal(form, stashed?.values ?? {}, t));
+    await interaction.showModal(await this.forms.modal(form, stashed?.values ?? {}, t));
     return 'modal';
   }
 
@@ -119,10 +119,10 @@ export class Interactions {
       await this.answers.replyEphemeral(interaction, errorReply(t('errors.unknownAction')), t);
       return 'reply';
     }
-    // Fields that did not fit in the modal come from the stash; what was submitted wins, and
+    // Fields that did not fit in the modal come from the draft; what was submitted wins, and
     // a field left empty is not given at all (it also overrides an older stashed value).
     const submitted = valuesFromModal((interaction.components ?? []) as unknown as SubmittedComponent[]);
-    const merged = { ...(this.forms.stashed(parsed.token)?.values ?? {}), ...submitted };
+    const merged = { ...((await this.forms.stashed(parsed.token))?.values ?? {}), ...submitted };
     const values = Object.fromEntries(Object.entries(merged).filter(([, value]) => !(typeof value === 'string' && value.trim() === '')));
     const { command, subcommand } = parsed;
     return this.runCommand(interaction, receivedAt, { command, subcommand, values, formsAvailable: false }, { command, subcommand, again: true });
