@@ -99,6 +99,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   const outbox = new Outbox(store, settings.defaultLocale, cipher);
   const channels = new ChannelRegistry(store);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
+  const threads = new ThreadManager(store, cipher);
   return {
     settings,
     cipher,
@@ -110,10 +111,10 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     accounts: new AccountLinker(store, members),
     updates: new UpdateManager(store, cipher),
     guide: new GuideManager(store),
-    threads: new ThreadManager(store, cipher),
+    threads,
     mentions: new MentionResolver(store),
     channels,
     conversations: new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger),
-    updateChannels: new UpdateChannels(store, channels, outbox, settings.defaultLocale),
+    updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
   };
 }

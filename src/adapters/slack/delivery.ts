@@ -47,7 +47,7 @@ export class SlackDelivery {
    */
   constructor(
     private readonly client: () => webApi.WebClient,
-    private readonly onDiscussion?: (where: ThreadRef, discussion: Discussion) => Promise<unknown>,
+    private readonly onDiscussion?: (where: ThreadRef, discussion: Discussion, post: MessageRef) => Promise<unknown>,
   ) {}
 
   async deliver(item: OutboxItem, progress?: DeliveryProgress): Promise<MessageRef> {
@@ -89,7 +89,7 @@ export class SlackDelivery {
         throw deliveryError('conversations.history', error);
       }
       if (found) {
-        if (item.reply.discussion && item.target.kind !== 'thread') await this.onDiscussion?.({ platform: 'slack', channelRef: channel, threadRef: found }, item.reply.discussion);
+        if (item.reply.discussion && item.target.kind !== 'thread') await this.onDiscussion?.({ platform: 'slack', channelRef: channel, threadRef: found }, item.reply.discussion, encodeSlackRef({ channel, ts: found }));
         return encodeSlackRef({ channel, ts: found });
       }
     }
@@ -112,7 +112,7 @@ export class SlackDelivery {
     if (!posted.ts) throw new OutcomeUnknownError('slack chat.postMessage: no ts');
     const landed = posted.channel ?? channel;
     if (item.reply.discussion && item.target.kind !== 'thread') {
-      await this.onDiscussion?.({ platform: 'slack', channelRef: landed, threadRef: posted.ts }, item.reply.discussion);
+      await this.onDiscussion?.({ platform: 'slack', channelRef: landed, threadRef: posted.ts }, item.reply.discussion, encodeSlackRef({ channel: landed, ts: posted.ts }));
     }
     return encodeSlackRef({ channel: landed, ts: posted.ts });
   }
