@@ -33,6 +33,7 @@ describe('editing and withdrawing an update on every platform', () => {
   beforeAll(async () => {
     env = await startBoth();
     env.slack.fake.users.set(JAN, { real_name: 'Jan' });
+    env.slack.fake.users.set('UADMIN', { real_name: 'Beheerder' });
     await approveMember(env.testBot.services, 'discord', FATIMA.id, 'iot', 'Fatima');
     await approveMember(env.testBot.services, 'slack', JAN, 'smn', 'Jan');
     await env.slack.command('UADMIN', '/update kanaal');
@@ -104,6 +105,22 @@ describe('editing and withdrawing an update on every platform', () => {
     expect(slackCopyText()).toContain('de volgende is in Zwolle');
   });
 
+  it('refuses a forged edit form from someone else (forms carry the id from outside too)', async () => {
+    const before = chatUpdates();
+    const outcome = await env.testBot.bot.handleCommand({
+      requester: { platform: 'slack', userId: JAN, displayName: 'Jan' },
+      place: { platform: 'slack', channelRef: CHANNEL.id, channelName: CHANNEL.name },
+      command: 'update',
+      subcommand: `~form:bewerk:${updateId}`,
+      values: { tekst: 'Niet van Jan' },
+      eventKey: 'slack:test:forged-form',
+    });
+    expect(outcome.kind === 'reply' && outcome.reply.text).toContain('Alleen wie deze update plaatste');
+    await env.drain();
+    expect(chatUpdates()).toBe(before);
+    expect((await env.testBot.services.updates.get(updateId))!.body).not.toContain('Niet van Jan');
+  });
+
   it('withdraws after a second press, once, and every copy says who withdrew it', async () => {
     const asked = await env.discord.press(FATIMA, confirmation, customId(confirmation, 'Intrekken'));
     const question = asked.followUps[0] ?? asked.original!;
@@ -167,5 +184,15 @@ describe('editing and withdrawing an update on every platform', () => {
     expect(discordCopy().edited_timestamp).not.toBeNull();
     expect(textOf(discordCopy())).toContain('ook in Deventer');
     expect(textOf(discordCopy())).toContain('(bewerkt)');
+  });
+
+  it("lets an admin withdraw someone else's update", async () => {
+    const jans = (await env.testBot.services.updates.list()).find((update) => update.body.includes('Deventer'))!;
+    const button = { label: 'Ja, intrekken', actionId: 'update.intrekkenbevestigd', slackActionId: 'update.intrekkenbevestigd', value: jans.id };
+    const pressed = await env.slack.press('UADMIN', button);
+    expect(pressed.seen.map((s) => s.text).join('\n')).toContain('ingetrokken');
+    await env.drain();
+    const discordCopy = env.discord.fake.messagesIn(CHANNEL_ID).find((m) => textOf(m).includes('ingetrokken door'))!;
+    expect(textOf(discordCopy)).toContain('Deze update is ingetrokken door Beheerder.');
   });
 });
