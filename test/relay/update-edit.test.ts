@@ -22,6 +22,8 @@ describe('editing and withdrawing an update on every platform', () => {
   let discordPost: string;
   let slackCopyTs: string;
   let confirmation: FakeMessage;
+  /** "Wil je deze update echt intrekken?" with its button. */
+  let question: FakeMessage;
 
   const slackCopy = () => env.slack.fake.messages.find((m) => m.channel === CHANNEL.id && m.ts === slackCopyTs)!;
   const slackCopyText = () => blocksText(slackCopy().blocks ?? []) || slackCopy().text || '';
@@ -123,7 +125,7 @@ describe('editing and withdrawing an update on every platform', () => {
 
   it('withdraws after a second press, once, and every copy says who withdrew it', async () => {
     const asked = await env.discord.press(FATIMA, confirmation, customId(confirmation, 'Intrekken'));
-    const question = asked.followUps[0] ?? asked.original!;
+    question = asked.followUps[0] ?? asked.original!;
     expect(textOf(question)).toContain('echt intrekken');
     // Asking changed nothing yet.
     expect((await env.testBot.services.updates.get(updateId))!.withdrawnAt).toBeUndefined();
@@ -158,6 +160,12 @@ describe('editing and withdrawing an update on every platform', () => {
     const pressed = await env.discord.press(FATIMA, confirmation, customId(confirmation, 'Bewerken'));
     expect(pressed.modal).toBeUndefined();
     expect(JSON.stringify(pressed.original ?? pressed.followUps)).toContain('al ingetrokken');
+    // Confirmed once more, well after a double click: told so, and nothing changes.
+    const before = chatUpdates();
+    const again = await env.discord.press(FATIMA, question, customId(question, 'Ja, intrekken'));
+    expect(JSON.stringify(again.original ?? again.followUps)).toContain('al ingetrokken');
+    await env.drain();
+    expect(chatUpdates()).toBe(before);
   });
 
   it('edits the Slack post where it was posted and the Discord copy (posted on Slack)', async () => {
