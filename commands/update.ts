@@ -19,7 +19,7 @@ import { themes } from '../src/core/themes.ts';
 import { mayAccess } from '../src/core/framework/preconditions.ts';
 import { isUpdateAuthorOrAdmin, mayChange } from '../src/core/updates/preconditions.ts';
 import { createFormatter, type Formatter } from '../src/core/format.ts';
-import type { Locale, Translate } from '../src/core/i18n.ts';
+import type { Translate } from '../src/core/i18n.ts';
 
 export const UPDATE_MAX_LENGTH = 2000;
 
@@ -161,27 +161,27 @@ function changeButtons(t: Translate, update: UpdateView): Button[] {
   ];
 }
 
-/** Why nothing can be changed: no such update, or it was withdrawn. Undefined when it can. */
-function cannotChange(ctx: CommandContext, update: UpdateView | undefined): Reply | undefined {
-  if (!update) return errorReply(ctx.t('update.notFound'));
-  if (!mayChange(ctx.actor, update)) return errorReply(ctx.t('update.notYours'));
-  if (update.withdrawnAt) return errorReply(ctx.t('update.alreadyWithdrawn'));
-  return undefined;
+/** The update a press or form names, or why it cannot be changed (none, not theirs, withdrawn). */
+async function changeable(ctx: CommandContext, id: string | undefined): Promise<{ update: UpdateView } | { refused: Reply }> {
+  const update = await ctx.services.updates.get(id ?? '');
+  if (!update) return { refused: errorReply(ctx.t('update.notFound')) };
+  if (!mayChange(ctx.actor, update)) return { refused: errorReply(ctx.t('update.notYours')) };
+  if (update.withdrawnAt) return { refused: errorReply(ctx.t('update.alreadyWithdrawn')) };
+  return { update };
 }
 
 /** Bewerken: the form, prefilled with the text as it is now. */
 async function startEdit(ctx: CommandContext, id: string | undefined): Promise<Reply> {
-  const update = await ctx.services.updates.get(id ?? '');
-  const refused = cannotChange(ctx, update);
-  if (refused || !update) return refused!;
-  return ephemeral({ form: { formId: 'update.bewerk', state: update.id, values: { tekst: update.body } } });
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
+  return ephemeral({ form: { formId: 'update.bewerk', state: found.update.id, values: { tekst: found.update.body } } });
 }
 
 /** The form was submitted: new text, and every message that shows the update follows. */
 async function saveEdit(ctx: CommandContext, id: string, body: string): Promise<Reply> {
   // Forms have no preconditions: the id came back from outside, so check it here as well.
-  const refused = cannotChange(ctx, await ctx.services.updates.get(id));
-  if (refused) return refused;
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
   const result = await ctx.services.updates.edit(id, body);
   if (result.kind !== 'changed') return unchangedReply(ctx, result);
   const { update } = result;
@@ -193,9 +193,9 @@ async function saveEdit(ctx: CommandContext, id: string, body: string): Promise<
 
 /** Intrekken: asks once more, since a withdrawal cannot be undone. */
 async function askWithdraw(ctx: CommandContext, id: string | undefined): Promise<Reply> {
-  const update = await ctx.services.updates.get(id ?? '');
-  const refused = cannotChange(ctx, update);
-  if (refused || !update) return refused!;
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
+  const { update } = found;
   return ephemeral({
     text: ctx.t('update.withdrawQuestion', { text: preview(update.body) }),
     buttons: [{ actionId: 'update.intrekkenbevestigd', label: ctx.t('update.buttons.confirmWithdraw'), value: update.id, style: 'danger' }],
@@ -204,15 +204,16 @@ async function askWithdraw(ctx: CommandContext, id: string | undefined): Promise
 
 /** Confirmed: withdrawn once; every message that showed it now says who withdrew it. */
 async function withdraw(ctx: CommandContext, id: string | undefined): Promise<Reply> {
-  const refused = cannotChange(ctx, await ctx.services.updates.get(id ?? ''));
-  if (refused) return refused;
-  const result = await ctx.services.updates.withdraw(id ?? '', ctx.actor.id);
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
+  // Withdrawn only if not yet: of two confirmations at the same moment, one changes anything.
+  const result = await ctx.services.updates.withdraw(found.update.id, ctx.actor.id);
   if (result.kind !== 'changed') return unchangedReply(ctx, result);
   const name = ctx.actor.displayName;
   const notice = (t: Translate) => inChannel({ text: t('update.withdrawnBy', { name }) });
   await ctx.services.updateChannels.changeEverywhere(result.update.id, 'withdrawn', notice);
   // The confirmation loses its buttons: there is nothing left to change.
-  await ctx.services.updateChannels.changeConfirmation(result.update.id, 'withdrawn', (t: Translate, _locale: Locale) => ephemeral({ text: t('update.withdrawnConfirmation', { name }) }));
+  await ctx.services.updateChannels.changeConfirmation(result.update.id, 'withdrawn', (t) => ephemeral({ text: t('update.withdrawnBy', { name }) }));
   return ephemeral({ text: ctx.t('update.withdrawn') });
 }
 

@@ -71,6 +71,8 @@ describe('editing and withdrawing an update on every platform', () => {
     await env.drain();
 
     expect(slackCopy().edited).toBe(true);
+    // Once: by its outbox key, not a second time by the ref its thread also knows.
+    expect(chatUpdates()).toBe(1);
     expect(slackCopyText()).toContain('de volgende is in Zwolle');
     expect(slackCopyText()).toContain('(bewerkt)');
     expect(env.discord.fake.answerEdits).toContainEqual({ channelId: CHANNEL_ID, messageId: discordPost });
