@@ -6,13 +6,20 @@
 // bot's post there.
 // A posted update opens a discussion thread where the platform has threads (Slack, Discord);
 // the list shows how many replies each discussion has.
-import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
+// The author gets a private confirmation (a DM) with *Bewerken* and *Intrekken*: an edit or a
+// withdrawal changes every message that shows the update, on every platform (the post where
+// it was posted and each copy), through the outbox. Withdrawing asks once more (a second
+// button) because it cannot be undone; a withdrawn update is listed nowhere, its discussion stays.
+import { defineCommand, form, subcommand } from '../src/core/framework/declarations.ts';
 import { choice, string } from '../src/core/framework/options.ts';
-import { ephemeral, errorReply, inChannel, type Section } from '../src/core/framework/reply.ts';
+import { ephemeral, errorReply, inChannel, type Button, type Reply, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
-import { UPDATE_SUBJECT, type UpdateView } from '../src/core/updates/updates.ts';
+import { UPDATE_SUBJECT, type UpdateChange, type UpdateView } from '../src/core/updates/updates.ts';
 import { themes } from '../src/core/themes.ts';
 import { mayAccess } from '../src/core/framework/preconditions.ts';
+import { isUpdateAuthorOrAdmin, mayChange } from '../src/core/updates/preconditions.ts';
+import { createFormatter, type Formatter } from '../src/core/format.ts';
+import type { Translate } from '../src/core/i18n.ts';
 
 export const UPDATE_MAX_LENGTH = 2000;
 
@@ -40,14 +47,11 @@ export default defineCommand({
           body: input.tekst,
           channel: ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef, name: ctx.place.channelName } : undefined,
         });
-        const post = inChannel({
-          title: ctx.t('update.postedTitle'),
-          sections: [updateSection(ctx, update)],
-          discussion: { subjectType: UPDATE_SUBJECT, subjectId: update.id },
-        });
+        const post = { ...postReply(ctx.t, ctx.format, update), discussion: { subjectType: UPDATE_SUBJECT, subjectId: update.id } };
         const here = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
         // The copies carry no footer of this answer (the safety notice is added to it later).
         await ctx.services.updateChannels.copy(update.id, post, here);
+        await ctx.services.updateChannels.confirm(update.id, ctx.actor.id, (t) => confirmation(t, update));
         return post;
       },
     }),
@@ -89,6 +93,24 @@ export default defineCommand({
       },
     }),
   ],
+  buttons: [
+    // The update's id is the value; someone else's (a copied or forged press) is refused first.
+    { name: 'bewerken', access: 'approved', preconditions: isUpdateAuthorOrAdmin, run: startEdit },
+    { name: 'intrekken', access: 'approved', preconditions: isUpdateAuthorOrAdmin, run: askWithdraw },
+    { name: 'intrekkenbevestigd', access: 'approved', preconditions: isUpdateAuthorOrAdmin, run: withdraw },
+  ],
+  forms: [
+    form({
+      name: 'bewerk',
+      access: 'approved',
+      options: {
+        // Sensitive free text: the form carries the privacy notice and the emergency line.
+        tekst: string({ required: true, long: true, sensitive: true, maxLength: UPDATE_MAX_LENGTH }),
+      },
+      texts: (t) => ({ title: t('update.editForm.title'), labels: { tekst: t('update.editForm.tekst') } }),
+      run: (ctx, input, state) => saveEdit(ctx, state ?? '', input.tekst),
+    }),
+  ],
   // My latest updates, for approved members (the only ones who can post).
   async overview(ctx) {
     if (!mayAccess(ctx.actor, 'approved')) return undefined;
@@ -110,12 +132,93 @@ async function findGemeente(ctx: CommandContext, name: string) {
   return found.match?.kind === 'gemeente' ? found.match : null;
 }
 
-function updateSection(ctx: CommandContext, update: UpdateView, replies = 0): Section {
+function updateSection(ctx: Pick<CommandContext, 't' | 'format'>, update: UpdateView, replies = 0): Section {
+  const { t } = ctx;
   const from = [update.author, update.organisation].filter(Boolean).join(' · ');
   const about = [update.theme ? `#${update.theme}` : undefined, update.gemeente].filter(Boolean).join(' · ');
-  const lines = [update.body, about ? `_${about}_` : undefined, replies > 0 ? ctx.t('threads.replyCount', { count: replies }) : undefined];
+  const lines = [update.body, about ? `_${about}_` : undefined, replies > 0 ? t('threads.replyCount', { count: replies }) : undefined];
+  const title = t('update.sectionTitle', { from, when: ctx.format.dateTime(update.createdAt) });
   return {
-    title: ctx.t('update.sectionTitle', { from, when: ctx.format.dateTime(update.createdAt) }),
+    title: update.editedAt ? `${title} ${t('update.editedMark')}` : title,
     text: lines.filter(Boolean).join('\n'),
   };
+}
+
+/** The bot's post of an update in a channel (and each copy): the same content everywhere. */
+function postReply(t: Translate, format: Formatter, update: UpdateView): Reply {
+  return inChannel({ title: t('update.postedTitle'), sections: [updateSection({ t, format }, update)] });
+}
+
+/** The author's private confirmation, with what can still be done with the update. */
+function confirmation(t: Translate, update: UpdateView): Reply {
+  return ephemeral({ text: t('update.confirmation', { text: preview(update.body) }), buttons: changeButtons(t, update) });
+}
+
+function changeButtons(t: Translate, update: UpdateView): Button[] {
+  return [
+    { actionId: 'update.bewerken', label: t('update.buttons.edit'), value: update.id },
+    { actionId: 'update.intrekken', label: t('update.buttons.withdraw'), value: update.id, style: 'danger' },
+  ];
+}
+
+/** The update a press or form names, or why it cannot be changed (none, not theirs, withdrawn). */
+async function changeable(ctx: CommandContext, id: string | undefined): Promise<{ update: UpdateView } | { refused: Reply }> {
+  const update = await ctx.services.updates.get(id ?? '');
+  if (!update) return { refused: errorReply(ctx.t('update.notFound')) };
+  if (!mayChange(ctx.actor, update)) return { refused: errorReply(ctx.t('update.notYours')) };
+  if (update.withdrawnAt) return { refused: errorReply(ctx.t('update.alreadyWithdrawn')) };
+  return { update };
+}
+
+/** Bewerken: the form, prefilled with the text as it is now. */
+async function startEdit(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
+  return ephemeral({ form: { formId: 'update.bewerk', state: found.update.id, values: { tekst: found.update.body } } });
+}
+
+/** The form was submitted: new text, and every message that shows the update follows. */
+async function saveEdit(ctx: CommandContext, id: string, body: string): Promise<Reply> {
+  // Forms have no preconditions: the id came back from outside, so check it here as well.
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
+  const result = await ctx.services.updates.edit(id, body);
+  if (result.kind !== 'changed') return unchangedReply(ctx, result);
+  const { update } = result;
+  const timezone = ctx.services.settings.timezone;
+  await ctx.services.updateChannels.changeEverywhere(update.id, `edit:${update.revision}`, (t, locale) => postReply(t, createFormatter(locale, timezone), update));
+  // The same buttons again: the form took the confirmation's place (on the console, its !N).
+  return ephemeral({ text: ctx.t('update.edited'), buttons: changeButtons(ctx.t, update) });
+}
+
+/** Intrekken: asks once more, since a withdrawal cannot be undone. */
+async function askWithdraw(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
+  const { update } = found;
+  return ephemeral({
+    text: ctx.t('update.withdrawQuestion', { text: preview(update.body) }),
+    buttons: [{ actionId: 'update.intrekkenbevestigd', label: ctx.t('update.buttons.confirmWithdraw'), value: update.id, style: 'danger' }],
+  });
+}
+
+/** Confirmed: withdrawn once; every message that showed it now says who withdrew it. */
+async function withdraw(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const found = await changeable(ctx, id);
+  if ('refused' in found) return found.refused;
+  // Withdrawn only if not yet: of two confirmations at the same moment, one changes anything.
+  const result = await ctx.services.updates.withdraw(found.update.id, ctx.actor.id);
+  if (result.kind !== 'changed') return unchangedReply(ctx, result);
+  const name = ctx.actor.displayName;
+  const notice = (t: Translate) => inChannel({ text: t('update.withdrawnBy', { name }) });
+  await ctx.services.updateChannels.changeEverywhere(result.update.id, 'withdrawn', notice);
+  // The confirmation loses its buttons: there is nothing left to change.
+  await ctx.services.updateChannels.changeConfirmation(result.update.id, 'withdrawn', (t) => ephemeral({ text: t('update.withdrawnBy', { name }) }));
+  return ephemeral({ text: ctx.t('update.withdrawn') });
+}
+
+function unchangedReply(ctx: CommandContext, result: Exclude<UpdateChange, { kind: 'changed' }>): Reply {
+  if (result.kind === 'missing') return errorReply(ctx.t('update.notFound'));
+  if (result.kind === 'withdrawn') return errorReply(ctx.t('update.alreadyWithdrawn'));
+  return ephemeral({ text: ctx.t('update.unchanged') });
 }

@@ -11,6 +11,7 @@ import type { NewOutboxItem } from './outbox/outbox.ts';
 import { hasAccess, type Precondition } from './framework/preconditions.ts';
 import { suggestionSources } from './suggestions.ts';
 import type { ThreadRef } from './threads/threads.ts';
+import type { MessageRef } from './messages/message-ref.ts';
 import type { CommandContext, Place } from './framework/context.ts';
 import { describeKeys, findInvocable, type Access, type AutocompleteChoice, type CommandDeclaration } from './framework/declarations.ts';
 import { errorReply, type Discussion, type FormRequest, type Reply } from './framework/reply.ts';
@@ -456,11 +457,13 @@ export class Bot {
   /**
    * An adapter posted a reply that asked for a discussion (Reply.discussion), and this is where
    * the visible message landed: from now on, what people write in its thread is kept for the
-   * subject. Never throws (the message is out already); undefined when it could not be recorded.
+   * subject. `post` is that message's own ref (the adapter's encoding), so the subject can
+   * edit it later (an update edited or withdrawn). Never throws (the message is out already);
+   * undefined when it could not be recorded.
    */
-  async discussionStarted(where: ThreadRef, discussion: Discussion): Promise<string | undefined> {
+  async discussionStarted(where: ThreadRef, discussion: Discussion, post?: MessageRef): Promise<string | undefined> {
     try {
-      return await this.services.threads.open(where, { type: discussion.subjectType, id: discussion.subjectId });
+      return await this.services.threads.open(where, { type: discussion.subjectType, id: discussion.subjectId }, post);
     } catch (error) {
       this.logger.error({ platform: where.platform, channel: where.channelRef, subjectType: discussion.subjectType, err: safeError(error) }, 'discussion not registered');
       return undefined;

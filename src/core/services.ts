@@ -104,6 +104,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   const channels = new ChannelRegistry(store);
   const members = new MemberManager(store, outbox, new Set(settings.admins));
   const conversations = new ConversationManager(store, members, outbox, cipher, settings.defaultLocale, logger, channels);
+  const threads = new ThreadManager(store, cipher);
   // A group place the platform could not make: its participants get their own DMs instead,
   // and the refused message is done, in one transaction.
   outbox.onPlaceRefused(GROUP_KEY, (item, reason) =>
@@ -124,10 +125,10 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     accounts: new AccountLinker(store, members),
     updates: new UpdateManager(store, cipher),
     guide: new GuideManager(store),
-    threads: new ThreadManager(store, cipher),
+    threads,
     mentions: new MentionResolver(store),
     channels,
     conversations,
-    updateChannels: new UpdateChannels(store, channels, outbox, settings.defaultLocale),
+    updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
   };
 }

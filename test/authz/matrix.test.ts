@@ -46,6 +46,10 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   ['button handreiking.delen',  ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button profiel.goedkeuren', 'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
   ['button profiel.afwijzen',   'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  // On the person's own update (someone else's is refused by a precondition: test/updates/).
+  ['button update.bewerken',    'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['button update.intrekken',   'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['button update.intrekkenbevestigd', 'approved', 'approved', ok,          ok,            ok,            ok,            ok],
 ];
 
 /** What each row sends: a typed command line, or a button press with its value. */
@@ -56,6 +60,8 @@ interface Fixture {
   pendingRequestId: string;
   /** A console member whose role /profiel rol may change, made for this case. */
   target: string;
+  /** An update of this case's person (for the buttons that change one). */
+  updateId: string;
 }
 type Invocation = { text: string | ((f: Fixture) => string) } | { actionId: string; value: (f: Fixture) => string };
 const INVOCATIONS: Record<string, Invocation> = {
@@ -83,6 +89,9 @@ const INVOCATIONS: Record<string, Invocation> = {
   'button handreiking.delen': { actionId: 'handreiking.delen', value: (f) => f.guideSlug },
   'button profiel.goedkeuren': { actionId: 'profiel.goedkeuren', value: (f) => f.pendingRequestId },
   'button profiel.afwijzen': { actionId: 'profiel.afwijzen', value: (f) => f.pendingRequestId },
+  'button update.bewerken': { actionId: 'update.bewerken', value: (f) => f.updateId },
+  'button update.intrekken': { actionId: 'update.intrekken', value: (f) => f.updateId },
+  'button update.intrekkenbevestigd': { actionId: 'update.intrekkenbevestigd', value: (f) => f.updateId },
 };
 
 /** Every command, sub-command and button the bot declares, named as in the table. */
@@ -133,13 +142,17 @@ describe.each(testBackends())('who may do what, on %s', (kind) => {
     const userId = `${person}-${n}`;
     const admin = await members.resolve('console', 'admin', 'admin');
     const { match: utrecht } = await members.findOrganisation('Utrecht');
-    const fixture: Fixture = { guideSlug, moreValue, pendingRequestId: '', target: `target-${n}` };
+    const fixture: Fixture = { guideSlug, moreValue, pendingRequestId: '', target: `target-${n}`, updateId: '' };
     // Only the rows that need them get a link request to decide on, or someone to change.
     if (what.startsWith('button profiel.')) {
       const applicant = await members.resolve('console', `applicant-${n}`, `applicant-${n}`);
       fixture.pendingRequestId = (await members.requestLink(applicant.id, utrecht!.id, noReply)).request.id;
     }
     if (what === '/profiel rol') await members.resolve('console', fixture.target, fixture.target);
+    if (what.startsWith('button update.')) {
+      const author = await members.resolve('console', userId, userId);
+      fixture.updateId = (await env.services.updates.post({ authorId: author.id, body: `Update van ${userId}` })).id;
+    }
     if (person === 'pending') await members.requestLink((await members.resolve('console', userId, userId)).id, utrecht!.id, noReply);
     if (person === 'consortium') await approveMember(env.services, 'console', userId, 'smn', userId);
     if (person === 'gemeente') await approveMember(env.services, 'console', userId, 'Rotterdam', userId);
@@ -169,6 +182,8 @@ describe.each(testBackends())('who may do what, on %s', (kind) => {
     const { userId, fixture } = await arrange(what, person, n);
     const before = await countRows(env.db);
     const outcome = await invoke(what, userId, fixture, n);
+    // Allowed, a button may answer with its form (Bewerken); a refusal is always a reply.
+    if (cell === ok && outcome.kind === 'form') return;
     expect(outcome.kind).toBe('reply');
     if (outcome.kind !== 'reply') return;
 
@@ -181,7 +196,8 @@ describe.each(testBackends())('who may do what, on %s', (kind) => {
     expect(outcome.reply).toEqual({ visibility: 'ephemeral', isError: true, text: nl(`errors.denied.${cell}`), footer: undefined });
     const after = await countRows(env.db);
     const expected: RowCounts = { ...before };
-    if (person === 'stranger') {
+    // (The author of an update the bot knows already: arrange made them.)
+    if (person === 'stranger' && !what.startsWith('button update.')) {
       // First contact creates the person's own member row and account, nothing else.
       expected.Member = before.Member! + 1;
       expected.PlatformIdentity = before.PlatformIdentity! + 1;

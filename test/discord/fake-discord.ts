@@ -77,6 +77,9 @@ export class FakeDiscord {
   readonly commands = { global: [] as Record<string, unknown>[], guilds: new Map<string, Record<string, unknown>[]>() };
   readonly commandPuts: { guildId?: string; body: unknown[] }[] = [];
   readonly interactions = new Map<string, InteractionRecord>();
+  // --- H5: interaction answers the bot edited later by their message id (PATCH on the channel) ---
+  readonly answerEdits: { channelId: string; messageId: string }[] = [];
+  // --- end H5 ---
   readonly channelMessages = new Map<string, FakeMessage[]>();
   readonly dmChannels = new Map<string, string>();
   /** IDENTIFY payloads received (intents, token). */
@@ -380,6 +383,20 @@ export class FakeDiscord {
       this.channelMessages.set(channelId, [...this.messagesIn(channelId), message]);
       return ok(message);
     }
+    // --- H5 (the bot edits its own interaction answer in a channel by its message id) ---
+    // An answer to a slash command is a message of the bot in that channel like any other:
+    // PATCH /channels/{channel}/messages/{id} edits it (Discord allows it for the bot's own
+    // non-ephemeral messages). The fake keeps answers with their interaction, so edit it there.
+    if ((match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'PATCH') {
+      const [channelId, messageId] = [match[1]!, match[2]!];
+      const record = [...this.interactions.values()].find((r) => r.original?.id === messageId && r.original.channel_id === channelId && !isEphemeral(r.original));
+      if (record && !this.messagesIn(channelId).some((m) => m.id === messageId)) {
+        record.original = { ...record.original!, ...pickMessage(body), edited_timestamp: new Date().toISOString() };
+        this.answerEdits.push({ channelId, messageId });
+        return ok(record.original);
+      }
+    }
+    // --- end H5 ---
     // --- H1 (edits and deletes of channel and DM messages) ---
     if ((match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && (method === 'PATCH' || method === 'DELETE')) {
       const [channelId, messageId] = [match[1]!, match[2]!];

@@ -212,6 +212,20 @@ export class ConsoleAdapter implements ChatAdapter {
     const rendered = renderForConsole(await this.withFiles(reply, t), 1);
     this.buttons.shownTo(userId, rendered.buttons);
     this.print(rendered.text);
+    if (reply.visibility === 'channel' && reply.discussion) await this.postShown(reply.discussion, rendered.buttons);
+  }
+
+  /**
+   * A channel answer about a subject (a posted update) is a message in #console like a
+   * delivered one: it gets a ref, reported to the Bot, so the subject can change it later
+   * (an edit prints the new version under `#console`). Nobody writes in a thread here.
+   */
+  private async postShown(discussion: NonNullable<Reply['discussion']>, buttons: readonly Button[]): Promise<void> {
+    const n = ++this.delivered;
+    const target: OutboxTarget = { platform: 'console', kind: 'channel', ref: this.place.channelRef! };
+    this.printed.set(n, { target, buttons });
+    const ref = encodeConsoleRef({ target: target.ref, n });
+    await this.bot.discussionStarted({ platform: 'console', channelRef: target.ref, threadRef: ref }, discussion, ref);
   }
 
   /** A form: its fields as lines, and `[1]`, pressed with `!1 naam:waarde …`, submits it. */

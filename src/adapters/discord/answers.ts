@@ -30,6 +30,7 @@ import { canCarryDiscussion, eventKey, fallbackLocale } from './context.ts';
 import type { Forms } from './forms.ts';
 import { renderReply, type DiscordMessageBody } from './render.ts';
 import { checkedFiles, interactionFiles } from './files.ts';
+import { encodeDiscordRef } from './message-ref.ts';
 
 export type Answerable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -233,7 +234,9 @@ export class Answers {
 
   private async startDiscussion(interaction: Answerable, discussion: Discussion, landed: Landed): Promise<void> {
     if (landed) {
-      await this.bot.discussionStarted({ platform: 'discord', channelRef: landed.channelId, threadRef: landed.id }, discussion);
+      // The thread starts from this message: its id is the thread's, and the post's own ref
+      // lets the subject edit it later (an update edited or withdrawn).
+      await this.bot.discussionStarted({ platform: 'discord', channelRef: landed.channelId, threadRef: landed.id }, discussion, encodeDiscordRef({ channelId: landed.channelId, messageId: landed.id }));
     } else {
       this.logger.warn({ interactionId: interaction.id }, 'discord reply message unknown; no discussion');
     }

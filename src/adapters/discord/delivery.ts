@@ -133,7 +133,7 @@ export class DiscordDelivery {
     const landedIn = posted.channel_id ?? channelId;
     // A channel post that asks for a discussion (e.g. an update answered after the token expired).
     if (reply.discussion && item.target.kind === 'channel') {
-      await this.bot.discussionStarted({ platform: 'discord', channelRef: landedIn, threadRef: posted.id }, reply.discussion);
+      await this.bot.discussionStarted({ platform: 'discord', channelRef: landedIn, threadRef: posted.id }, reply.discussion, encodeDiscordRef({ channelId: landedIn, messageId: posted.id }));
     }
     // A DM that opens a private conversation carries no discussion: answers to it are replies
     // (message_reference), found through this message's ref (messages.ts).

@@ -60,7 +60,7 @@ export class SlackDelivery {
    */
   constructor(
     private readonly client: () => webApi.WebClient,
-    private readonly onDiscussion?: (where: ThreadRef, discussion: Discussion) => Promise<unknown>,
+    private readonly onDiscussion?: (where: ThreadRef, discussion: Discussion, post: MessageRef) => Promise<unknown>,
     private readonly onGroupPlace?: (where: ThreadRef, discussion: Discussion) => Promise<void>,
     private readonly logger?: Logger,
   ) {}
@@ -136,7 +136,7 @@ export class SlackDelivery {
     if (!discussion || item.target.kind === 'thread') return;
     const where: ThreadRef = { platform: 'slack', channelRef: channel, threadRef: ts };
     if (item.target.kind !== 'group') {
-      await this.onDiscussion?.(where, discussion);
+      await this.onDiscussion?.(where, discussion, encodeSlackRef({ channel, ts }));
       return;
     }
     try {

@@ -299,7 +299,8 @@ export async function show(
   const landed = await deps.answers.send(outcome.reply, target, t);
   // Replies in the thread of this message are kept from now on (onMessage).
   if (landed && outcome.reply.discussion) {
-    await deps.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, outcome.reply.discussion);
+    // The post's own ref too: the subject may edit it later (an update edited or withdrawn).
+    await deps.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, outcome.reply.discussion, encodeSlackRef({ channel: landed.channelRef, ts: landed.ts }));
   }
 }
 

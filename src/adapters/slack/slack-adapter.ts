@@ -7,6 +7,7 @@ import type { Bot } from '../../core/bot.ts';
 import { translator, type Locale } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
+import { encodeSlackRef } from './message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { DeliveryProgress } from '../../core/outbox/worker.ts';
 import type { ChatAdapter } from '../adapter.ts';
@@ -111,7 +112,7 @@ export class SlackAdapter implements ChatAdapter {
     });
     this.delivery = new SlackDelivery(
       client,
-      (where, discussion) => bot.discussionStarted(where, discussion),
+      (where, discussion, post) => bot.discussionStarted(where, discussion, post),
       (where, discussion) => bot.groupPlaceOpened(where, discussion),
       options.logger,
     );
@@ -171,7 +172,7 @@ export class SlackAdapter implements ChatAdapter {
     // The process that died may have posted it before it could record that: look first.
     const landed = await this.answers.send(reply, target, translator(locale), { since: receivedAt });
     if (landed && reply.discussion) {
-      await this.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, reply.discussion);
+      await this.bot.discussionStarted({ platform: 'slack', channelRef: landed.channelRef, threadRef: landed.ts }, reply.discussion, encodeSlackRef({ channel: landed.channelRef, ts: landed.ts }));
     }
     return true;
   };

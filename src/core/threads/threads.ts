@@ -5,6 +5,7 @@
 // which stores it (src/core/conversations).
 import { ensureChannel } from '../channels.ts';
 import type { FieldCipher } from '../crypto.ts';
+import type { MessageRef } from '../messages/message-ref.ts';
 import { toDbPlatform, type PlatformName } from '../platform.ts';
 import type { Store } from '../store.ts';
 
@@ -32,15 +33,33 @@ export class ThreadManager {
     private readonly cipher: FieldCipher,
   ) {}
 
-  /** Registers a thread the bot opened; opening the same platform thread again returns its id. */
-  async open(ref: ThreadRef, subject?: { type: string; id: string }): Promise<string> {
+  /**
+   * Registers a thread the bot opened; opening the same platform thread again returns its id.
+   * `post`: the ref of the bot's message that carries it, kept to edit that message later.
+   */
+  async open(ref: ThreadRef, subject?: { type: string; id: string }, post?: MessageRef): Promise<string> {
     const channelId = await ensureChannel(this.store, ref.platform, ref.channelRef);
     const thread = await this.store.thread.upsert({
       where: { channelId_platformRef: { channelId, platformRef: ref.threadRef } },
-      create: { channelId, platformRef: ref.threadRef, subjectType: subject?.type, subjectId: subject?.id },
-      update: {},
+      create: { channelId, platformRef: ref.threadRef, subjectType: subject?.type, subjectId: subject?.id, postRef: post },
+      update: post ? { postRef: post } : {},
     });
     return thread.id;
+  }
+
+  /**
+   * The bot's messages that carry a thread about this subject, with the channel each is in:
+   * the messages to change when the subject changes.
+   */
+  async posts(subject: { type: string; id: string }): Promise<{ ref: MessageRef; platform: PlatformName; channelRef: string }[]> {
+    const rows = await this.store.thread.findMany({
+      where: { subjectType: subject.type, subjectId: subject.id, postRef: { not: null } },
+      include: { channel: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.flatMap((row) =>
+      row.postRef && row.channel ? [{ ref: row.postRef as MessageRef, platform: row.channel.platform.toLowerCase() as PlatformName, channelRef: row.channel.externalId }] : [],
+    );
   }
 
   /** The bot's thread at this platform reference, if it is one. */

@@ -11,7 +11,14 @@ export interface UpdateView {
   theme?: string;
   body: string;
   createdAt: Date;
+  authorId: string;
   author: string;
+  /** The last edit; shown as "(bewerkt)". */
+  editedAt?: Date;
+  /** How many times it was edited (each edit of each copy is queued once, under its number). */
+  revision: number;
+  /** Withdrawn: listed nowhere, every copy says so; the discussion stays. */
+  withdrawnAt?: Date;
   organisation?: string;
   gemeente?: string;
 }
@@ -26,6 +33,16 @@ export interface NewUpdate {
 }
 
 const include = { author: true, organisation: true, gemeente: true } as const;
+
+/**
+ * What an edit or withdrawal did: `changed` (the copies are to follow), `unchanged` (an edit
+ * with the same text, e.g. a form submitted twice), or why nothing happened.
+ */
+export type UpdateChange =
+  | { kind: 'changed'; update: UpdateView }
+  | { kind: 'unchanged'; update: UpdateView }
+  | { kind: 'missing' }
+  | { kind: 'withdrawn'; update: UpdateView };
 
 /** Thread.subjectType of an update's discussion (Reply.discussion, ThreadManager). */
 export const UPDATE_SUBJECT = 'update';
@@ -59,6 +76,8 @@ export class UpdateManager {
   async list(filter: { theme?: Theme; organisationId?: string; authorId?: string; limit?: number } = {}): Promise<UpdateView[]> {
     const rows = await this.store.update.findMany({
       where: {
+        // Withdrawn updates are gone from every list (their rows stay for the discussion).
+        withdrawnAt: null,
         theme: filter.theme,
         authorId: filter.authorId,
         ...(filter.organisationId
@@ -70,6 +89,42 @@ export class UpdateManager {
       include,
     });
     return rows.map((row) => this.toView(row));
+  }
+
+  /** One update, withdrawn or not; undefined when there is none with this id. */
+  async get(id: string): Promise<UpdateView | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await this.store.update.findUnique({ where: { id }, include });
+    return row ? this.toView(row) : undefined;
+  }
+
+  /**
+   * New text for an update (stored encrypted), unless it was withdrawn. Only the revision read
+   * here is changed: of two edits at the same moment, the second is told the update moved on
+   * (it sees the newer text as `unchanged` or edits again on top of it when it differs).
+   */
+  async edit(id: string, body: string): Promise<UpdateChange> {
+    for (let tries = 0; tries < 3; tries++) {
+      const current = await this.get(id);
+      if (!current) return { kind: 'missing' };
+      if (current.withdrawnAt) return { kind: 'withdrawn', update: current };
+      if (current.body === body) return { kind: 'unchanged', update: current };
+      const { count } = await this.store.update.updateMany({
+        where: { id, withdrawnAt: null, revision: current.revision },
+        data: { body: this.cipher.encrypt(body), editedAt: new Date(), revision: { increment: 1 } },
+      });
+      if (count === 1) return { kind: 'changed', update: (await this.get(id))! };
+    }
+    throw new Error('update edit: the update kept changing');
+  }
+
+  /** Marks it withdrawn by this member, once: a second withdrawal reports `withdrawn`. */
+  async withdraw(id: string, byMemberId: string): Promise<UpdateChange> {
+    const current = await this.get(id);
+    if (!current) return { kind: 'missing' };
+    const { count } = await this.store.update.updateMany({ where: { id, withdrawnAt: null }, data: { withdrawnAt: new Date(), withdrawnById: byMemberId } });
+    const after = (await this.get(id))!;
+    return count === 1 ? { kind: 'changed', update: after } : { kind: 'withdrawn', update: after };
   }
 
   /**
@@ -121,11 +176,21 @@ export class UpdateManager {
 
 /** What every encrypted body starts with (FieldCipher's format version). */
 const SEALED = 'v1:';
+
+/** Button values and form states come from outside: only an id can name an update. */
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 function toView(row: {
   id: string;
   theme: string | null;
   body: string;
   createdAt: Date;
+  authorId: string;
+  editedAt: Date | null;
+  revision: number;
+  withdrawnAt: Date | null;
   author: { displayName: string };
   organisation: { name: string } | null;
   gemeente: { name: string } | null;
@@ -135,7 +200,11 @@ function toView(row: {
     theme: row.theme ?? undefined,
     body,
     createdAt: row.createdAt,
+    authorId: row.authorId,
     author: row.author.displayName,
+    editedAt: row.editedAt ?? undefined,
+    revision: row.revision,
+    withdrawnAt: row.withdrawnAt ?? undefined,
     organisation: row.organisation?.name,
     gemeente: row.gemeente?.name,
   };
