@@ -175,21 +175,18 @@ export class GuideManager {
 
   /**
    * Dutch full-text search, best first, with snippets; typos read as the closest words of the
-   * guide, words also searched as their thesaurus terms, and English questions (or any from
-   * someone who speaks English) through the thesaurus's English terms. A Dutch reading that
-   * finds nothing is tried once more as English. Never throws on odd input: empty or
+   * guide, words also searched as their thesaurus terms, and English terms as their Dutch
+   * translations: in a question that reads as English (or any from someone who speaks
+   * English) all of them, in any other question those the guide lacks. That is the fallback
+   * for English, per word: a Dutch reading never finds nothing while an English one would, and
+   * a mixed question ("LHBTI acceptance") gets both. Never throws on odd input: empty or
    * stop-word-only queries come back with a status.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     const limit = clamp(options.limit, 1, MAX_LIMIT, 3);
     const offset = clamp(options.offset, 0, MAX_OFFSET, 0);
-    let plan = await planSearch(this.store, query, { english: options.english });
-    let result = await this.run(plan, limit, offset);
-    if (result.status === 'nothing' && !plan.english) {
-      const english = await planSearch(this.store, query, { english: true });
-      const retried = english.tsquery ? await this.run(english, limit, offset) : undefined;
-      if (retried?.status === 'found') [plan, result] = [english, retried];
-    }
+    const plan = await planSearch(this.store, query, { english: options.english });
+    const result = await this.run(plan, limit, offset);
     if (result.status === 'nothing') result.suggestions = await this.suggestionsFor(plan.terms, plan.words.map((w) => w.word));
     return result;
   }

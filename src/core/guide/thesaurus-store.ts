@@ -52,9 +52,11 @@ export async function addCommandSynonym(db: Tx, a: string, b: string, who: strin
   if (a === b) return 'self';
   const [row] = await db.$queryRaw<{ known: boolean; most: number }[]>`
     SELECT EXISTS (SELECT 1 FROM "GuideThesaurus" WHERE lang = 'nl' AND term = ${a} AND target = ${b}) AS known,
-           (SELECT count(*) FROM "GuideThesaurus" WHERE lang = 'nl' AND term IN (${a}, ${b}))::int AS most`;
+           greatest((SELECT count(*) FROM "GuideThesaurus" WHERE lang = 'nl' AND term = ${a}),
+                    (SELECT count(*) FROM "GuideThesaurus" WHERE lang = 'nl' AND term = ${b}))::int AS most`;
   if (row?.known) return 'known';
-  if ((row?.most ?? 0) >= 2 * MAX_EXPANSIONS_PER_TERM) return 'tooMany';
+  // As in the file: no term is searched as more than so many others.
+  if ((row?.most ?? 0) >= MAX_EXPANSIONS_PER_TERM) return 'tooMany';
   await insertRows(db, [
     { lang: 'nl', kind: 'synonym', term: a, target: b, origin: 'command', source: who },
     { lang: 'nl', kind: 'synonym', term: b, target: a, origin: 'command', source: who },

@@ -26,7 +26,7 @@ export const MAX_WORDS_PER_TERM = 4;
 export const MAX_TERM_LENGTH = 60;
 /** Lines longer than this are not read further (a pasted list, a binary file). */
 export const MAX_LINE_LENGTH = 2000;
-export const MAX_LINES = 5000;
+export const MAX_LINES = 20_000;
 /** Errors reported per file; the rest are counted. */
 export const MAX_REPORTED_ERRORS = 10;
 
@@ -150,7 +150,7 @@ function checkTerms(raw: string[]): string[] | string {
     if (!text.trim()) continue;
     if (/[=>]/.test(text)) return `'${shorten(text.trim())}': use one '>' per line`;
     const term = normaliseTerm(text);
-    if (!term) return `'${shorten(text.trim())}' has no letters or digits`;
+    if (!term) return /[\p{L}\p{N}]/u.test(text) ? `'${shorten(text.trim())}' is too short to search for` : `'${shorten(text.trim())}' has no letters or digits`;
     if (term.length > MAX_TERM_LENGTH || term.split(' ').length > MAX_WORDS_PER_TERM) {
       return `'${shorten(term)}' is too long for a term (at most ${MAX_WORDS_PER_TERM} words, ${MAX_TERM_LENGTH} characters)`;
     }
