@@ -1,20 +1,26 @@
 // /handreiking zoek <zoekterm> — find the passages of the guide that answer a question.
 // /handreiking hoofdstuk [hoofdstuk] — browse the chapters and their passages.
 // /handreiking toon <passage> — read one passage (Discord suggests titles while typing).
-// /handreiking herlaad — admins: read content/handreiking again and report what changed.
+// /handreiking herlaad — admins: read content/handreiking (chapters and thesaurus) again and report what changed.
+// /handreiking synoniem <woord> <woord> — admins: make two Dutch terms synonyms in the thesaurus.
 // Searching and reading are private (ephemeral); the share button posts a passage for the
 // whole channel. "Meer resultaten" carries the search itself in its value (offset + terms,
 // within Discord's 100-character custom_id), so nothing has to be remembered between presses.
+// A question in English, or from someone whose language is English, is searched through the
+// thesaurus's English terms; the answer says that the guide is Dutch and which Dutch words it
+// searched for.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
 import { string } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, inChannel, type Button, type Reply, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
-import type { PassageView, SearchResult } from '../src/core/guide/guide.ts';
+import type { PassageView, SearchResult, ThesaurusLoad } from '../src/core/guide/guide.ts';
 import { GuideFormatError } from '../src/core/guide/markdown.ts';
 import { decodeMore, encodeMore } from '../src/core/guide/query.ts';
 
 const PAGE_SIZE = 3;
 const MAX_CHAPTER_BUTTONS = 20;
+/** Dutch words named in a "searched for" note. */
+const MAX_NOTED_WORDS = 8;
 
 export default defineCommand({
   name: 'handreiking',
@@ -25,7 +31,7 @@ export default defineCommand({
       access: 'everyone',
       options: { zoekterm: string({ required: true, rest: true, maxLength: 200 }) },
       async run(ctx, input) {
-        const result = await ctx.services.guide.search(input.zoekterm, { limit: PAGE_SIZE });
+        const result = await ctx.services.guide.search(input.zoekterm, { limit: PAGE_SIZE, english: ctx.locale === 'en' });
         return searchReply(ctx, input.zoekterm, result);
       },
     }),
@@ -63,7 +69,7 @@ export default defineCommand({
         if (found && !found.guess) return passageReply(ctx, found.passage);
         // No title fits: never show some passage as if it were the one asked for.
         if (found) return { ...passageReply(ctx, found.passage), text: ctx.t('guide.passageGuess', { text: shorten(input.passage) }) };
-        const result = await ctx.services.guide.search(input.passage, { limit: PAGE_SIZE });
+        const result = await ctx.services.guide.search(input.passage, { limit: PAGE_SIZE, english: ctx.locale === 'en' });
         if (result.status !== 'found' || result.hits.length === 0) return errorReply(ctx.t('guide.passageNotFound', { text: shorten(input.passage) }));
         const reply = await searchReply(ctx, input.passage, result);
         return { ...reply, text: [ctx.t('guide.passageSearch', { text: shorten(input.passage) }), reply.text].filter(Boolean).join('\n') };
@@ -74,15 +80,37 @@ export default defineCommand({
       access: 'admin',
       options: {},
       async run(ctx) {
+        const lines: string[] = [];
+        let failed = false;
         try {
           const { skipped, ...report } = await ctx.services.guide.reload();
-          const lines = [ctx.t('guide.reloaded', { ...report })];
+          lines.push(ctx.t('guide.reloaded', { ...report }));
           if (skipped.length) lines.push(ctx.t('guide.skippedFiles', { files: skipped.join(', ') }));
-          return ephemeral({ text: lines.join('\n') });
         } catch (error) {
           if (!(error instanceof GuideFormatError)) throw error;
-          return errorReply(ctx.t('guide.reloadFailed', { file: error.file, line: error.line, problem: error.problem }));
+          lines.push(ctx.t('guide.reloadFailed', { file: error.file, line: error.line, problem: error.problem }));
+          failed = true;
         }
+        // The thesaurus loads on its own: a bad chapter does not keep its synonyms back, nor the other way round.
+        const thesaurus = await ctx.services.guide.reloadThesaurus();
+        lines.push(...thesaurusLines(ctx, thesaurus));
+        const text = lines.join('\n');
+        return failed || thesaurus.status === 'refused' ? errorReply(text) : ephemeral({ text });
+      },
+    }),
+    subcommand({
+      name: 'synoniem',
+      access: 'admin',
+      options: {
+        woord: string({ required: true, maxLength: 60 }),
+        synoniem: string({ required: true, rest: true, maxLength: 60 }),
+      },
+      async run(ctx, input) {
+        const { outcome, terms } = await ctx.services.guide.addSynonym(input.woord, input.synoniem, ctx.actor.displayName);
+        const [a, b] = terms;
+        if (outcome === 'added') return ephemeral({ text: ctx.t('guide.synonym.added', { a, b }) });
+        if (outcome === 'known') return ephemeral({ text: ctx.t('guide.synonym.known', { a, b }) });
+        return errorReply(ctx.t(`guide.synonym.${outcome}`, { a: a || input.woord, b: b || input.synoniem }));
       },
     }),
   ],
@@ -93,7 +121,7 @@ export default defineCommand({
       async run(ctx, value) {
         const more = decodeMore(value);
         if (!more) return errorReply(ctx.t('guide.moreGone'));
-        const result = await ctx.services.guide.search(more.query, { limit: PAGE_SIZE, offset: more.offset });
+        const result = await ctx.services.guide.search(more.query, { limit: PAGE_SIZE, offset: more.offset, english: more.english || ctx.locale === 'en' });
         return searchReply(ctx, more.query, result);
       },
     },
@@ -135,10 +163,12 @@ async function searchReply(ctx: CommandContext, query: string, result: SearchRes
   if (result.status === 'stopWords') return errorReply(t('guide.onlyStopWords', { query: shown }));
   if (result.status === 'nothing') {
     if ((await ctx.services.guide.count()) === 0) return ephemeral({ text: t('guide.empty') });
-    const { passages, words } = result.suggestions;
+    const { passages, words, thesaurus } = result.suggestions;
     const chapters = await ctx.services.guide.chapters();
     const lines = [t('guide.noResults', { query: shown })];
+    if (result.english) lines.push(t('guide.inDutch'));
     if (words.length) lines.push(t('guide.didYouMean', { words: words.map((word) => `**${word}**`).join(', ') }));
+    if (thesaurus.length) lines.push(t('guide.relatedTerms', { terms: thesaurus.map((term) => `**${term}**`).join(', ') }));
     if (passages.length) lines.push(t('guide.closest'), ...passages.map((p) => `- ${p.chapter}. ${p.title}`));
     else lines.push(t('guide.tryOther'));
     return ephemeral({
@@ -151,8 +181,12 @@ async function searchReply(ctx: CommandContext, query: string, result: SearchRes
   const from = result.offset + 1;
   const to = result.offset + result.hits.length;
   const buttons: Button[] = result.hits.flatMap((hit) => [readButton(ctx, hit), shareButton(ctx, hit)]);
-  if (to < result.total) buttons.push({ actionId: 'handreiking.meer', label: t('guide.more'), value: encodeMore(to, result.terms) });
-  const notes = result.corrections.map((c) => t('guide.corrected', { term: c.term, words: c.words.map((w) => `'${w}'`).join(', ') }));
+  if (to < result.total) buttons.push({ actionId: 'handreiking.meer', label: t('guide.more'), value: encodeMore(to, result.terms, result.english) });
+  const notes = [
+    ...(result.translations.length ? [t('guide.searchedInDutch', { words: notedWords(result.translations) })] : []),
+    ...result.corrections.map((c) => t('guide.corrected', { term: c.term, words: c.words.map((w) => `'${w}'`).join(', ') })),
+    ...(result.expansions.length ? [t('guide.alsoSearched', { words: notedWords(result.expansions) })] : []),
+  ];
   return ephemeral({
     title: `${t('guide.resultsTitle', { query: shown })} (${t('guide.resultsRange', { from, to, total: result.total })})`,
     text: notes.length ? `_${notes.join(' ')}_` : undefined,
@@ -160,6 +194,23 @@ async function searchReply(ctx: CommandContext, query: string, result: SearchRes
     buttons,
     footer: result.hits.some((hit) => hit.sample) ? t('guide.sampleNotice') : undefined,
   });
+}
+
+/** The Dutch words a search used, once each, within a few. */
+function notedWords(mappings: { words: string[] }[]): string {
+  const words = [...new Set(mappings.flatMap((m) => m.words))];
+  return words.slice(0, MAX_NOTED_WORDS).join(', ') + (words.length > MAX_NOTED_WORDS ? ', …' : '');
+}
+
+/** What became of the thesaurus file: loaded (with how many entries), refused (each problem), or absent. */
+function thesaurusLines(ctx: CommandContext, load: ThesaurusLoad): string[] {
+  if (load.status === 'missing') return [ctx.t('guide.thesaurus.missing', { file: load.file })];
+  if (load.status === 'read') return [ctx.t('guide.thesaurus.loaded', { file: load.file, count: load.entries.length })];
+  return [
+    ctx.t('guide.thesaurus.refused', { file: load.file }),
+    ...load.error.problems.map((p) => `- ${ctx.t('guide.thesaurus.problem', { file: p.file, line: p.line, problem: p.problem })}`),
+    ...(load.error.more ? [ctx.t('guide.thesaurus.more', { count: load.error.more })] : []),
+  ];
 }
 
 function passageReply(ctx: CommandContext, passage: PassageView): Reply {

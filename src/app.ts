@@ -179,7 +179,24 @@ async function loadGuideContent(services: Services, logger: Logger): Promise<Gui
       const where = error instanceof GuideFormatError ? { file: error.file, line: error.line } : { err: safeError(error) };
       logger.error({ ...where, why }, 'guide content not loaded; keeping what was stored');
     }
+    await loadThesaurus(services, logger, why);
   };
   await load('start');
   return watchGuideDirectory(dir, () => load('change'));
+}
+
+/**
+ * The thesaurus next to the guide: a refused file is logged with each file and line (the
+ * problems name terms of the field, never people) and the stored thesaurus stays in use.
+ */
+async function loadThesaurus(services: Services, logger: Logger, why: 'start' | 'change'): Promise<void> {
+  try {
+    const load = await services.guide.reloadThesaurus();
+    if (load.status === 'read') logger.info({ file: load.file, entries: load.entries.length, why }, 'thesaurus loaded');
+    if (load.status === 'refused') {
+      logger.error({ problems: load.error.problems, more: load.error.more, why }, 'thesaurus not loaded; keeping the previous one');
+    }
+  } catch (error) {
+    logger.error({ err: safeError(error), why }, 'thesaurus not loaded; keeping the previous one');
+  }
 }

@@ -149,14 +149,65 @@ describe.each(testBackends())('/handreiking on %s', (kind) => {
     });
   });
 
+  describe('zoek with the thesaurus, in English', () => {
+    it('answers an English question with the Dutch words it searched for, in the member\'s language', async () => {
+      const dutch = await type('reader', '/handreiking zoek forced marriage');
+      expect(dutch.sections![0]!.title).toBe('7. Thema\'s en contact · Huwelijksdwang');
+      expect(dutch.text).toBe('_De handreiking is in het Nederlands. Gezocht op: gedwongen huwelijk, huwelijksdwang._');
+      await type('english', '/profiel taal en');
+      const english = await type('english', '/handreiking zoek forced marriage');
+      expect(english.sections![0]!.title).toContain('Huwelijksdwang');
+      expect(english.text).toBe('_The guide is in Dutch. Searched for the Dutch words: gedwongen huwelijk, huwelijksdwang._');
+    });
+
+    it('keeps an English search English on the next page', async () => {
+      await type('english2', '/profiel taal en');
+      const first = await type('reader', '/handreiking zoek paying volunteers');
+      const more = buttons(first, 'handreiking.meer')[0]!;
+      expect(more.value).toMatch(/^3e /);
+      const next = await press('reader', more);
+      expect(next.title).toMatch(/\(4–6 van \d+\)$/);
+      expect(next.text).toContain('Gezocht op: ');
+    });
+
+    it('says what else it searched for in Dutch, and suggests thesaurus terms and the chapters when nothing matches', async () => {
+      const synonym = await type('reader', '/handreiking zoek sleutelfiguren in de wijk');
+      expect(synonym.sections!.map((s) => s.title)).toContain('4. Regie · Sleutelpersonen');
+      expect(synonym.text).toContain('Ook gezocht op: ');
+      expect(synonym.text).toContain('sleutelpersonen');
+      const nothing = replyToPlainText(await type('reader', '/handreiking zoek voluntears'));
+      expect(nothing).toContain("Niets gevonden over 'voluntears'.");
+      expect(nothing).toMatch(/^Zoektermen die erop lijken: .*\bvolunteers\b/m);
+      expect(nothing).toContain('Of blader met /handreiking hoofdstuk: 1. Inleiding');
+    });
+
+    it('answers a question of stop words only with what to add, in either language', async () => {
+      expect(replyToPlainText(await type('reader', '/handreiking zoek wat is het'))).toContain('alleen uit woorden die te algemeen zijn');
+      expect(replyToPlainText(await type('reader', '/handreiking zoek what is it'))).toContain('alleen uit woorden die te algemeen zijn');
+    });
+  });
+
+  describe('synoniem (admins)', () => {
+    it('makes two words synonyms for every later search', async () => {
+      expect(replyToPlainText(await type('reader', '/handreiking synoniem buurtmoeder sleutelpersoon'))).toContain('alleen voor beheerders');
+      expect(replyToPlainText(await type('admin', '/handreiking zoek buurtmoeder'))).toContain("Niets gevonden over 'buurtmoeder'");
+      expect(replyToPlainText(await type('admin', '/handreiking synoniem buurtmoeder sleutelpersoon'))).toBe(
+        "'buurtmoeder' en 'sleutelpersoon' zijn nu synoniemen: wie het ene zoekt, vindt ook het andere.",
+      );
+      const found = await type('reader', '/handreiking zoek buurtmoeder');
+      expect(found.sections![0]!.title).toBe('4. Regie · Sleutelpersonen');
+      expect(replyToPlainText(await type('admin', '/handreiking synoniem geld Geld'))).toContain('kan geen synoniem van zichzelf zijn');
+    });
+  });
+
   describe('herlaad (admins)', () => {
     it('is for admins only', async () => {
       expect(replyToPlainText(await type('reader', '/handreiking herlaad'))).toContain('alleen voor beheerders');
     });
 
     it('reloads the content folder and reports what changed', async () => {
-      expect(replyToPlainText(await type('admin', '/handreiking herlaad'))).toBe(
-        'Handreiking opnieuw geladen: 0 toegevoegd, 0 gewijzigd, 0 verwijderd, 55 ongewijzigd.',
+      expect(replyToPlainText(await type('admin', '/handreiking herlaad'))).toMatch(
+        /^Handreiking opnieuw geladen: 0 toegevoegd, 0 gewijzigd, 0 verwijderd, 55 ongewijzigd\.\nThesaurus geladen uit thesaurus\.txt: \d+ verbanden\.$/,
       );
     });
 
@@ -170,6 +221,15 @@ describe.each(testBackends())('/handreiking on %s', (kind) => {
         expect(reply.isError).toBe(true);
         expect(replyToPlainText(reply)).toContain('Niet geladen: 01.md, regel 7: passage "Leeg" has no text. De handreiking blijft zoals hij was');
         expect(await env.services.guide.count()).toBe(55);
+        // And a thesaurus with a problem: both named with file and line, the previous thesaurus
+        // stays in use (a bad chapter does not keep the thesaurus from loading, nor the other way round).
+        await writeFile(path.join(dir, 'thesaurus.txt'), 'formaat: 1\nhuwelijksdwang = huwelijksdwang\n');
+        const refused = replyToPlainText(await type('admin', '/handreiking herlaad'));
+        expect(refused).toContain('Niet geladen: 01.md, regel 7');
+        expect(refused).toContain('Thesaurus niet geladen: thesaurus.txt heeft fouten; de vorige thesaurus blijft in gebruik.');
+        expect(refused).toContain("- thesaurus.txt, regel 2: 'huwelijksdwang' maps to itself");
+        env.services.guide = original;
+        expect((await type('reader', '/handreiking zoek forced marriage')).sections![0]!.title).toContain('Huwelijksdwang');
       } finally {
         env.services.guide = original;
         await rm(dir, { recursive: true, force: true });

@@ -48,7 +48,10 @@ describe('tsquery text', () => {
 
 describe('"more results" values', () => {
   it('round-trip, and refuse anything else', () => {
-    expect(decodeMore(encodeMore(3, ['vrijwilligers', 'betalen']))).toEqual({ offset: 3, query: 'vrijwilligers betalen' });
+    expect(decodeMore(encodeMore(3, ['vrijwilligers', 'betalen']))).toEqual({ offset: 3, query: 'vrijwilligers betalen', english: false });
+    // An English search stays English on the next page.
+    expect(decodeMore(encodeMore(3, ['forced', 'marriage'], true))).toEqual({ offset: 3, query: 'forced marriage', english: true });
+    expect(decodeMore('3 e marriage')).toEqual({ offset: 3, query: 'e marriage', english: false });
     for (const value of [undefined, '', 'abc', '3', '-1 x', '99999 x']) expect(decodeMore(value)).toBeUndefined();
   });
 });

@@ -143,7 +143,7 @@ describe.each(testBackends())('guide search on %s', (kind) => {
       expect(result.suggestions.passages.map((p) => p.slug)).toContain('5-meerjarige-financiering');
       const none = await guide.search('xyzzyq');
       expect(none.status).toBe('nothing');
-      expect(none.suggestions).toEqual({ passages: [], words: [] });
+      expect(none.suggestions).toEqual({ passages: [], words: [], thesaurus: [] });
     });
   });
 

@@ -17,7 +17,7 @@ describe('watching the content folder', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('calls back once per burst of Markdown changes, ignores other files, and stops on close', async () => {
+  it('calls back once per burst of Markdown or thesaurus changes, ignores other files, and stops on close', async () => {
     let calls = 0;
     const watcher = watchGuideDirectory(dir, async () => void calls++, { debounceMs: 100 });
     try {
@@ -30,12 +30,15 @@ describe('watching the content folder', () => {
       expect(calls).toBe(1);
       await writeFile(path.join(dir, 'b.md'), passage('1', 'B', 'Twee, gewijzigd.'));
       await vi.waitFor(() => expect(calls).toBe(2), { timeout: 3000 });
+      // The thesaurus next to the chapters is reloaded like them.
+      await writeFile(path.join(dir, 'thesaurus.txt'), 'formaat: 1\nwijkagent > politie\n');
+      await vi.waitFor(() => expect(calls).toBe(3), { timeout: 3000 });
     } finally {
       await watcher.close();
     }
     await writeFile(path.join(dir, 'a.md'), passage('1', 'A', 'Na het sluiten.'));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(calls).toBe(2);
+    expect(calls).toBe(3);
   });
 
   describe('with a database', () => {

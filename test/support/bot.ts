@@ -34,7 +34,10 @@ export async function createTestBot(
     { timezone: 'Europe/Amsterdam', defaultLocale: 'nl', admins: options.admins ?? [] },
     createFieldCipher('test-secret-of-at-least-16-chars'),
   );
-  if (options.guide) await services.guide.reload(GUIDE_CONTENT_DIR);
+  if (options.guide) {
+    await services.guide.reload(GUIDE_CONTENT_DIR);
+    await services.guide.reloadThesaurus(GUIDE_CONTENT_DIR);
+  }
   const bot = new Bot([...commands, ...(options.extraCommands ?? [])], services, silentLogger, options.botOptions);
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, silentLogger);

@@ -5,7 +5,10 @@ import { normalise } from '../text.ts';
 import { CONTENT_ORIGIN, GUIDE_CONTENT_DIR, importOrigin, isFolderOrigin, readGuideDirectory, readGuideFile, readGuideFolder } from './loader.ts';
 import type { PageProgress } from './pdf.ts';
 import { uniqueSlugs, type PassageInput } from './markdown.ts';
-import { countMatches, planSearch, rankPassages, rebuildVocabulary, similarTitles, similarWords, titlesLike, vocabularyMissing } from './search.ts';
+import { countMatches, planSearch, rankPassages, rebuildVocabulary, similarTitles, similarWords, titlesLike, vocabularyMissing, type SearchPlan } from './search.ts';
+import { readThesaurusFile, type ThesaurusLoad } from './loader.ts';
+import { normaliseTerm, THESAURUS_FILE } from './thesaurus.ts';
+import { addCommandSynonym, replaceFileRows, similarThesaurusTerms, thesaurusSize, type AddOutcome } from './thesaurus-store.ts';
 
 export { readGuideDirectory, GUIDE_CONTENT_DIR, CONTENT_ORIGIN };
 
@@ -58,14 +61,24 @@ export interface SearchResult {
   offset: number;
   /** Words not in the guide, and the words they were read as (typos). */
   corrections: { term: string; words: string[] }[];
-  /** When nothing matched: the closest passages and words of the guide. */
-  suggestions: { passages: PassageView[]; words: string[] };
+  /** The question was read as English: its English terms were searched as Dutch words. */
+  english: boolean;
+  /** English terms and the Dutch words they were searched as ("forced marriage" → huwelijksdwang). */
+  translations: { term: string; words: string[] }[];
+  /** Words also searched as their thesaurus terms ("sleutelfiguur" → sleutelpersoon). */
+  expansions: { term: string; words: string[] }[];
+  /** When nothing matched: the closest passages, words of the guide and thesaurus terms. */
+  suggestions: { passages: PassageView[]; words: string[]; thesaurus: string[] };
 }
 
 export interface SearchOptions {
   limit?: number;
   offset?: number;
+  /** Read the question as English (the member's language is English). */
+  english?: boolean;
 }
+
+export type { ThesaurusLoad };
 
 const MAX_LIMIT = 25;
 const MAX_OFFSET = 1000;
@@ -162,39 +175,79 @@ export class GuideManager {
 
   /**
    * Dutch full-text search, best first, with snippets; typos read as the closest words of the
-   * guide. Never throws on odd input: empty or stop-word-only queries come back with a status.
+   * guide, words also searched as their thesaurus terms, and English terms as their Dutch
+   * translations: in a question that reads as English (or any from someone who speaks
+   * English) all of them, in any other question those the guide lacks. That is the fallback
+   * for English, per word: a Dutch reading never finds nothing while an English one would, and
+   * a mixed question ("LHBTI acceptance") gets both. Never throws on odd input: empty or
+   * stop-word-only queries come back with a status.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     const limit = clamp(options.limit, 1, MAX_LIMIT, 3);
     const offset = clamp(options.offset, 0, MAX_OFFSET, 0);
-    const empty = { hits: [], total: 0, offset, corrections: [], suggestions: { passages: [], words: [] } };
-    const plan = await planSearch(this.store, query);
-    if (plan.words.length === 0) return { status: 'empty', terms: [], ...empty };
-    if (!plan.tsquery) return { status: 'stopWords', terms: [], ...empty };
+    const plan = await planSearch(this.store, query, { english: options.english });
+    const result = await this.run(plan, limit, offset);
+    if (result.status === 'nothing') result.suggestions = await this.suggestionsFor(plan.terms, plan.words.map((w) => w.word));
+    return result;
+  }
+
+  private async run(plan: SearchPlan, limit: number, offset: number): Promise<SearchResult> {
+    const base = { terms: plan.terms, hits: [], total: 0, offset, corrections: [], english: plan.english, translations: [], expansions: [], suggestions: { passages: [], words: [], thesaurus: [] } };
+    if (plan.words.length === 0) return { ...base, status: 'empty', terms: [] };
+    if (!plan.tsquery) return { ...base, status: 'stopWords', terms: [] };
     const rows = await rankPassages(this.store, plan, limit, offset);
     if (rows.length === 0) {
       const total = offset > 0 ? await countMatches(this.store, plan.matchQuery) : 0;
-      if (total > 0) return { status: 'found', terms: plan.terms, ...empty, total };
-      return { status: 'nothing', terms: plan.terms, ...empty, suggestions: await this.suggestionsFor(plan.terms, plan.words.map((w) => w.word)) };
+      return { ...base, status: total > 0 ? 'found' : 'nothing', total };
     }
     const passages = await this.bySlugs(rows.map((row) => row.slug));
     const snippets = new Map(rows.map((row) => [row.slug, row.snippet]));
     return {
+      ...base,
       status: 'found',
-      terms: plan.terms,
       hits: passages.map((passage) => ({ ...passage, snippet: tidySnippet(snippets.get(passage.slug) ?? '', passage.body) })),
       total: rows[0]!.total,
-      offset,
       corrections: plan.corrections,
-      suggestions: { passages: [], words: [] },
+      translations: plan.translations,
+      expansions: plan.expansions,
     };
   }
 
-  /** When nothing matched: passage titles and guide words that look most like the query. */
+  /** When nothing matched: passage titles, guide words and thesaurus terms that look most like the query. */
   private async suggestionsFor(terms: string[], words: string[]): Promise<SearchResult['suggestions']> {
-    const text = (terms.length ? terms : words).join(' ');
-    const titles = await similarTitles(this.store, text, 3);
-    return { passages: await this.bySlugs(titles.map((t) => t.slug)), words: (await similarWords(this.store, terms.length ? terms : words)).slice(0, 5) };
+    const chosen = terms.length ? terms : words;
+    const titles = await similarTitles(this.store, chosen.join(' '), 3);
+    return {
+      passages: await this.bySlugs(titles.map((t) => t.slug)),
+      words: (await similarWords(this.store, chosen)).slice(0, 5),
+      thesaurus: await similarThesaurusTerms(this.store, chosen, 5),
+    };
+  }
+
+  /**
+   * Reads the thesaurus file of the content folder and makes it the one searched with. A file
+   * with any problem is refused as a whole and the stored thesaurus stays in use; a folder
+   * without the file keeps what is stored too.
+   */
+  async reloadThesaurus(directory: string = this.contentDir): Promise<ThesaurusLoad> {
+    const read = readThesaurusFile(directory);
+    if (read.status !== 'read') return read;
+    await this.store.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('binnenuit.guide.thesaurus'))`;
+      await replaceFileRows(tx, read.entries, THESAURUS_FILE);
+    });
+    return read;
+  }
+
+  /** Two Dutch terms made synonyms of each other by an admin (kept apart from the file's rows). */
+  async addSynonym(a: string, b: string, who: string): Promise<{ outcome: AddOutcome | 'empty'; terms: [string, string] }> {
+    const terms: [string, string] = [normaliseTerm(a), normaliseTerm(b)];
+    if (!terms[0] || !terms[1]) return { outcome: 'empty', terms };
+    return { outcome: await addCommandSynonym(this.store, terms[0], terms[1], who), terms };
+  }
+
+  async thesaurusSize(): Promise<{ file: number; command: number }> {
+    return thesaurusSize(this.store);
   }
 
   async chapters(): Promise<ChapterView[]> {

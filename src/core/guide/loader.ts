@@ -6,6 +6,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GuideFormatError, parseGuideMarkdown, uniqueSlugs, type PassageInput } from './markdown.ts';
 import { parseGuidePdf, type PageProgress } from './pdf.ts';
+import { parseThesaurus, THESAURUS_FILE, ThesaurusError, type ThesaurusEntry } from './thesaurus.ts';
 
 /** The sample guide that ships with the bot. */
 export const GUIDE_CONTENT_DIR = fileURLToPath(new URL('../../../content/handreiking', import.meta.url));
@@ -91,13 +92,43 @@ export async function readGuideFile(file: string, onPage?: PageProgress): Promis
   return passages;
 }
 
+/** Larger than this, the thesaurus file is not read at all (it is a few hundred lines). */
+const MAX_THESAURUS_BYTES = 1_000_000;
+
+export type ThesaurusLoad =
+  | { status: 'read'; file: string; entries: ThesaurusEntry[] }
+  | { status: 'missing'; file: string }
+  | { status: 'refused'; file: string; error: ThesaurusError };
+
+/** The thesaurus file of the folder, checked completely (nothing is written here). */
+export function readThesaurusFile(directory: string = GUIDE_CONTENT_DIR): ThesaurusLoad {
+  const file = THESAURUS_FILE;
+  const path = join(directory, file);
+  if (!existsSync(path)) return { status: 'missing', file };
+  const bytes = readFileSync(path);
+  if (bytes.length > MAX_THESAURUS_BYTES) {
+    return { status: 'refused', file, error: new ThesaurusError([{ file, line: 1, problem: `${bytes.length} bytes; at most ${MAX_THESAURUS_BYTES}` }]) };
+  }
+  try {
+    return { status: 'read', file, entries: parseThesaurus(bytes.toString('utf8'), file) };
+  } catch (error) {
+    if (error instanceof ThesaurusError) return { status: 'refused', file, error };
+    throw error;
+  }
+}
+
+/** The files whose change reloads the guide: chapters and the thesaurus. */
+function isWatched(name: string): boolean {
+  return !name.startsWith('.') && (name.endsWith('.md') || name === THESAURUS_FILE);
+}
+
 export interface GuideWatcher {
   /** Stops watching; resolves once a reload already running has finished. */
   close(): Promise<void>;
 }
 
 /**
- * Calls `onChange` once things settle after Markdown files in the folder change (editors write
+ * Calls `onChange` once things settle after Markdown files or the thesaurus in the folder change (editors write
  * in bursts: temp file, rename, chmod). Changes during a running reload schedule one more.
  */
 export function watchGuideDirectory(directory: string, onChange: () => Promise<void>, options: { debounceMs?: number } = {}): GuideWatcher {
@@ -131,7 +162,7 @@ export function watchGuideDirectory(directory: string, onChange: () => Promise<v
   let watcher: FSWatcher | undefined;
   try {
     watcher = watch(directory, { persistent: false }, (_event, name) => {
-      if (!name || (name.toString().endsWith('.md') && !name.toString().startsWith('.'))) schedule();
+      if (!name || isWatched(name.toString())) schedule();
     });
     // The folder went away or the platform gave up watching: stop quietly.
     watcher.on('error', () => watcher?.close());

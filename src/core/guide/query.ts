@@ -45,15 +45,19 @@ export function withinBudget(terms: string[], budget = TERMS_BUDGET): string[] {
 /** Shorter lexemes match only themselves: "we" as a prefix would match half the guide. */
 export const MIN_PREFIX_LENGTH = 4;
 
-/** One lexeme as a tsquery operand: quoted (quotes and backslashes escaped), long ones as a prefix. */
-export function prefixOperand(lexeme: string): string {
+/**
+ * One lexeme as a tsquery operand: quoted (quotes and backslashes escaped), long ones as a
+ * prefix, optionally only in some weights ("AB": title and tags).
+ */
+export function prefixOperand(lexeme: string, weights = ''): string {
   const quoted = `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-  return [...lexeme].length >= MIN_PREFIX_LENGTH ? `${quoted}:*` : quoted;
+  const prefix = [...lexeme].length >= MIN_PREFIX_LENGTH ? '*' : '';
+  return prefix || weights ? `${quoted}:${prefix}${weights}` : quoted;
 }
 
 /** Alternatives of one term: any of them matches. A term of several lexemes needs all of them. */
-export function termQuery(alternatives: string[][]): string {
-  const parts = alternatives.filter((lexemes) => lexemes.length > 0).map((lexemes) => lexemes.map(prefixOperand).join(' & '));
+export function termQuery(alternatives: string[][], weights = ''): string {
+  const parts = alternatives.filter((lexemes) => lexemes.length > 0).map((lexemes) => lexemes.map((l) => prefixOperand(l, weights)).join(' & '));
   const unique = [...new Set(parts)].map((part) => (part.includes('&') ? `(${part})` : part));
   return unique.length > 1 ? `(${unique.join(' | ')})` : (unique[0] ?? '');
 }
@@ -63,12 +67,15 @@ export function anyOf(termQueries: string[]): string {
   return termQueries.filter(Boolean).join(' | ');
 }
 
-/** A "more results" button value: `<offset> <terms…>`, within Discord's custom_id limit. */
-export function encodeMore(offset: number, terms: string[]): string {
-  return `${offset} ${terms.join(' ')}`;
+/**
+ * A "more results" button value: `<offset> <terms…>`, within Discord's custom_id limit; an
+ * English search is `<offset>e <terms…>`, so the next page is searched the same way.
+ */
+export function encodeMore(offset: number, terms: string[], english = false): string {
+  return `${offset}${english ? 'e' : ''} ${terms.join(' ')}`;
 }
 
-export function decodeMore(value: string | undefined): { offset: number; query: string } | undefined {
-  const match = value ? /^(\d{1,4}) (.+)$/s.exec(value) : null;
-  return match ? { offset: Number(match[1]), query: match[2]! } : undefined;
+export function decodeMore(value: string | undefined): { offset: number; query: string; english: boolean } | undefined {
+  const match = value ? /^(\d{1,4})(e?) (.+)$/s.exec(value) : null;
+  return match ? { offset: Number(match[1]), query: match[3]!, english: match[2] === 'e' } : undefined;
 }

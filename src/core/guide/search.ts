@@ -1,20 +1,30 @@
 // Searching the guide: PostgreSQL full-text search with the `dutch` configuration over the
 // weighted vector of each passage (title A > tags B > body C, kept by a trigger, GIN-indexed),
-// widened with trigram similarity for words the guide does not contain (typos). The same SQL
-// runs on PGlite and PostgreSQL.
+// widened with the thesaurus of the field and trigram similarity for typos. The same SQL runs
+// on PGlite and PostgreSQL.
 //
 //  1. analyse: per query word, its Dutch lexemes (none: a stop word), whether the guide has a
 //     word starting with them, and for words it lacks, the most similar words of the guide's
-//     vocabulary (GuideTerm, trigram index).
-//  2. rank: every term as a prefix (partial words: "eergerel"), a missing term also as its
-//     similar words, OR-combined; ts_rank orders, the GIN index finds the rows. A term in
-//     more than a quarter of the passages ("gemeente") counts in the ranking but does not by
-//     itself make a passage match, as long as the query has rarer terms: better results, and
-//     the GIN index stays selective instead of ranking half the guide.
-//  3. headline: snippets (ts_headline) for the page of results only.
-// Nothing found: the closest passage titles and vocabulary words by trigram similarity.
+//     vocabulary (GuideTerm, trigram index); per phrase of 1–4 words, what the thesaurus says it
+//     is also searched as (GuideThesaurus).
+//  2. concepts: the question as the things it asks about. A phrase the thesaurus knows is one
+//     concept ("gedwongen huwelijk", "forced marriage"); every other word is one. Each has
+//     exact alternatives (its own lexemes, the words a typo was read as, the Dutch translation
+//     of an English term) and thesaurus alternatives (synonyms, related terms), which count
+//     for less. English terms are read as Dutch when the question is English (detected, or the
+//     member's language), or when the guide lacks the word anyway ("LHBTI acceptance").
+//  3. rank: every alternative as a prefix, OR-combined; the GIN index finds the rows. The rank
+//     is ts_rank of the exact alternatives, plus less for the thesaurus ones, plus the share of
+//     the question's concepts that the title and tags cover: a passage whose heading answers
+//     the whole question beats a body that repeats one of its words. A concept in more than a
+//     quarter of the passages ("gemeente") counts in the ranking but does not by itself make a
+//     passage match, as long as the question has rarer ones.
+//  4. headline: snippets (ts_headline) for the page of results only.
+// Nothing found: the closest passage titles, vocabulary words and thesaurus terms.
 import type { Tx } from '../store.ts';
+import { isEnglishStopWord, looksEnglish } from './english.ts';
 import { anyOf, MIN_PREFIX_LENGTH, queryWords, termQuery, withinBudget } from './query.ts';
+import { lookupThesaurus, type ThesaurusMatch } from './thesaurus-store.ts';
 
 /** Similar vocabulary words replace a missing word from this trigram similarity on. */
 const TYPO_SIMILARITY = 0.45;
@@ -24,6 +34,19 @@ const SUGGEST_SIMILARITY = 0.3;
 const COMMON_SHARE = 0.25;
 /** ts_rank weights for D, C (body), B (tags), A (title). */
 const RANK_WEIGHTS = '{0.05, 0.25, 0.5, 1.0}';
+/** Thesaurus alternatives count for this much of an exact match. */
+const THESAURUS_WEIGHT = 0.5;
+/** The rank added when title and tags cover every concept of the question (in proportion). */
+const HEADING_COVERAGE_WEIGHT = 0.5;
+/** The rank added when the passage covers every concept anywhere (in proportion). */
+const COVERAGE_WEIGHT = 0.2;
+/**
+ * ts_rank normalisation 2: divided by the passage's length, so a long body that repeats a word
+ * does not outrank a short passage about exactly that (top-1 of the paraphrases 74% → 83%).
+ */
+const RANK_NORMALISATION = 2;
+/** Alternatives per concept: no thesaurus entry can make one question large. */
+const MAX_ALTERNATIVES = 12;
 const HEADLINE_OPTIONS = 'StartSel="**", StopSel="**", MaxWords=22, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
 
 export interface AnalysedWord {
@@ -46,34 +69,183 @@ export interface RankedRow {
   snippet: string;
 }
 
+/** One thing the question asks about: a word, or a phrase the thesaurus knows. */
+export interface Concept {
+  /** The words of the question it stands for. */
+  label: string;
+  /** Lexeme sets searched at full weight. */
+  exact: string[][];
+  /** Lexeme sets from the thesaurus, weighted below exact matches. */
+  expanded: string[][];
+  /** The share of passages with its most distinctive alternative (0–1). */
+  share: number;
+  /** Dutch terms an English term was searched as. */
+  translatedAs: string[];
+  /** Dutch thesaurus terms it was also searched as. */
+  alsoAs: string[];
+}
+
 export interface SearchPlan {
   /** Every cleaned word of the query, in order. */
   words: AnalysedWord[];
-  /** The terms searched for (stop words out, within the budget): what "more results" repeats. */
+  /** The question read as English (its English terms searched as their Dutch translations). */
+  english: boolean;
+  concepts: Concept[];
+  /** The searched words (stop words out, within the budget): what "more results" repeats. */
   terms: string[];
-  /** The tsquery that ranks, built from lexemes only; '' when nothing is left to search for. */
+  /** The tsquery of the exact alternatives; '' when nothing is left to search for. */
   tsquery: string;
-  /** The tsquery a passage must match: `tsquery` without the very common terms. */
+  /** The tsquery of the thesaurus alternatives ('' when none). */
+  expandedQuery: string;
+  /** The tsquery a passage must match: every alternative of the concepts that are not very common. */
   matchQuery: string;
+  /** Per concept, all its alternatives restricted to title and tags; and anywhere. */
+  headingQueries: string[];
+  conceptQueries: string[];
   /** Typos and the words they were read as. */
   corrections: { term: string; words: string[] }[];
+  /** English terms and the Dutch words they were searched as. */
+  translations: { term: string; words: string[] }[];
+  /** Dutch words also searched as thesaurus terms. */
+  expansions: { term: string; words: string[] }[];
 }
 
-export async function planSearch(db: Tx, query: string): Promise<SearchPlan> {
+export interface PlanOptions {
+  /** Read English terms as Dutch whatever the question looks like (the member speaks English, or a fallback). */
+  english?: boolean;
+}
+
+const EMPTY_PLAN: Omit<SearchPlan, 'words' | 'english'> = {
+  concepts: [],
+  terms: [],
+  tsquery: '',
+  expandedQuery: '',
+  matchQuery: '',
+  headingQueries: [],
+  conceptQueries: [],
+  corrections: [],
+  translations: [],
+  expansions: [],
+};
+
+export async function planSearch(db: Tx, query: string, options: PlanOptions = {}): Promise<SearchPlan> {
   const words = queryWords(query);
-  if (words.length === 0) return { words: [], terms: [], tsquery: '', matchQuery: '', corrections: [] };
+  if (words.length === 0) return { ...EMPTY_PLAN, words: [], english: false };
   const analysed = await analyse(db, words);
-  const meaningful = analysed.filter((word) => word.lexemes.length > 0);
-  const terms = withinBudget(meaningful.map((word) => word.word));
-  const used = meaningful.filter((word) => terms.includes(word.word));
-  const operand = (word: AnalysedWord) => termQuery([word.lexemes, ...(word.found ? [] : word.similar.map((s) => s.lexemes))]);
-  const tsquery = anyOf(used.map(operand));
-  const distinctive = used.filter((word) => word.share <= COMMON_SHARE);
-  const matchQuery = distinctive.length > 0 ? anyOf(distinctive.map(operand)) : tsquery;
-  const corrections = used
-    .filter((word) => !word.found && word.similar.length > 0)
-    .map((word) => ({ term: word.word, words: word.similar.map((s) => s.word) }));
-  return { words: analysed, terms, tsquery, matchQuery, corrections };
+  const matches = (await lookupThesaurus(db, words)).filter((m) => m.lexemes.length > 0);
+  const english =
+    options.english === true ||
+    looksEnglish(words, {
+      englishTerm: (i) => matches.some((m) => m.lang === 'en' && m.start <= i && i < m.start + m.length),
+      inGuide: (i) => analysed[i]?.found === true,
+    });
+  const all = conceptsOf(analysed, matches, english);
+  const labels = withinBudget(all.map((c) => c.label));
+  const concepts = all.filter((c) => labels.includes(c.label));
+  if (concepts.length === 0) return { ...EMPTY_PLAN, words: analysed, english };
+  const distinctive = concepts.filter((c) => c.share <= COMMON_SHARE);
+  const anyAlternative = (c: Concept, weights = '') => termQuery([...c.exact, ...c.expanded], weights);
+  return {
+    words: analysed,
+    english,
+    concepts,
+    terms: labels,
+    tsquery: anyOf(concepts.map((c) => termQuery(c.exact))),
+    expandedQuery: anyOf(concepts.map((c) => termQuery(c.expanded))),
+    matchQuery: anyOf((distinctive.length ? distinctive : concepts).map((c) => anyAlternative(c))),
+    headingQueries: concepts.map((c) => anyAlternative(c, 'AB')),
+    conceptQueries: concepts.map((c) => anyAlternative(c)),
+    corrections: concepts.flatMap((c) => {
+      const word = analysed.find((w) => w.word === c.label);
+      return word && !word.found && word.similar.length && c.exact.length > 1 ? [{ term: c.label, words: word.similar.map((s) => s.word) }] : [];
+    }),
+    translations: concepts.filter((c) => c.translatedAs.length).map((c) => ({ term: c.label, words: c.translatedAs })),
+    expansions: concepts.filter((c) => c.alsoAs.length).map((c) => ({ term: c.label, words: c.alsoAs })),
+  };
+}
+
+/**
+ * The question as concepts, left to right: at each word the longest phrase the thesaurus knows
+ * (in Dutch; in English when the question is English or the guide lacks its words), else the
+ * word alone. Stop words (Dutch, and English ones in an English question) are no concept.
+ */
+function conceptsOf(words: AnalysedWord[], matches: ThesaurusMatch[], english: boolean): Concept[] {
+  const concepts: Concept[] = [];
+  const stop = (w: AnalysedWord, m: ThesaurusMatch) => (m.lang === 'en' ? isEnglishStopWord(w.word) : w.lexemes.length === 0);
+  // A phrase starts and ends with a word that counts: "sleutelfiguren in de" is "sleutelfiguren".
+  const whole = (m: ThesaurusMatch) => m.length === 1 || (!stop(words[m.start]!, m) && !stop(words[m.start + m.length - 1]!, m));
+  // In a Dutch question an English term counts where the guide lacks it: a word it does not
+  // have, or a phrase with such a word ("social return", where "social" looks like "sociaal").
+  const lacking = (m: ThesaurusMatch) => {
+    const span = words.slice(m.start, m.start + m.length);
+    return m.length === 1 ? !span[0]!.found : span.some((w) => !w.found);
+  };
+  const usable = (m: ThesaurusMatch) => whole(m) && (m.lang === 'nl' || english || lacking(m));
+  for (let i = 0; i < words.length; ) {
+    const here = matches.filter((m) => m.start === i && usable(m));
+    const length = Math.max(1, ...here.map((m) => m.length));
+    const span = words.slice(i, i + length);
+    const own = here.filter((m) => m.length === length);
+    i += length;
+    const englishMatches = own.filter((m) => m.lang === 'en');
+    const dutchMatches = own.filter((m) => m.lang === 'nl');
+    if (length === 1 && english && isEnglishStopWord(span[0]!.word) && englishMatches.length === 0) continue;
+    if (englishMatches.length) {
+      concepts.push(englishConcept(span, englishMatches, dutchMatches));
+      continue;
+    }
+    const lexemes = span.flatMap((w) => w.lexemes);
+    if (lexemes.length === 0) continue;
+    const word = span[0]!;
+    // A word the thesaurus knows is no typo, even where the guide lacks it.
+    const typo = length === 1 && !word.found && dutchMatches.length === 0 ? word.similar.map((s) => s.lexemes) : [];
+    concepts.push(
+      concept(span.map((w) => w.word).join(' '), [lexemes, ...typo], dutchMatches, Math.min(...span.map((w) => w.share)), [], dutchMatches.map((m) => m.target)),
+    );
+  }
+  return concepts;
+}
+
+function englishConcept(span: AnalysedWord[], englishMatches: ThesaurusMatch[], dutchMatches: ThesaurusMatch[]): Concept {
+  const translations = englishMatches.filter((m) => m.kind === 'translation');
+  const rest = [...englishMatches.filter((m) => m.kind !== 'translation'), ...dutchMatches];
+  // An English word the guide also has ("training", "project") is searched as itself too.
+  const own = span.length === 1 && span[0]!.found ? [span[0]!.lexemes] : [];
+  const share = Math.min(...translations.map((m) => m.share), ...(own.length ? [span[0]!.share] : []));
+  const targets = unique(translations.map((m) => m.target));
+  return concept(span.map((w) => w.word).join(' '), [...translations.map((m) => m.lexemes), ...own], rest, share, targets, []);
+}
+
+function concept(label: string, exact: string[][], thesaurus: ThesaurusMatch[], share: number, translatedAs: string[], alsoAs: string[]): Concept {
+  const key = (lexemes: string[]) => lexemes.join(' ');
+  const exactKeys = new Set(exact.map(key));
+  const kept = dedupeLexemes(exact).slice(0, MAX_ALTERNATIVES);
+  // Synonyms before related terms, then the rarest first: they tell passages apart.
+  const ordered = [...thesaurus].sort((a, b) => rankKind(a) - rankKind(b) || a.share - b.share || a.target.localeCompare(b.target));
+  const expanded = dedupeLexemes(ordered.map((m) => m.lexemes).filter((l) => !exactKeys.has(key(l)))).slice(0, Math.max(0, MAX_ALTERNATIVES - kept.length));
+  // Only what was really searched besides the words themselves ("wijken" is no news for "wijk").
+  const alsoSearched = new Set(expanded.map(key));
+  const shown = unique(alsoAs).filter((target) => alsoSearched.has(key(ordered.find((m) => m.target === target)?.lexemes ?? [])));
+  return { label, exact: kept, expanded, share: Number.isFinite(share) ? share : 0, translatedAs: translatedAs.slice(0, 6), alsoAs: dedupeBy(shown, (t) => key(ordered.find((m) => m.target === t)!.lexemes)).slice(0, 6) };
+}
+
+const rankKind = (m: ThesaurusMatch) => (m.kind === 'synonym' || m.kind === 'translation-synonym' ? 0 : 1);
+
+function dedupeLexemes(sets: string[][]): string[][] {
+  const seen = new Set<string>();
+  return sets.filter((set) => {
+    const key = set.join(' ');
+    if (set.length === 0 || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const unique = <T>(items: T[]): T[] => [...new Set(items)];
+
+function dedupeBy<T>(items: T[], by: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(by(item)) && (seen.add(by(item)), true));
 }
 
 async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
@@ -116,18 +288,33 @@ async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
 }
 
 /** One page of ranked passages with snippets, and how many matched in all. */
-export async function rankPassages(db: Tx, plan: Pick<SearchPlan, 'tsquery' | 'matchQuery'>, limit: number, offset: number): Promise<RankedRow[]> {
+export async function rankPassages(
+  db: Tx,
+  plan: Pick<SearchPlan, 'tsquery' | 'expandedQuery' | 'matchQuery' | 'headingQueries' | 'conceptQueries'>,
+  limit: number,
+  offset: number,
+): Promise<RankedRow[]> {
+  const concepts = Math.max(plan.conceptQueries.length, 1);
   const rows = await db.$queryRaw<{ id: string; slug: string; rank: number; total: bigint | number; snippet: string }[]>`
-    WITH q AS (SELECT ${plan.tsquery}::tsquery AS q, ${plan.matchQuery}::tsquery AS m),
+    WITH q AS (
+      SELECT ${plan.tsquery}::tsquery AS q, NULLIF(${plan.expandedQuery}, '')::tsquery AS s, ${plan.matchQuery}::tsquery AS m,
+             ${plan.headingQueries}::text[]::tsquery[] AS heads, ${plan.conceptQueries}::text[]::tsquery[] AS anywhere
+    ),
     page AS (
-      SELECT p.id, p.slug, ts_rank(${RANK_WEIGHTS}::float4[], p."search", q.q)::float8 AS rank, count(*) OVER () AS total
+      SELECT p.id, p.slug,
+             (ts_rank(${RANK_WEIGHTS}::float4[], p."search", q.q, ${RANK_NORMALISATION}::int)
+              + ${THESAURUS_WEIGHT}::float8 * coalesce(ts_rank(${RANK_WEIGHTS}::float4[], p."search", q.s, ${RANK_NORMALISATION}::int), 0)
+              + ${HEADING_COVERAGE_WEIGHT}::float8 * (SELECT count(*) FROM unnest(q.heads) h WHERE p."search" @@ h) / ${concepts}::float8
+              + ${COVERAGE_WEIGHT}::float8 * (SELECT count(*) FROM unnest(q.anywhere) a WHERE p."search" @@ a) / ${concepts}::float8
+             )::float8 AS rank,
+             count(*) OVER () AS total
       FROM "GuidePassage" p, q
       WHERE p."search" @@ q.m
       ORDER BY rank DESC, p.slug
       LIMIT ${limit} OFFSET ${offset}
     )
     SELECT page.id, page.slug, page.rank, page.total,
-           ts_headline('dutch', p.body, q.q, ${HEADLINE_OPTIONS}) AS snippet
+           ts_headline('dutch', p.body, CASE WHEN q.s IS NULL THEN q.q ELSE q.q || q.s END, ${HEADLINE_OPTIONS}) AS snippet
     FROM page JOIN "GuidePassage" p ON p.id = page.id, q
     ORDER BY page.rank DESC, page.slug`;
   return rows.map((row) => ({ id: row.id, slug: row.slug, rank: Number(row.rank), total: Number(row.total), snippet: row.snippet }));
