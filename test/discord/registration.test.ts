@@ -96,5 +96,6 @@ describe('npm run discord:register', () => {
     const second = await run({ DISCORD_GUILD_ID: GUILD });
     expect(second.stdout).toMatch(/unchanged in server 400000000000000004/);
     expect(fake.commandPuts).toHaveLength(1);
-  });
+    // Two starts of the script (tsx compiles it each time): over 30 s on a busy 2-core machine.
+  }, 90_000);
 });
