@@ -29,7 +29,7 @@ describe('the Slack post that opens a discussion, through network failures', () 
 
   it('a connection reset after Slack stored the message: one channel message, with the discussion on it', async () => {
     const channel = { id: 'CRESET1', name: 'reset' };
-    slack.fake.faultNext('chat.postMessage', 'reset-after-store');
+    slack.fake.faultNextIn('chat.postMessage', channel.id, 'reset-after-store');
     const answer = await slack.command('USAMIRA', '/update plaats #regie Verbinding-7Q verbroken na opslaan', { channel });
 
     const messages = postedIn(channel.id, 'Verbinding-7Q verbroken na opslaan');
@@ -46,7 +46,8 @@ describe('the Slack post that opens a discussion, through network failures', () 
 
   it('a connection reset before Slack stored it, then a 500: posted once on the third try, with the discussion', async () => {
     const channel = { id: 'CRESET2', name: 'reset2' };
-    slack.fake.faultNext('chat.postMessage', 'reset-before-store', 'http-500');
+    // In the channel only: the author's confirmation DM goes out meanwhile.
+    slack.fake.faultNextIn('chat.postMessage', channel.id, 'reset-before-store', 'http-500');
     const answer = await slack.command('USAMIRA', '/update plaats Verbinding-8R verbroken voor opslaan', { channel });
 
     const messages = postedIn(channel.id, 'Verbinding-8R verbroken voor opslaan');

@@ -95,9 +95,13 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
 
     // Restart on the same data; the recovery finishes what the dead process left.
     child = await startBot(port);
+    // The answer: the post in the channel, or through the response_url. Apart from it, the
+    // author gets a private confirmation (with Bewerken/Intrekken) in their DM, also once.
     const answersFor = (text: string) =>
-      fake.calls.filter((call) => call.method === 'chat.postMessage' && JSON.stringify(call.body).includes(text)).length +
+      fake.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel !== 'DUADMIN' && JSON.stringify(call.body).includes(text)).length +
       fake.responses.filter((post) => JSON.stringify(post.body).includes(text)).length;
+    const confirmationsFor = (text: string) =>
+      fake.calls.filter((call) => call.method === 'chat.postMessage' && call.response?.ok === true && call.body.channel === 'DUADMIN' && JSON.stringify(call.body).includes(text)).length;
     await expect.poll(() => acked.filter((text) => answersFor(text) === 0), { timeout: 60_000, interval: 250 }).toEqual([]);
 
     // kill -9 while the outbox is sending: twelve link requests, each a DM to the admin; Slack
@@ -130,6 +134,7 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
       for (const text of acked) {
         expect(stored.filter((body) => body === text), text).toHaveLength(1);
         expect(answersFor(text), text).toBe(1);
+        expect(confirmationsFor(text), `confirmation of ${text}`).toBe(1);
       }
       // Nothing is stored twice, acknowledged or not.
       expect(new Set(stored).size).toBe(stored.length);

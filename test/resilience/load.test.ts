@@ -92,7 +92,17 @@ describe.each(testBackends())('1,000 commands at concurrency 50 on %s', (kind) =
     expect(told.filter((text) => bodies.includes(text))).toEqual([]);
     expect(rows).toHaveLength(COMMANDS - told.length);
     const answers = new Map<string, number>();
-    for (const call of fake.calls.filter((c) => c.method === 'chat.postMessage')) {
+    // The answer is the channel post (or the response_url); the author's private confirmation
+    // (with Bewerken/Intrekken, in their DM) is another message, counted apart.
+    const confirmations = () => {
+      const counted = new Map<string, number>();
+      for (const call of fake!.calls.filter((c) => c.method === 'chat.postMessage' && c.response?.ok === true && c.body.channel === 'DUADMIN')) {
+        const text = /Drukte-\d{4}-bericht/.exec(JSON.stringify(call.body))?.[0];
+        if (text) counted.set(text, (counted.get(text) ?? 0) + 1);
+      }
+      return counted;
+    };
+    for (const call of fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel !== 'DUADMIN')) {
       const text = /Drukte-\d{4}-bericht/.exec(JSON.stringify(call.body))?.[0];
       if (text) answers.set(text, (answers.get(text) ?? 0) + 1);
     }
@@ -101,6 +111,12 @@ describe.each(testBackends())('1,000 commands at concurrency 50 on %s', (kind) =
       if (text) answers.set(text, (answers.get(text) ?? 0) + 1);
     }
     expect(texts.filter((text) => !told.includes(text) && answers.get(text) !== 1)).toEqual([]);
+    // Sent by the outbox worker, after the answers: each stored update's confirmation once.
+    const unconfirmed = () => {
+      const counted = confirmations();
+      return texts.filter((text) => !told.includes(text) && counted.get(text) !== 1);
+    };
+    await expect.poll(unconfirmed, { timeout: 120_000, interval: 500 }).toEqual([]);
     // Nothing left half-done in the inbox.
     expect(await app.db.prisma.inboxEvent.count({ where: { status: { notIn: ['ANSWERED', 'FAILED'] } } })).toBe(0);
   }, 600_000);

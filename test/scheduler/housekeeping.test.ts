@@ -37,8 +37,13 @@ describe.each(testBackends())('housekeeping on %s', (kind) => {
     await prisma.outboxMessage.createMany({
       data: [message('sent-old', 'SENT', 31), message('sent-new', 'SENT', 2), message('waiting', 'PENDING'), message('failed', 'FAILED')],
     });
+    // Form drafts live 15 minutes: one from before, one still open.
+    const expiredDraft = await env.services.formDrafts.put({ values: { tekst: 'oud' } }, new Date(now.getTime() - 20 * 60_000));
+    const openDraft = await env.services.formDrafts.put({ values: { tekst: 'nieuw' } }, new Date(now.getTime() - 60_000));
     const scheduler = new Scheduler([housekeeping], env.services, 'Europe/Amsterdam', silentLogger);
-    expect(await scheduler.run(housekeeping, now)).toEqual({ events: 1, sent: 1, wiped: 1 });
+    expect(await scheduler.run(housekeeping, now)).toEqual({ events: 1, sent: 1, wiped: 1, drafts: 1 });
+    expect((await prisma.formDraft.findMany()).map((draft) => draft.token)).toEqual([openDraft]);
+    expect(expiredDraft).not.toBe(openDraft);
     expect((await prisma.processedEvent.findMany()).map((e) => e.key)).toEqual(['recent']);
     expect((await prisma.outboxMessage.findMany({ orderBy: { dedupeKey: 'asc' } })).map((m) => m.dedupeKey)).toEqual(['failed', 'sent-new', 'waiting']);
     // A sent message keeps where it went, not what it said; unsent ones keep their content.

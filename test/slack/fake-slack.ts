@@ -140,6 +140,11 @@ export class FakeSlack {
     this.nextFaults.set(method, [...(this.nextFaults.get(method) ?? []), ...kinds]);
   }
 
+  /** The same, only for calls about this channel (other posts, such as DMs, go through). */
+  faultNextIn(method: string, channel: string, ...kinds: FaultKind[]): void {
+    this.faultNext(`${method} ${channel}`, ...kinds);
+  }
+
   /** Messages carrying this outbox/discussion key in their metadata. */
   messagesWithKey(key: string): StoredMessage[] {
     return this.messages.filter((message) => message.metadata?.event_payload?.key === key);
@@ -228,7 +233,7 @@ export class FakeSlack {
       this.heldCalls.push(method);
       await hold;
     }
-    const planned = this.nextFaults.get(method)?.shift() ?? this.faultForCall(method);
+    const planned = this.nextFaults.get(`${method} ${body?.channel}`)?.shift() ?? this.nextFaults.get(method)?.shift() ?? this.faultForCall(method);
     if (planned) return this.misbehave(planned, method, body, req, res);
     if (this.faults && this.faultyMethods.has(method)) {
       const fault = this.faults.next();
