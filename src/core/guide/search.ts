@@ -18,7 +18,9 @@
 //     the question's concepts that the title and tags cover: a passage whose heading answers
 //     the whole question beats a body that repeats one of its words. A concept in more than a
 //     quarter of the passages ("gemeente") counts in the ranking but does not by itself make a
-//     passage match, as long as the question has rarer ones.
+//     passage match, as long as the question has rarer ones. Coverage comes from the indexes
+//     alone (one scan per concept over `search`, one over the small `heading` vector), and only
+//     the best-covered candidates get the text rank, which has to read the large vectors.
 //  4. headline: snippets (ts_headline) for the page of results only.
 // Nothing found: the closest passage titles, vocabulary words and thesaurus terms.
 import type { Tx } from '../store.ts';
@@ -102,6 +104,8 @@ export interface SearchPlan {
   /** Per concept, all its alternatives restricted to title and tags; and anywhere. */
   headingQueries: string[];
   conceptQueries: string[];
+  /** The concepts (1-based, into conceptQueries) of which matchQuery is made. */
+  matchConcepts: number[];
   /** Typos and the words they were read as. */
   corrections: { term: string; words: string[] }[];
   /** English terms and the Dutch words they were searched as. */
@@ -123,6 +127,7 @@ const EMPTY_PLAN: Omit<SearchPlan, 'words' | 'english'> = {
   matchQuery: '',
   headingQueries: [],
   conceptQueries: [],
+  matchConcepts: [],
   corrections: [],
   translations: [],
   expansions: [],
@@ -155,6 +160,7 @@ export async function planSearch(db: Tx, query: string, options: PlanOptions = {
     matchQuery: anyOf((distinctive.length ? distinctive : concepts).map((c) => anyAlternative(c))),
     headingQueries: concepts.map((c) => anyAlternative(c, 'AB')),
     conceptQueries: concepts.map((c) => anyAlternative(c)),
+    matchConcepts: concepts.flatMap((c, i) => (distinctive.length === 0 || distinctive.includes(c) ? [i + 1] : [])),
     corrections: concepts.flatMap((c) => {
       const word = analysed.find((w) => w.word === c.label);
       return word && !word.found && word.similar.length && c.exact.length > 1 ? [{ term: c.label, words: word.similar.map((s) => s.word) }] : [];
@@ -287,29 +293,65 @@ async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
   return [...byIndex.values()];
 }
 
+/**
+ * At most this many passages, the best by coverage of the question, get the full rank (text
+ * rank, snippets). Coverage outweighs the text rank by far (a concept is worth 0.1–0.7, the
+ * text rank of a body a few thousandths), so the page is the same as ranking every match; it
+ * keeps a question over thousands of passages from evaluating every concept on every match.
+ */
+const RANKED_CANDIDATES = 200;
+
 /** One page of ranked passages with snippets, and how many matched in all. */
 export async function rankPassages(
   db: Tx,
-  plan: Pick<SearchPlan, 'tsquery' | 'expandedQuery' | 'matchQuery' | 'headingQueries' | 'conceptQueries'>,
+  plan: Pick<SearchPlan, 'tsquery' | 'expandedQuery' | 'headingQueries' | 'conceptQueries' | 'matchConcepts'>,
   limit: number,
   offset: number,
 ): Promise<RankedRow[]> {
   const concepts = Math.max(plan.conceptQueries.length, 1);
+  const candidates = Math.max(RANKED_CANDIDATES, offset + limit);
+  // Coverage per passage from the GIN indexes, two index scans per concept: which concepts
+  // each passage has anywhere (search), and which in its title and tags (heading). Only ids
+  // come back: evaluating a concept on the large `search` values, which are stored compressed
+  // out of line, cost twelve times the work of the whole query before (EXPLAIN, buffers).
   const rows = await db.$queryRaw<{ id: string; slug: string; rank: number; total: bigint | number; snippet: string }[]>`
     WITH q AS (
-      SELECT ${plan.tsquery}::tsquery AS q, NULLIF(${plan.expandedQuery}, '')::tsquery AS s, ${plan.matchQuery}::tsquery AS m,
-             ${plan.headingQueries}::text[]::tsquery[] AS heads, ${plan.conceptQueries}::text[]::tsquery[] AS anywhere
+      SELECT ${plan.tsquery}::tsquery AS q, NULLIF(${plan.expandedQuery}, '')::tsquery AS s, ${plan.matchConcepts}::int[] AS must
+    ),
+    concept AS (
+      SELECT c.query::tsquery AS query, h.query::tsquery AS heading, c.i::int AS i
+      FROM unnest(${plan.conceptQueries}::text[]) WITH ORDINALITY AS c(query, i)
+      JOIN unnest(${plan.headingQueries}::text[]) WITH ORDINALITY AS h(query, i) USING (i)
+    ),
+    hit AS (
+      SELECT p.id, p.slug, p."searchLexemes" AS lexemes, concept.i, false AS heading
+      FROM concept JOIN "GuidePassage" p ON p."search" @@ concept.query
+      UNION ALL
+      SELECT p.id, p.slug, p."searchLexemes", concept.i, true
+      FROM concept JOIN "GuidePassage" p ON p."heading" @@ concept.heading
+    ),
+    coverage AS (
+      SELECT hit.id, hit.slug, hit.lexemes, count(*) FILTER (WHERE hit.heading) AS heads, count(*) FILTER (WHERE NOT hit.heading) AS anywhere
+      FROM hit, q
+      GROUP BY hit.id, hit.slug, hit.lexemes
+      HAVING bool_or(NOT hit.heading AND hit.i = ANY (q.must))
+    ),
+    candidate AS (
+      SELECT coverage.*, count(*) OVER () AS total
+      FROM coverage
+      -- Between passages that cover as much, the shorter ranks higher (the text rank is divided
+      -- by the length): the candidates a tie leaves out are the longest.
+      ORDER BY heads DESC, anywhere DESC, lexemes, slug
+      LIMIT ${candidates}
     ),
     page AS (
-      SELECT p.id, p.slug,
+      SELECT p.id, p.slug, candidate.total,
              (ts_rank(${RANK_WEIGHTS}::float4[], p."search", q.q, ${RANK_NORMALISATION}::int)
               + ${THESAURUS_WEIGHT}::float8 * coalesce(ts_rank(${RANK_WEIGHTS}::float4[], p."search", q.s, ${RANK_NORMALISATION}::int), 0)
-              + ${HEADING_COVERAGE_WEIGHT}::float8 * (SELECT count(*) FROM unnest(q.heads) h WHERE p."search" @@ h) / ${concepts}::float8
-              + ${COVERAGE_WEIGHT}::float8 * (SELECT count(*) FROM unnest(q.anywhere) a WHERE p."search" @@ a) / ${concepts}::float8
-             )::float8 AS rank,
-             count(*) OVER () AS total
-      FROM "GuidePassage" p, q
-      WHERE p."search" @@ q.m
+              + ${HEADING_COVERAGE_WEIGHT}::float8 * candidate.heads / ${concepts}::float8
+              + ${COVERAGE_WEIGHT}::float8 * candidate.anywhere / ${concepts}::float8
+             )::float8 AS rank
+      FROM candidate JOIN "GuidePassage" p ON p.id = candidate.id, q
       ORDER BY rank DESC, p.slug
       LIMIT ${limit} OFFSET ${offset}
     )
