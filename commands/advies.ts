@@ -65,6 +65,19 @@ export default defineCommand({
       },
     }),
     subcommand({
+      name: 'heropen',
+      access: 'everyone',
+      options: { nummer: string({ required: true, maxLength: 40 }) },
+      async run(ctx, input) {
+        const result = await ctx.services.advice.reopen(ctx.actor, input.nummer, ctx.now);
+        // Someone else's number reads as an unknown one here too.
+        if (result.kind === 'missing') return errorReply(ctx.t('advice.notFound', { number: input.nummer }));
+        if (result.kind === 'tooLate') return errorReply(ctx.t('advice.reopened.tooLate', { number: result.request.number, days: ctx.services.advice.targets.reopenDays }));
+        if (result.kind !== 'done') return decisionRefusal(ctx, result);
+        return ephemeral({ text: ctx.t('advice.reopened.done', { number: result.request.number }) });
+      },
+    }),
+    subcommand({
       name: 'adviseur',
       access: 'coordinator',
       options: {
@@ -233,6 +246,12 @@ async function rate(ctx: CommandContext, value: string | undefined): Promise<Rep
   });
 }
 
+/** An adviser's queue line: the age in working hours and where it stands against the target. */
+function queueLine(ctx: CommandContext, request: AdviceView): string {
+  const sla = ctx.services.advice.sla(request, ctx.now);
+  return `${requestLine(ctx, request)} · ${ctx.t('advice.sla.line', { hours: sla.workingHours, state: ctx.t(`advice.sla.${sla.state}`) })}`;
+}
+
 function requestLine(ctx: CommandContext, request: AdviceView): string {
   return ctx.t('advice.mine.line', {
     number: request.number,
@@ -251,12 +270,12 @@ async function mine(ctx: CommandContext): Promise<Reply> {
   if (asked.length) sections.push({ title: ctx.t('advice.mine.asked'), text: asked.map((request) => `- ${requestLine(ctx, request)}`).join('\n') });
   if (mayAccess(ctx.actor, 'adviser')) {
     const queue = await ctx.services.advice.assignedTo(ctx.actor.id);
-    if (queue.length || !isCoordinator(ctx.actor)) sections.push({ title: ctx.t('advice.mine.assigned'), text: queue.map((request) => `- ${requestLine(ctx, request)}`).join('\n') || ctx.t('advice.mine.none') });
+    if (queue.length || !isCoordinator(ctx.actor)) sections.push({ title: ctx.t('advice.mine.assigned'), text: queue.map((request) => `- ${queueLine(ctx, request)}`).join('\n') || ctx.t('advice.mine.none') });
   }
   if (isCoordinator(ctx.actor)) {
     const open = await ctx.services.advice.allOpen();
     const unassigned = open.filter((request) => request.status === 'queued');
-    sections.push({ title: ctx.t('advice.mine.allOpen', { count: open.length }), text: open.map((request) => `- ${requestLine(ctx, request)}`).join('\n') || ctx.t('advice.mine.none') });
+    sections.push({ title: ctx.t('advice.mine.allOpen', { count: open.length }), text: open.map((request) => `- ${queueLine(ctx, request)}`).join('\n') || ctx.t('advice.mine.none') });
     sections.push({ title: ctx.t('advice.mine.queue', { count: unassigned.length }), text: unassigned.map((request) => `- ${request.number}`).join('\n') || ctx.t('advice.mine.none') });
     const advisers = await ctx.services.advice.advisers();
     if (advisers.length) sections.push({ title: ctx.t('advice.mine.load'), text: advisers.map((adviser) => `- ${ctx.t('advice.mine.loadLine', { name: adviser.name, open: adviser.open, capacity: adviser.capacity })}`).join('\n') });

@@ -11,7 +11,7 @@ export type Outcome =
   | { kind: 'offered' }
   | { kind: 'queued'; reason?: 'nobody' | 'handedBack' }
   | { kind: 'accepted'; by: string }
-  | { kind: 'waiting'; by: string }
+  | { kind: 'waiting'; by: string; accepted: boolean }
   | { kind: 'handedOver'; by: string; to?: string }
   | { kind: 'closed'; by: string };
 
@@ -40,7 +40,7 @@ export function offerButtons(t: Translate, request: Pick<AdviceView, 'id'>, outc
     case 'accepted':
       return [button(t, 'overdragen', id), button(t, 'vraagstellen', id), button(t, 'afsluiten', id)];
     case 'waiting':
-      return [button(t, 'overdragen', id), button(t, 'afsluiten', id)];
+      return [...(outcome.accepted ? [] : [button(t, 'oppakken', id, 'primary')]), button(t, 'overdragen', id), button(t, 'afsluiten', id)];
     default:
       return [];
   }

@@ -15,6 +15,9 @@ import { nextRequestNumber, normaliseNumber } from './numbers.ts';
 import { acceptedForRequester, closedForRequester, offerNotice, questionForRequester, type Outcome } from './notices.ts';
 import { chooseAdviser, isAway, type AdviserLoad } from './routing.ts';
 import { DateTime } from 'luxon';
+import { WorkingCalendar } from '../calendar/working-time.ts';
+import { AdviceFollowUp, type FollowUpCounts } from './follow-up.ts';
+import { defaultTargets, slaState, waitedMinutes, type AdviceTargets, type SlaState } from './targets.ts';
 
 export const ADVICE_SUBJECT = 'advies';
 export type AdviceStatus = 'queued' | 'assigned' | 'accepted' | 'waiting' | 'closed';
@@ -90,7 +93,23 @@ export class AdviceManager {
     private readonly members: MemberManager,
     private readonly defaultLocale: Locale,
     private readonly timezone: string,
-  ) {}
+    readonly calendar = new WorkingCalendar({ zone: timezone }),
+    readonly targets: AdviceTargets = defaultTargets,
+  ) {
+    this.followUps = new AdviceFollowUp(store, outbox, this, calendar, targets, timezone);
+  }
+
+  private readonly followUps: AdviceFollowUp;
+
+  /** Reminders, escalations, nudges and automatic closing, as due at `now` (the scheduler's job). */
+  followUp(now: Date): Promise<FollowUpCounts> {
+    return this.followUps.run(now);
+  }
+
+  /** Where a request stands against its first-response target. */
+  sla(request: AdviceView, now: Date): { state: SlaState; workingHours: number } {
+    return { state: slaState(this.targets, this.calendar, request, now), workingHours: Math.floor(waitedMinutes(this.calendar, request, now) / 60) };
+  }
 
   // ---- advisers -------------------------------------------------------------------------
 
@@ -163,7 +182,7 @@ export class AdviceManager {
           lastActivityAt: now,
         },
       });
-      await this.event(tx, row.id, input.requesterId, 'created', now);
+      await this.recordEvent(tx, row.id, input.requesterId, 'created', now);
       return this.route(tx, row.id, now, input.requesterId);
     });
   }
@@ -182,7 +201,7 @@ export class AdviceManager {
       data: chosen ? { status: 'assigned', assigneeId: chosen.memberId, assignedAt: now, offerSeq } : { status: 'queued', assigneeId: null, assignedAt: null, offerSeq },
     });
     if (chosen) await tx.adviser.update({ where: { memberId: chosen.memberId }, data: { lastAssignedAt: now } });
-    await this.event(tx, id, actorId, chosen ? 'assigned' : 'queued', now, chosen?.memberId);
+    await this.recordEvent(tx, id, actorId, chosen ? 'assigned' : 'queued', now, chosen?.memberId);
     const request = await this.view(tx, id);
     const coordinators = chosen && !request.urgent ? [] : await this.coordinatorIds(tx);
     const recipients = [...new Set([...(chosen ? [chosen.memberId] : []), ...coordinators])];
@@ -203,11 +222,11 @@ export class AdviceManager {
       if (!before || !this.mayAct(actor, before)) return { kind: 'missing' };
       const { count } = await tx.adviceRequest.updateMany({
         // Coordinators may take over an offer to someone else; advisers only their own.
-        where: { id, status: { in: ['queued', 'assigned'] }, ...(isCoordinator(actor) ? {} : { assigneeId: actor.id }) },
-        data: { status: 'accepted', assigneeId: actor.id, acceptedAt: now, lastActivityAt: now },
+        where: { id, status: { in: ['queued', 'assigned', 'waiting'] }, acceptedAt: null, ...(isCoordinator(actor) ? {} : { assigneeId: actor.id }) },
+        data: { status: 'accepted', assigneeId: actor.id, acceptedAt: now, lastActivityAt: now, waitingSince: null, ...pausedUntil(this.calendar, before, now) },
       });
       if (count === 0) return this.notChanged(tx, id);
-      await this.event(tx, id, actor.id, 'accepted', now);
+      await this.recordEvent(tx, id, actor.id, 'accepted', now);
       if (isCoordinator(actor) && before.assigneeId !== actor.id) await recordAudit(tx, { actorId: actor.id, action: 'advice.accept', subject: before.number });
       const request = await this.view(tx, id);
       await this.editOffers(tx, request, `accepted`, { kind: 'accepted', by: actor.displayName });
@@ -226,14 +245,14 @@ export class AdviceManager {
       if (to && !(await tx.adviser.findUnique({ where: { memberId: to.id } }))) return { kind: 'notAdviser' };
       const { count } = await tx.adviceRequest.updateMany({ where: { id, status: before.status, assigneeId: before.assigneeId ?? null, offerSeq: before.offerSeq }, data: { lastActivityAt: now } });
       if (count === 0) return this.notChanged(tx, id);
-      await this.event(tx, id, actor.id, 'handedOver', now, to?.id, reason);
+      await this.recordEvent(tx, id, actor.id, 'handedOver', now, to?.id, reason);
       if (isCoordinator(actor) && actor.id !== before.assigneeId) await recordAudit(tx, { actorId: actor.id, action: 'advice.handover', subject: before.number, details: { to: to?.id ?? 'queue' } });
       await this.editOffers(tx, before, `handover:${before.offerSeq}`, { kind: 'handedOver', by: actor.displayName, to: to?.displayName }, true);
       if (to) {
         const offerSeq = before.offerSeq + 1;
         await tx.adviceRequest.update({ where: { id }, data: { status: 'assigned', assigneeId: to.id, assignedAt: now, acceptedAt: null, offerSeq } });
         await tx.adviser.update({ where: { memberId: to.id }, data: { lastAssignedAt: now } });
-        await this.event(tx, id, actor.id, 'assigned', now, to.id);
+        await this.recordEvent(tx, id, actor.id, 'assigned', now, to.id);
         const request = await this.view(tx, id);
         await this.outbox.notifyMembers(tx, [to.id], offerKey(id, offerSeq), (t, locale) => offerNotice(t, locale, this.timezone, request, { kind: 'offered' }));
         return { kind: 'done', request };
@@ -249,16 +268,17 @@ export class AdviceManager {
       if (!before || !this.mayAct(actor, before)) return { kind: 'missing' };
       if (before.status === 'closed') return { kind: 'closed', request: before };
       if (before.status === 'waiting') return { kind: 'notNow', request: before };
-      // Not yet accepted: asking is answering, so it is accepted first (the conversation opens).
-      if (before.status !== 'accepted') {
-        const accepted = await this.accept(actor, id, now);
-        if (accepted.kind !== 'done') return accepted;
-      }
-      const { count } = await tx.adviceRequest.updateMany({ where: { id, status: 'accepted', assigneeId: actor.id }, data: { status: 'waiting', waitingSince: now, lastActivityAt: now } });
+      // Asking is not the first response: the first-response clock stands still while the
+      // requester is to answer, and runs on afterwards. The conversation opens to ask in.
+      const { count } = await tx.adviceRequest.updateMany({
+        where: { id, status: before.status, offerSeq: before.offerSeq, ...(isCoordinator(actor) ? {} : { assigneeId: actor.id }) },
+        data: { status: 'waiting', assigneeId: actor.id, waitingSince: now, lastActivityAt: now },
+      });
       if (count === 0) return this.notChanged(tx, id);
-      await this.event(tx, id, actor.id, 'waiting', now);
+      if (!before.acceptedAt) await this.conversations.open({ subject: { type: ADVICE_SUBJECT, id: before.number }, participants: [before.requesterId, actor.id], title: before.number });
+      await this.recordEvent(tx, id, actor.id, 'waiting', now);
       const request = await this.view(tx, id);
-      await this.editOffers(tx, request, `waiting:${now.getTime()}`, { kind: 'waiting', by: actor.displayName });
+      await this.editOffers(tx, request, `waiting:${now.getTime()}`, { kind: 'waiting', by: actor.displayName, accepted: !!request.acceptedAt });
       await this.outbox.notifyMembers(tx, [request.requesterId], `advice:${id}:question:${now.getTime()}`, (t) => questionForRequester(t, request, actor.displayName));
       return { kind: 'done', request };
     });
@@ -271,10 +291,10 @@ export class AdviceManager {
       if (!before || !this.mayAct(actor, before)) return { kind: 'missing' };
       const { count } = await tx.adviceRequest.updateMany({
         where: { id, status: { in: OPEN_STATUSES } },
-        data: { status: 'closed', closedAt: now, lastActivityAt: now, summaryEncrypted: this.cipher.encrypt(summary), waitingSince: null, ...pausedUntil(before, now) },
+        data: { status: 'closed', closedAt: now, lastActivityAt: now, summaryEncrypted: this.cipher.encrypt(summary), waitingSince: null, ...pausedUntil(this.calendar, before, now) },
       });
       if (count === 0) return this.notChanged(tx, id);
-      await this.event(tx, id, actor.id, 'closed', now);
+      await this.recordEvent(tx, id, actor.id, 'closed', now);
       if (isCoordinator(actor) && actor.id !== before.assigneeId) await recordAudit(tx, { actorId: actor.id, action: 'advice.close', subject: before.number });
       const request = await this.view(tx, id);
       await this.editOffers(tx, request, `closed:${now.getTime()}`, { kind: 'closed', by: actor.displayName });
@@ -290,7 +310,7 @@ export class AdviceManager {
       if (!before || before.requesterId !== actor.id) return { kind: 'missing' };
       const { count } = await tx.adviceRequest.updateMany({ where: { id, status: 'closed', rating: null }, data: { rating: score } });
       if (count === 0) return before.status === 'closed' ? { kind: 'taken', by: actor.displayName, request: before } : { kind: 'notNow', request: before };
-      await this.event(tx, id, actor.id, 'rated', new Date());
+      await this.recordEvent(tx, id, actor.id, 'rated', new Date());
       const request = await this.view(tx, id);
       const adviser = request.assigneeName ?? '—';
       await this.outbox.editEach(tx, `advice:${id}:closed:`, `rated`, (t) => closedForRequester(t, request, adviser, score));
@@ -307,16 +327,59 @@ export class AdviceManager {
     return { kind: 'done', request: await this.view(this.store, id) };
   }
 
+  /** Closed for inactivity by the follow-up: both sides are told, every DM shows it. */
+  async closeInactive(tx: Tx, before: AdviceView, now: Date): Promise<void> {
+    const { count } = await tx.adviceRequest.updateMany({ where: { id: before.id, status: before.status, lastActivityAt: before.lastActivityAt }, data: { status: 'closed', closedAt: now, waitingSince: null, ...pausedUntil(this.calendar, before, now) } });
+    if (count === 0) return;
+    await this.recordEvent(tx, before.id, undefined, 'autoClosed', now);
+    const request = await this.view(tx, before.id);
+    await this.editOffers(tx, request, `autoclosed:${now.getTime()}`, { kind: 'closed', by: translator(this.defaultLocale)('advice.show.system') });
+    const people = [request.requesterId, ...(request.assigneeId ? [request.assigneeId] : [])];
+    await this.outbox.notifyMembers(tx, people, `advice:${request.id}:autoclosed:${now.getTime()}`, (t) => ({ visibility: 'ephemeral', text: t('advice.followUp.autoClosed', { number: request.number, days: this.targets.reopenDays }) }));
+  }
+
+  /**
+   * Heropenen: the requester or the adviser, within the reopen period; the adviser picks up
+   * where they were (the conversation is still there) and the other side is told.
+   */
+  async reopen(actor: MemberView, typed: string, now: Date): Promise<Decision | { kind: 'tooLate'; request: AdviceView }> {
+    return this.store.$transaction(async (tx) => {
+      const number = normaliseNumber(typed);
+      const row = number ? await tx.adviceRequest.findUnique({ where: { number }, include }) : null;
+      const before = row ? this.toView(row as Row) : undefined;
+      if (!before || !(before.requesterId === actor.id || before.assigneeId === actor.id)) return { kind: 'missing' };
+      if (before.status !== 'closed') return { kind: 'notNow', request: before };
+      if (!before.closedAt || now.getTime() - before.closedAt.getTime() > this.targets.reopenDays * 86_400_000) return { kind: 'tooLate', request: before };
+      const status = before.assigneeId ? 'accepted' : 'queued';
+      const { count } = await tx.adviceRequest.updateMany({ where: { id: before.id, status: 'closed' }, data: { status, closedAt: null, lastActivityAt: now } });
+      if (count === 0) return this.notChanged(tx, before.id);
+      await this.recordEvent(tx, before.id, actor.id, 'reopened', now);
+      const request = await this.view(tx, before.id);
+      if (!request.assigneeId) return { kind: 'done', request: await this.route(tx, request.id, now, actor.id) };
+      const offerSeq = request.offerSeq + 1;
+      await tx.adviceRequest.update({ where: { id: request.id }, data: { offerSeq } });
+      const other = actor.id === request.requesterId ? request.assigneeId : request.requesterId;
+      await this.outbox.notifyMembers(tx, [request.assigneeId], offerKey(request.id, offerSeq), (t, locale) => ({
+        ...offerNotice(t, locale, this.timezone, request, { kind: 'accepted', by: request.assigneeName ?? '—' }),
+        text: t('advice.reopened.notice', { name: actor.displayName }),
+      }));
+      if (other !== request.assigneeId) {
+        await this.outbox.notifyMembers(tx, [other], `advice:${request.id}:reopened:${now.getTime()}`, (t) => ({ visibility: 'ephemeral', text: t('advice.reopened.toRequester', { number: request.number, name: actor.displayName }) }));
+      }
+      return { kind: 'done', request };
+    });
+  }
+
   /** A message in the request's conversation: activity, and the requester's answer resumes the clock. */
   async conversationMessage(number: string, authorId: string, now: Date): Promise<void> {
     const row = await this.store.adviceRequest.findUnique({ where: { number } });
     if (!row) return;
     if (row.status === 'waiting' && row.requesterId === authorId) {
-      const { count } = await this.store.adviceRequest.updateMany({ where: { id: row.id, status: 'waiting' }, data: { status: 'accepted', waitingSince: null, lastActivityAt: now, ...pausedUntil(this.toView(row as Row), now) } });
+      const { count } = await this.store.adviceRequest.updateMany({ where: { id: row.id, status: 'waiting' }, data: { status: row.acceptedAt ? 'accepted' : 'assigned', waitingSince: null, lastActivityAt: now, ...pausedUntil(this.calendar, this.toView(row as Row), now) } });
       if (count) {
-        await this.event(this.store, row.id, authorId, 'resumed', now);
+        await this.recordEvent(this.store, row.id, authorId, 'resumed', now);
         const request = await this.view(this.store, row.id);
-        await this.editOffers(this.store, request, `resumed:${now.getTime()}`, { kind: 'accepted', by: request.assigneeName ?? '—' });
+        await this.editOffers(this.store, request, `resumed:${now.getTime()}`, request.acceptedAt ? { kind: 'accepted', by: request.assigneeName ?? '—' } : { kind: 'offered' });
       }
       return;
     }
@@ -368,7 +431,7 @@ export class AdviceManager {
   }
 
   async history(id: string): Promise<AdviceEventView[]> {
-    const rows = await this.store.adviceEvent.findMany({ where: { requestId: id }, include: { actor: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const rows = await this.store.adviceEvent.findMany({ where: { requestId: id }, include: { actor: true }, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }] });
     const names = await this.names(rows.flatMap((row) => (row.toMemberId ? [row.toMemberId] : [])));
     return rows.map((row) => ({
       action: row.action,
@@ -407,12 +470,12 @@ export class AdviceManager {
     await this.outbox.editEach(tx, prefix, suffix, (t, locale) => offerNotice(t, locale, this.timezone, request, outcome));
   }
 
-  private async coordinatorIds(tx: Tx): Promise<string[]> {
+  async coordinatorIds(tx: Tx): Promise<string[]> {
     const rows = await tx.member.findMany({ where: { role: { in: ['COORDINATOR', 'ADMIN'] } }, select: { id: true } });
     return rows.map((row) => row.id);
   }
 
-  private async event(tx: Tx, requestId: string, actorId: string | undefined, action: string, at: Date, toMemberId?: string, reason?: string): Promise<void> {
+  async recordEvent(tx: Tx, requestId: string, actorId: string | undefined, action: string, at: Date, toMemberId?: string, reason?: string): Promise<void> {
     await tx.adviceEvent.create({ data: { requestId, actorId: actorId ?? null, action, toMemberId: toMemberId ?? null, reasonEncrypted: reason ? this.cipher.encrypt(reason) : null, createdAt: at } });
   }
 
@@ -434,6 +497,11 @@ export class AdviceManager {
 
   private async view(tx: Tx, id: string): Promise<AdviceView> {
     return this.toView(await this.row(tx, id));
+  }
+
+  /** A request as it is now, inside the caller's transaction (the follow-up scan). */
+  load(tx: Tx, id: string): Promise<AdviceView> {
+    return this.view(tx, id);
   }
 
   private toView(row: Row): AdviceView {
@@ -481,10 +549,10 @@ function closedKey(id: string, at: Date): string {
   return `advice:${id}:closed:${at.getTime()}`;
 }
 
-/** The waiting time so far, added to the paused minutes (working time once the calendar lands). */
-function pausedUntil(request: Pick<AdviceView, 'waitingSince' | 'pausedMinutes'>, now: Date): { pausedMinutes?: number } {
+/** The working minutes spent waiting so far, added to the paused minutes. */
+function pausedUntil(calendar: WorkingCalendar, request: Pick<AdviceView, 'waitingSince' | 'pausedMinutes'>, now: Date): { pausedMinutes?: number } {
   if (!request.waitingSince) return {};
-  return { pausedMinutes: request.pausedMinutes + Math.max(0, Math.round((now.getTime() - request.waitingSince.getTime()) / 60_000)) };
+  return { pausedMinutes: request.pausedMinutes + Math.round(calendar.workingMinutesBetween(request.waitingSince, now)) };
 }
 
 export { isAway };

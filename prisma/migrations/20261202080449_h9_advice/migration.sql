@@ -48,6 +48,7 @@ CREATE TABLE "Adviser" (
 -- CreateTable
 CREATE TABLE "AdviceEvent" (
     "id" TEXT NOT NULL,
+    "seq" SERIAL NOT NULL,
     "requestId" TEXT NOT NULL,
     "actorId" TEXT,
     "action" TEXT NOT NULL,
