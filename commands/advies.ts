@@ -137,6 +137,33 @@ export default defineCommand({
         });
       },
     }),
+    subcommand({
+      name: 'stats',
+      access: 'coordinator',
+      options: {},
+      async run(ctx) {
+        const rows = await ctx.services.advice.stats(ctx.now);
+        if (rows.length === 0) return ephemeral({ text: ctx.t('advice.stats.none') });
+        const dash = '–';
+        return ephemeral({
+          title: ctx.t('advice.stats.title'),
+          text: rows
+            .map((row) =>
+              `- ${ctx.t('advice.stats.line', {
+                month: row.month,
+                theme: row.theme,
+                requests: row.requests,
+                first: row.medianFirstResponse ?? dash,
+                resolution: row.medianResolution ?? dash,
+                within: row.withinTarget ?? dash,
+                rating: row.meanRating ?? dash,
+              })}`,
+            )
+            .join('\n'),
+          footer: ctx.t('advice.stats.footer'),
+        });
+      },
+    }),
   ],
   buttons: [
     // The request's id is the value; whether the presser may act is checked by the manager

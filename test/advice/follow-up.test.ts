@@ -89,7 +89,7 @@ describe.each(testBackends())('advice follow-up on working time, on %s', (kind) 
     expect(await reminders('2027-04-28T13:29')).toBe(0);
     expect(await reminders('2027-04-28T13:30')).toBe(1);
     const stored = await testBot.db.prisma.adviceRequest.findUniqueOrThrow({ where: { id: request.id } });
-    expect(stored.pausedMinutes).toBe(60);
+    expect(stored.pausedMinutes).toBe(90);
     expect(stored.status).toBe('assigned');
   });
 

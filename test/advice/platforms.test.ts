@@ -81,12 +81,12 @@ describe('advice across Slack and Discord', () => {
     await env.discord.replyInDm(FATIMA, opening, 'Het gaat om de regio Utrecht.');
     await env.drain();
     const slackOpening = slackDm('UANNA').find((entry) => entry.seen.text.includes(`Gesprek: ${number}`))!;
-    const inThread = env.slack.fake.messages.filter((message) => message.channel === 'DUANNA' && message.thread_ts === slackOpening.message.ts);
-    expect(inThread.map((message) => message.text ?? '').join('\n')).toContain('Het gaat om de regio Utrecht.');
+    // Relayed into Anna's DM with who wrote it and where.
+    expect(slackDm('UANNA').map((entry) => entry.seen.text).join('\n')).toContain('Fatima (Discord): Het gaat om de regio Utrecht.');
     const ts = '1700009000.000001';
     await env.slack.event({ type: 'message', channel: 'DUANNA', channel_type: 'im', user: 'UANNA', text: 'Dank je, ik bel je morgen.', ts, thread_ts: slackOpening.message.ts, event_ts: ts });
     await env.drain();
-    expect((await env.discord.dms(FATIMA.id)).map(textOf).join('\n')).toContain('Dank je, ik bel je morgen.');
+    expect((await env.discord.dms(FATIMA.id)).map(textOf).join('\n')).toContain('Anna (Slack): Dank je, ik bel je morgen.');
   });
 
   it('Afsluiten on Slack: a form for the summary; Fatima gets it on Discord with rating buttons and rates', async () => {

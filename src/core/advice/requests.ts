@@ -16,6 +16,7 @@ import { acceptedForRequester, closedForRequester, offerNotice, questionForReque
 import { chooseAdviser, isAway, type AdviserLoad } from './routing.ts';
 import { DateTime } from 'luxon';
 import { WorkingCalendar } from '../calendar/working-time.ts';
+import { adviceStats, type StatsRow } from './stats.ts';
 import { AdviceFollowUp, type FollowUpCounts } from './follow-up.ts';
 import { defaultTargets, slaState, waitedMinutes, type AdviceTargets, type SlaState } from './targets.ts';
 
@@ -104,6 +105,11 @@ export class AdviceManager {
   /** Reminders, escalations, nudges and automatic closing, as due at `now` (the scheduler's job). */
   followUp(now: Date): Promise<FollowUpCounts> {
     return this.followUps.run(now);
+  }
+
+  /** Counts per month and theme (coordinators): never content. */
+  stats(now: Date): Promise<StatsRow[]> {
+    return adviceStats(this.store, this.calendar, this.targets, 6, now);
   }
 
   /** Where a request stands against its first-response target. */
