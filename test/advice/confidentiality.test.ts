@@ -8,8 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveMember } from '../support/bot.ts';
 import { testBackends, type TestDatabase } from '../support/db.ts';
-import { startAdviceConsole, type AdviceConsole } from './console-harness.ts';
-import { pressValue } from './console-lifecycle.test.ts';
+import { pressValue, startAdviceConsole, type AdviceConsole } from './console-harness.ts';
 
 const exec = promisify(execFile);
 const PG_DUMP = existsSync('/usr/lib/postgresql/15/bin/pg_dump') ? '/usr/lib/postgresql/15/bin/pg_dump' : 'pg_dump';

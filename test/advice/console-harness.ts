@@ -70,3 +70,10 @@ export async function startAdviceConsole(kind: DatabaseKind = 'pglite'): Promise
     close: () => testBot.close(),
   };
 }
+
+/** Presses a button by its action and value, as a copied, forged or repeated press would. */
+export async function pressValue(c: AdviceConsole, user: string, actionId: string, value: string): Promise<string> {
+  const outcome = await c.testBot.bot.handleAction({ requester: { platform: 'console', userId: user }, place: { platform: 'console' }, actionId, value });
+  if (outcome.kind !== 'reply') return outcome.kind;
+  return `${outcome.reply.isError ? '! ' : ''}${outcome.reply.text ?? ''}`;
+}

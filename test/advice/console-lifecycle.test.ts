@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/db.ts';
 import { approveMember } from '../support/bot.ts';
-import { startAdviceConsole, type AdviceConsole } from './console-harness.ts';
+import { pressValue, startAdviceConsole, type AdviceConsole } from './console-harness.ts';
 
 describe.each(testBackends())('advice requests on the console, on %s', (kind) => {
   let c: AdviceConsole;
@@ -182,10 +182,3 @@ describe.each(testBackends())('advice requests on the console, on %s', (kind) =>
     expect(coordinator).toContain('- anna: 1/2');
   });
 });
-
-/** Presses a button by its action and value, as a copied or repeated press would. */
-export async function pressValue(c: AdviceConsole, user: string, actionId: string, value: string): Promise<string> {
-  const outcome = await c.testBot.bot.handleAction({ requester: { platform: 'console', userId: user }, place: { platform: 'console' }, actionId, value });
-  if (outcome.kind !== 'reply') return outcome.kind;
-  return `${outcome.reply.isError ? '! ' : ''}${outcome.reply.text ?? ''}`;
-}

@@ -86,7 +86,7 @@ describe('advice across Slack and Discord', () => {
     const ts = '1700009000.000001';
     await env.slack.event({ type: 'message', channel: 'DUANNA', channel_type: 'im', user: 'UANNA', text: 'Dank je, ik bel je morgen.', ts, thread_ts: slackOpening.message.ts, event_ts: ts });
     await env.drain();
-    expect((await env.discord.dms(FATIMA.id)).map(textOf).join('\n')).toContain('Anna (Slack): Dank je, ik bel je morgen.');
+    expect((await env.discord.dms(FATIMA.id)).map(textOf).join('\n')).toContain('**Anna** (Slack): Dank je, ik bel je morgen.');
   });
 
   it('Afsluiten on Slack: a form for the summary; Fatima gets it on Discord with rating buttons and rates', async () => {
