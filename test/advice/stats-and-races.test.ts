@@ -48,7 +48,7 @@ describe.each(testBackends())('advice stats and races on %s', (kind) => {
     await run(() => advice().close(anna, two.id, 'Klaar', at('2027-04-07T15:00')));
     await run(() => advice().rate(fatima, two.id, 4));
     const rows = await advice().stats(at('2027-04-20T12:00'));
-    expect(rows).toEqual([{ month: '2027-04', theme: 'beleid', requests: 2, medianFirstResponse: 11, medianResolution: 15, withinTarget: 50, meanRating: 4 }]);
+    expect(rows).toEqual([{ month: '2027-04', theme: 'beleid', requests: 2, medianFirstResponse: 11, medianResolution: 16, withinTarget: 50, meanRating: 4 }]);
   });
 
   it('/advies stats is for coordinators and shows no question text', async () => {
@@ -60,10 +60,11 @@ describe.each(testBackends())('advice stats and races on %s', (kind) => {
   });
 
   it('hands out different numbers to requests asked at the same moment', async () => {
-    const asked = await Promise.all(Array.from({ length: 8 }, (_, i) => run(() => advice().ask({ requesterId: fatima.id, theme: 'regie', urgent: false, question: `Gelijktijdig ${i}` }, at('2027-05-10T10:00')))));
-    const numbers = asked.map((request) => request.number);
+    // As people ask: through the Bot, which runs a few handlers at once.
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => typed('fatima', `vraag #regie Gelijktijdig ${i}`)));
+    const numbers = answers.map((answer) => /A-\d{4}-\d{4}/.exec(answer)?.[0]);
+    expect(numbers.every(Boolean)).toBe(true);
     expect(new Set(numbers).size).toBe(8);
-    for (const number of numbers) expect(number).toMatch(/^A-2027-\d{4}$/);
   });
 
   it('of two coordinators pressing Oppakken at once exactly one wins; the other is told who did', async () => {
