@@ -173,7 +173,15 @@ export default defineCommand({
     { name: 'vraagstellen', access: 'adviser', run: (ctx, id) => decided(ctx, ctx.services.advice.askRequester(ctx.actor, id ?? '', ctx.now), 'waiting') },
     { name: 'afsluiten', access: 'adviser', run: (ctx, id) => formFor(ctx, id, 'advies.afsluiten') },
     { name: 'cijfer', access: 'everyone', run: rate },
-    { name: 'opmerking', access: 'everyone', run: async (ctx, id) => ephemeral({ form: { formId: 'advies.opmerking', state: id } }) },
+    {
+      name: 'opmerking',
+      access: 'everyone',
+      async run(ctx, id) {
+        const request = await ctx.services.advice.get(ctx.actor, id ?? '');
+        if (!request || request.requesterId !== ctx.actor.id) return errorReply(ctx.t('advice.notFoundButton'));
+        return ephemeral({ form: { formId: 'advies.opmerking', state: request.id } });
+      },
+    },
   ],
   forms: [
     form({

@@ -75,6 +75,37 @@ describe.each(testBackends())('advice requests on the console, on %s', (kind) =>
     expect(await c.say('fatima', '/advies mijn')).not.toContain(nr(2));
   });
 
+  it('the help of /advies warns not to name clients or victims and shows the emergency line', async () => {
+    const help = await c.say('fatima', '/help advies');
+    expect(help).toContain('/advies vraag [#thema] <vraag>');
+    expect(help).toContain('cliënten of slachtoffers');
+    expect(help).toContain('112');
+    expect(help).toContain('0800-2000');
+  });
+
+  it('answers in English for someone who chose English, and the adviser reads the DM in their own language', async () => {
+    await c.say('gerrit', '/profiel taal en');
+    await c.say('carla', '/profiel taal en');
+    await c.say('coco', '/advies adviseur carla huwelijksdwang');
+    await c.fresh('carla');
+    const answer = await c.say('gerrit', '/advies vraag #huwelijksdwang How do we reach young people at risk?');
+    expect(answer).toContain('Your question was received: ');
+    expect(answer).toContain('Adviser: carla');
+    expect(answer).toContain('Veilig Thuis 0800-2000');
+    const dm = await c.fresh('carla');
+    expect(dm).toContain('This request was assigned to you.');
+    expect(dm).toContain('[1] Oppakken');
+    // Back to Dutch for the rest of this file, and carla's queue empty again.
+    const number = /A-\d{4}-\d{4}/.exec(answer)![0];
+    await c.press('carla', 'Afsluiten');
+    expect(await c.say('carla', '!1 samenvatting:"Answered by phone."')).toContain(`${number} is closed`);
+    await c.say('gerrit', '/profiel taal nl');
+    await c.say('carla', '/profiel taal nl');
+    await c.say('coco', '/advies adviseur carla huwelijksdwang');
+    await c.fresh('gerrit');
+    await c.fresh('carla');
+  });
+
   it('refuses people without an approved profile', async () => {
     expect(await c.say('zoe', '/advies vraag #beleid Mag ik iets vragen?')).toContain('/profiel koppel');
     expect(await c.fresh('anna')).toBe('');
@@ -170,11 +201,11 @@ describe.each(testBackends())('advice requests on the console, on %s', (kind) =>
   it('/advies mijn per role: requester, adviser, coordinator', async () => {
     expect(await c.say('fatima', '/advies mijn')).toContain(`${nr(1)} · #beleid · afgesloten · carla`);
     // As the contract types it: theme, then urgency, then the question.
-    expect(await c.say('gerrit', '/advies vraag #regie urgentie:hoog Wie heeft de regie bij de aanpak?')).toContain(nr(2));
-    expect(await c.fresh('coco')).toContain(`Urgente adviesvraag ${nr(2)}`);
+    expect(await c.say('gerrit', '/advies vraag #regie urgentie:hoog Wie heeft de regie bij de aanpak?')).toContain(nr(3));
+    expect(await c.fresh('coco')).toContain(`Urgente adviesvraag ${nr(3)}`);
     const adviser = await c.say('anna', '/advies mijn');
     expect(adviser).toContain('Mijn wachtrij');
-    expect(adviser).toMatch(new RegExp(`${nr(2)} · #regie · toegewezen · anna · .* · urgent · \\d+ werkuren · (op tijd|over de streeftijd)`));
+    expect(adviser).toMatch(new RegExp(`${nr(3)} · #regie · toegewezen · anna · .* · urgent · \\d+ werkuren · (op tijd|over de streeftijd)`));
     expect(adviser).not.toContain(nr(1));
     const coordinator = await c.say('coco', '/advies mijn');
     expect(coordinator).toContain('Alle open vragen (1)');

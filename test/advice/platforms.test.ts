@@ -50,7 +50,9 @@ describe('advice across Slack and Discord', () => {
     const opened = await env.discord.command(FATIMA, 'advies', [{ name: 'vraag', type: 1, options: [] } as never]);
     expect(opened.modal).toBeDefined();
     expect(JSON.stringify(opened.modal)).toContain('0800-2000');
-    const submitted = await env.discord.submit(FATIMA, opened.modal!, { thema: 'huwelijksdwang', vraag: 'Hoe bereiken we jongeren die een huwelijk wordt opgedrongen?', urgentie: 'normaal', contact: 'chat' });
+    // A Discord modal holds five components: the notice, then theme, question, urgency and
+    // organisation; the contact preference is an option of the slash command there.
+    const submitted = await env.discord.submit(FATIMA, opened.modal!, { thema: 'huwelijksdwang', vraag: 'Hoe bereiken we jongeren die een huwelijk wordt opgedrongen?', urgentie: 'normaal', organisatie: 'Utrecht' });
     const confirmation = seenMessages(submitted).map(textOf).join('\n');
     number = /A-\d{4}-\d{4}/.exec(confirmation)?.[0] ?? '';
     expect(number).not.toBe('');
