@@ -78,6 +78,18 @@ export default defineCommand({
       },
     }),
     subcommand({
+      name: 'meedoen',
+      access: 'coordinator',
+      options: { nummer: string({ required: true, maxLength: 40 }) },
+      async run(ctx, input) {
+        const result = await ctx.services.advice.join(ctx.actor, input.nummer, ctx.now);
+        if (result.kind === 'missing') return errorReply(ctx.t('advice.notFound', { number: input.nummer }));
+        if (result.kind === 'taken') return errorReply(ctx.t('advice.join.already', { number: result.request.number }));
+        if (result.kind !== 'done') return decisionRefusal(ctx, result);
+        return ephemeral({ text: ctx.t('advice.join.done', { number: result.request.number }) });
+      },
+    }),
+    subcommand({
       name: 'adviseur',
       access: 'coordinator',
       options: {

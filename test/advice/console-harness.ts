@@ -34,7 +34,8 @@ export async function startAdviceConsole(kind: DatabaseKind = 'pglite'): Promise
   const output = new Writable({
     write(chunk, _encoding, done) {
       const text = String(chunk).replace(/\n+$/, '');
-      const header = /^Bericht voor @([^:\s]+):\n/.exec(text);
+      // The header is in the recipient's language.
+      const header = /^(?:Bericht voor|Message for) @([^:\s]+):\n/.exec(text);
       blocks.push({ to: header ? header[1]! : typist, text, delivered: !!header });
       done();
     },

@@ -144,6 +144,19 @@ describe.each(testBackends())('advice requests on the console, on %s', (kind) =>
     expect(await c.fresh('anna')).toContain('Opgepakt door anna.');
   });
 
+  it('a coordinator joins the conversation; everyone in it is told, and the coordinator reads along', async () => {
+    expect(await c.say('anna', `/advies meedoen ${nr(1)}`)).toMatch(/coördinator/i);
+    expect(await c.say('coco', `/advies meedoen ${nr(1)}`)).toBe(`Je doet mee aan het gesprek over ${nr(1)}; de aanvrager en de adviseur weten het.`);
+    expect(await c.fresh('fatima')).toContain(`coco (coördinator) doet mee aan het gesprek over ${nr(1)}.`);
+    expect(await c.fresh('anna')).toContain(`coco (coördinator) doet mee aan het gesprek over ${nr(1)}.`);
+    expect(await c.fresh('coco')).toContain(`Gesprek: ${nr(1)}`);
+    await c.say('fatima', `>${nr(1)} Fijn dat je meeleest.`);
+    expect(await c.fresh('coco')).toContain('fatima (console): Fijn dat je meeleest.');
+    expect(await c.fresh('anna')).toContain('fatima (console): Fijn dat je meeleest.');
+    expect(await c.say('coco', `/advies meedoen ${nr(1)}`)).toBe(`! Je bent al deel van het gesprek over ${nr(1)}.`);
+    expect(await c.testBot.db.prisma.auditLog.count({ where: { action: 'advice.join', subject: nr(1) } })).toBe(1);
+  });
+
   it('hands over to a colleague with a reason: the old DM says to whom, the colleague gets the request', async () => {
     await c.say('local', '/advies adviseur carla beleid');
     await c.fresh('carla');
@@ -207,6 +220,8 @@ describe.each(testBackends())('advice requests on the console, on %s', (kind) =>
     expect(adviser).toContain('Mijn wachtrij');
     expect(adviser).toMatch(new RegExp(`${nr(3)} · #regie · toegewezen · anna · .* · urgent · \\d+ werkuren · (op tijd|over de streeftijd)`));
     expect(adviser).not.toContain(nr(1));
+    // The same in "my overview" (Slack's App Home).
+    expect(await c.say('gerrit', '/overzicht')).toMatch(new RegExp(`Mijn adviesvragen[\\s\\S]*${nr(3)}`));
     const coordinator = await c.say('coco', '/advies mijn');
     expect(coordinator).toContain('Alle open vragen (1)');
     expect(coordinator).toContain('Werklast per adviseur');

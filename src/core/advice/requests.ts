@@ -281,6 +281,7 @@ export class AdviceManager {
         data: { status: 'waiting', assigneeId: actor.id, waitingSince: now, lastActivityAt: now },
       });
       if (count === 0) return this.notChanged(tx, id);
+      if (isCoordinator(actor) && actor.id !== before.assigneeId) await recordAudit(tx, { actorId: actor.id, action: 'advice.ask', subject: before.number });
       if (!before.acceptedAt) await this.conversations.open({ subject: { type: ADVICE_SUBJECT, id: before.number }, participants: [before.requesterId, actor.id], title: before.number });
       await this.recordEvent(tx, id, actor.id, 'waiting', now);
       const request = await this.view(tx, id);
@@ -331,6 +332,29 @@ export class AdviceManager {
     if (before.status !== 'closed') return { kind: 'notNow', request: before };
     await this.store.adviceRequest.update({ where: { id }, data: { ratingCommentEncrypted: this.cipher.encrypt(text) } });
     return { kind: 'done', request: await this.view(this.store, id) };
+  }
+
+  /**
+   * A coordinator joins the conversation of an accepted request: they get a place in it (the
+   * conversations model adds nothing twice), and the requester and adviser are told.
+   */
+  async join(actor: MemberView, typed: string, now: Date): Promise<Decision> {
+    return this.store.$transaction(async (tx) => {
+      const number = normaliseNumber(typed);
+      const row = number ? await tx.adviceRequest.findUnique({ where: { number }, include }) : null;
+      const request = row ? this.toView(row as Row) : undefined;
+      if (!request || !isCoordinator(actor)) return { kind: 'missing' };
+      if (request.status === 'closed') return { kind: 'closed', request };
+      if (!request.assigneeId || !(request.acceptedAt || request.status === 'waiting')) return { kind: 'notNow', request };
+      if (actor.id === request.assigneeId || actor.id === request.requesterId) return { kind: 'taken', by: actor.displayName, request };
+      const joined = await tx.adviceEvent.count({ where: { requestId: request.id, action: 'joined', actorId: actor.id } });
+      if (joined) return { kind: 'taken', by: actor.displayName, request };
+      await this.recordEvent(tx, request.id, actor.id, 'joined', now);
+      await recordAudit(tx, { actorId: actor.id, action: 'advice.join', subject: request.number });
+      await this.conversations.open({ subject: { type: ADVICE_SUBJECT, id: request.number }, participants: [request.requesterId, request.assigneeId, actor.id], title: request.number });
+      await this.outbox.notifyMembers(tx, [request.requesterId, request.assigneeId], `advice:${request.id}:joined:${actor.id}`, (t) => ({ visibility: 'ephemeral', text: t('advice.join.told', { number: request.number, name: actor.displayName }) }));
+      return { kind: 'done', request };
+    });
   }
 
   /** Closed for inactivity by the follow-up: both sides are told, every DM shows it. */
