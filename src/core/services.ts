@@ -17,6 +17,7 @@ import type { UndeliverableView } from './outbox/routing.ts';
 import { ConversationManager } from './conversations/conversations.ts';
 import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
+import { AdviceManager } from './advice/requests.ts';
 import { pino, type Logger } from 'pino';
 
 export interface CoreSettings {
@@ -48,6 +49,8 @@ export interface Services {
   conversations: ConversationManager;
   /** Channels that receive every update (`/update kanaal`). */
   updateChannels: UpdateChannels;
+  /** Advice requests, advisers and routing (/advies). */
+  advice: AdviceManager;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -71,6 +74,7 @@ export interface DomainServices {
   channels: ChannelRegistry;
   conversations: ConversationManager;
   updateChannels: UpdateChannels;
+  advice: AdviceManager;
   deliveries: DeliveryReport;
 }
 
@@ -93,6 +97,7 @@ export function domainServices(services: Services): DomainServices {
     channels: view('channels'),
     conversations: view('conversations'),
     updateChannels: view('updateChannels'),
+    advice: view('advice'),
   });
 }
 
@@ -130,5 +135,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     channels,
     conversations,
     updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
+    advice: new AdviceManager(store, outbox, cipher, conversations, members, settings.defaultLocale, settings.timezone),
   };
 }

@@ -33,4 +33,11 @@ export const housekeeping: Job = {
   },
 };
 
-export const jobs: Job[] = [housekeeping];
+/** H9: reminders, escalations, nudges and automatic closing of advice requests (once each). */
+export const adviceFollowUp: Job = {
+  name: 'advice-follow-up',
+  cron: '*/5 * * * *',
+  run: async (services, now) => ({ ...(await services.advice.followUp(now)) }),
+};
+
+export const jobs: Job[] = [housekeeping, adviceFollowUp];

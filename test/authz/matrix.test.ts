@@ -51,6 +51,22 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   ['button update.bewerken',    'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
   ['button update.intrekken',   'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
   ['button update.intrekkenbevestigd', 'approved', 'approved', ok,          ok,            ok,            ok,            ok],
+  // H9: advice requests. Who may see or act on one request is checked per request (test/advice/).
+  ['/advies vraag',             'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/advies mijn',              ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/advies toon',              ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/advies heropen',           ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['/advies meedoen',           'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/advies adviseur',          'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/advies afwezig',           'adviser',     'adviser',     'adviser',     'adviser',     ok,            ok,            ok],
+  ['/advies adviseurs',         'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/advies stats',             'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['button advies.oppakken',    'adviser',     'adviser',     'adviser',     'adviser',     ok,            ok,            ok],
+  ['button advies.overdragen',  'adviser',     'adviser',     'adviser',     'adviser',     ok,            ok,            ok],
+  ['button advies.vraagstellen', 'adviser',    'adviser',     'adviser',     'adviser',     ok,            ok,            ok],
+  ['button advies.afsluiten',   'adviser',     'adviser',     'adviser',     'adviser',     ok,            ok,            ok],
+  ['button advies.cijfer',      ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button advies.opmerking',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
 ];
 
 /** What each row sends: a typed command line, or a button press with its value. */
@@ -94,6 +110,21 @@ const INVOCATIONS: Record<string, Invocation> = {
   'button update.bewerken': { actionId: 'update.bewerken', value: (f) => f.updateId },
   'button update.intrekken': { actionId: 'update.intrekken', value: (f) => f.updateId },
   'button update.intrekkenbevestigd': { actionId: 'update.intrekkenbevestigd', value: (f) => f.updateId },
+  '/advies vraag': { text: 'vraag #beleid Hoe betrekken we zelforganisaties bij ons beleid?' },
+  '/advies mijn': { text: 'mijn' },
+  '/advies toon': { text: 'toon A-2026-0001' },
+  '/advies heropen': { text: 'heropen A-2026-0001' },
+  '/advies meedoen': { text: 'meedoen A-2026-0001' },
+  '/advies adviseur': { text: (f) => `adviseur ${f.target} beleid` },
+  '/advies afwezig': { text: (f) => `afwezig ${f.target} 2099-01-01` },
+  '/advies adviseurs': { text: 'adviseurs' },
+  '/advies stats': { text: 'stats' },
+  'button advies.oppakken': { actionId: 'advies.oppakken', value: () => '00000000-0000-0000-0000-000000000000' },
+  'button advies.overdragen': { actionId: 'advies.overdragen', value: () => '00000000-0000-0000-0000-000000000000' },
+  'button advies.vraagstellen': { actionId: 'advies.vraagstellen', value: () => '00000000-0000-0000-0000-000000000000' },
+  'button advies.afsluiten': { actionId: 'advies.afsluiten', value: () => '00000000-0000-0000-0000-000000000000' },
+  'button advies.cijfer': { actionId: 'advies.cijfer', value: () => '00000000-0000-0000-0000-000000000000.4' },
+  'button advies.opmerking': { actionId: 'advies.opmerking', value: () => '00000000-0000-0000-0000-000000000000' },
 };
 
 /** Every command, sub-command and button the bot declares, named as in the table. */

@@ -283,6 +283,8 @@ describe('every declared command and sub-command', () => {
       'profiel taal': { taal: 'nl' },
       'profiel rol': { persoon: 'all-2', rol: 'adviseur' },
       'profiel account': { code },
+      // H9: the question itself (without it Discord opens the form, tested in test/advice/).
+      'advies vraag': { vraag: 'Hoe betrekken we zelforganisaties bij ons beleid?' },
     };
     const sample = (option: { type: number; choices?: { value: string | number }[]; min_value?: number }) =>
       option.choices?.[0]?.value ??

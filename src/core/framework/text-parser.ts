@@ -133,6 +133,9 @@ function assignOptions(invocable: Invocable, text: string, tokens: Token[], subc
   if (hashOption && values[hashOption] === undefined && first < last && tokens[first]!.value.startsWith('#')) {
     values[hashOption] = tokens[first]!.value.slice(1);
     first++;
+    // `/advies vraag #thema urgentie:hoog <vraag>`: named options may follow the theme too.
+    while (first < last && takeNamed(tokens[first])) first++;
+    if (repeated) return { ok: false, problem: 'repeated', subcommand, name: repeated };
   }
   let lastPositional: string | undefined;
   for (const name of names) {
