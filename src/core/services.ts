@@ -18,12 +18,15 @@ import { ConversationManager } from './conversations/conversations.ts';
 import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { pino, type Logger } from 'pino';
+import { PrivacyManager } from './privacy/privacy.ts';
 
 export interface CoreSettings {
   timezone: string;
   defaultLocale: Locale;
   /** `platform:userId` accounts that are admins from the start (ADMINS). */
   admins: string[];
+  /** A deleted member's updates: kept under "verwijderd lid" (default) or removed. */
+  privacyUpdatesOnErase?: 'anonymise' | 'remove';
 }
 
 export interface Services {
@@ -48,6 +51,8 @@ export interface Services {
   conversations: ConversationManager;
   /** Channels that receive every update (`/update kanaal`). */
   updateChannels: UpdateChannels;
+  /** AVG: export and deletion of a member's data, the audit log. */
+  privacy: PrivacyManager;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -71,6 +76,7 @@ export interface DomainServices {
   channels: ChannelRegistry;
   conversations: ConversationManager;
   updateChannels: UpdateChannels;
+  privacy: PrivacyManager;
   deliveries: DeliveryReport;
 }
 
@@ -93,6 +99,7 @@ export function domainServices(services: Services): DomainServices {
     channels: view('channels'),
     conversations: view('conversations'),
     updateChannels: view('updateChannels'),
+    privacy: view('privacy'),
   });
 }
 
@@ -113,6 +120,8 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
       await outbox.markSent(item.id, undefined, `refused: ${reason}`.slice(0, 500));
     }),
   );
+  const updateChannels = new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale);
+  const privacy = new PrivacyManager(store, cipher, outbox, updateChannels, { defaultLocale: settings.defaultLocale, updatesOnErase: settings.privacyUpdatesOnErase });
   return {
     settings,
     cipher,
@@ -129,6 +138,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     mentions: new MentionResolver(store),
     channels,
     conversations,
-    updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
+    updateChannels,
+    privacy,
   };
 }
