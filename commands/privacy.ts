@@ -112,6 +112,8 @@ async function whom(ctx: CommandContext, persoon: string | undefined): Promise<{
 async function confirmErase(ctx: CommandContext, value: string | undefined): Promise<Reply> {
   const [targetId, requesterId] = (value ?? '').split('.');
   if (!targetId || !requesterId) return errorReply(ctx.t('errors.unknownAction'));
+  // Gone already (a second press, also by the one deleted, whom the press itself made anew).
+  if (!(await ctx.services.privacy.exists(targetId))) return errorReply(ctx.t('privacy.erase.nothingLeft'));
   if (requesterId !== ctx.actor.id) return errorReply(ctx.t('privacy.erase.notYourButton'));
   // Someone asked for a person who was an admin's business: still only admins may go on.
   const self = targetId === ctx.actor.id;

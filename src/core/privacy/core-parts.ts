@@ -63,12 +63,11 @@ const identities: PrivacyPart = {
   async erase(ctx, memberId) {
     const accounts = await ctx.store.platformIdentity.findMany({ where: { memberId }, select: { platform: true, externalId: true } });
     // Messages to these accounts (not routed by member) would name them after the member is gone.
-    let count = 0;
+    // (Not counted: the member is told about accounts, not about the bot's bookkeeping.)
     for (const account of accounts) {
-      const removed = await ctx.store.outboxMessage.deleteMany({ where: { platform: account.platform, targetKind: 'user', targetRef: account.externalId, action: 'post' } });
-      count += removed.count;
+      await ctx.store.outboxMessage.deleteMany({ where: { platform: account.platform, targetKind: 'user', targetRef: account.externalId, action: 'post' } });
     }
-    count += (await ctx.store.accountLinkCode.deleteMany({ where: { memberId } })).count;
+    let count = (await ctx.store.accountLinkCode.deleteMany({ where: { memberId } })).count;
     count += (await ctx.store.platformIdentity.deleteMany({ where: { memberId } })).count;
     return count;
   },
@@ -163,9 +162,32 @@ const messagesToMember: PrivacyPart = {
     return rows.map((row) => ({ queued: iso(row.createdAt), sent: iso(row.sentAt), platform: fromDbPlatform(row.platform), status: row.status.toLowerCase() }));
   },
   async erase(ctx, memberId) {
-    return (await ctx.store.outboxMessage.deleteMany({ where: { memberId } })).count;
+    const names = await ctx.store.member.findUnique({ where: { id: memberId }, select: { displayName: true, identities: { select: { displayName: true } } } });
+    const removed = (await ctx.store.outboxMessage.deleteMany({ where: { memberId } })).count;
+    return removed + (await scrubOutbox(ctx, [names?.displayName, ...(names?.identities.map((i) => i.displayName) ?? [])]));
   },
 };
+
+/**
+ * Messages to others that name the member (a link request's notice to the coordinators): the
+ * content of sent ones is wiped now instead of after a day, waiting ones are dropped. Only rows
+ * that still hold content are read: sent content is wiped daily, so these are few.
+ */
+async function scrubOutbox(ctx: EraseContext, names: (string | null | undefined)[]): Promise<number> {
+  const wanted = names.filter((name): name is string => !!name && name.length >= 2);
+  if (wanted.length === 0) return 0;
+  const rows = await ctx.store.outboxMessage.findMany({ where: { NOT: { payload: { equals: { wiped: true } } } }, select: { id: true, status: true, payload: true } });
+  let count = 0;
+  for (const row of rows) {
+    const sealed = (row.payload as { sealed?: unknown } | null)?.sealed;
+    const text = typeof sealed === 'string' ? readSealed(ctx, sealed) : JSON.stringify(row.payload);
+    if (!wanted.some((name) => text.includes(name))) continue;
+    if (row.status === 'SENT') await ctx.store.outboxMessage.update({ where: { id: row.id }, data: { payload: { wiped: true } } });
+    else await ctx.store.outboxMessage.delete({ where: { id: row.id } });
+    count++;
+  }
+  return count;
+}
 
 const auditEntries: PrivacyPart = {
   area: 'audit',

@@ -54,8 +54,14 @@ export class PrivacyRegistry {
     else this.parts.splice(profile, 0, part);
   }
 
+  /** In erasing order: the profile last. */
   all(): readonly PrivacyPart[] {
     return this.parts;
+  }
+
+  /** In reading order (export, /privacy): the profile first. */
+  forDisplay(): readonly PrivacyPart[] {
+    return [...this.parts.filter((part) => part.area === 'profile'), ...this.parts.filter((part) => part.area !== 'profile')];
   }
 
   covered(): Set<string> {

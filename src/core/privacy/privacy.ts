@@ -61,7 +61,7 @@ export class PrivacyManager {
   async exportData(memberId: string, actorId: string, t: Translate, now: Date): Promise<string> {
     const ctx: PartContext = { store: this.store, cipher: this.cipher, outbox: this.outbox, defaultLocale: this.options.defaultLocale, t, memberIds: await memberAliases(this.store, memberId) };
     const parts: Record<string, { explanation: string; data: unknown }> = {};
-    for (const part of this.registry.all()) {
+    for (const part of this.registry.forDisplay()) {
       parts[part.area] = { explanation: part.explain(t), data: (await part.export(ctx, memberId)) ?? null };
     }
     await recordAudit(this.store, { actorId, action: 'privacy.export', subject: memberId });

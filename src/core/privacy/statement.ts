@@ -15,7 +15,7 @@ const TOPICS = ['why', 'howLong', 'whoSees', 'protection', 'rights'] as const;
 
 export function privacyStatement(t: Translate, registry: PrivacyRegistry): PrivacyStatement {
   const stored = registry
-    .all()
+    .forDisplay()
     .map((part) => `- **${t(`privacy.areas.${part.area}.title`)}**: ${part.explain(t)}`)
     .join('\n');
   return {
