@@ -13,6 +13,8 @@ export interface AuditEntryInput {
   action: string;
   subject?: string;
   details?: AuditDetails;
+  /** When it happened; now unless given (imports, and tests of retention with a fake clock). */
+  at?: Date;
 }
 
 /** The prevHash of the very first entry. */
@@ -42,7 +44,7 @@ async function append(tx: Tx, entry: AuditEntryInput): Promise<void> {
   const last = await tx.auditLog.findFirst({ where: { seq: { not: null } }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
   const seq = (last?.seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
-  const createdAt = new Date();
+  const createdAt = entry.at ?? new Date();
   const row = { seq, prevHash, createdAt, actorId: entry.actorId ?? null, action: entry.action, subject: entry.subject ?? null, details: entry.details ?? null };
   await tx.auditLog.create({ data: { ...row, details: entry.details, hash: entryHash(row) } });
 }

@@ -19,6 +19,7 @@ import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { pino, type Logger } from 'pino';
 import { PrivacyManager } from './privacy/privacy.ts';
+import { Retention } from './privacy/retention.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -27,6 +28,8 @@ export interface CoreSettings {
   admins: string[];
   /** A deleted member's updates: kept under "verwijderd lid" (default) or removed. */
   privacyUpdatesOnErase?: 'anonymise' | 'remove';
+  /** Retention periods other than the defaults, by rule name (src/core/privacy/retention.ts). */
+  retentionDays?: Record<string, number>;
 }
 
 export interface Services {
@@ -53,6 +56,8 @@ export interface Services {
   updateChannels: UpdateChannels;
   /** AVG: export and deletion of a member's data, the audit log. */
   privacy: PrivacyManager;
+  /** What goes after how long (the nightly housekeeping, npm run prune). */
+  retention: Retention;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -140,5 +145,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     conversations,
     updateChannels,
     privacy,
+    retention: new Retention(store, { overrides: settings.retentionDays }),
   };
 }
