@@ -28,9 +28,10 @@ export const housekeeping: Job = {
   // business (src/core/privacy/retention.ts: sent messages, event keys, drafts, audit, …).
   oncePerDay: true,
   async run(services, now) {
-    const wiped = await services.outbox.wipeSentPayloads(new Date(now.getTime() - SENT_PAYLOAD_RETENTION_HOURS * 3_600_000));
+    // Removed first: what goes anyway needs no wiping.
     const pruned = await services.retention.run(now);
-    return { wiped, ...pruned };
+    const wiped = await services.outbox.wipeSentPayloads(new Date(now.getTime() - SENT_PAYLOAD_RETENTION_HOURS * 3_600_000));
+    return { ...pruned, wiped };
   },
 };
 
