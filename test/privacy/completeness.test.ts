@@ -3,7 +3,7 @@
 // such as memberId / authorId, makes this fail until a privacy part (src/core/privacy/parts.ts)
 // registered for it covers it. That is the point: nothing about a person is forgotten.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberModels, uncoveredModels, type DataModel } from '../../src/core/privacy/completeness.ts';
+import { dataModelOf, memberModels, uncoveredModels, type DataModel } from '../../src/core/privacy/completeness.ts';
 import { PrivacyRegistry } from '../../src/core/privacy/parts.ts';
 import { createTestBot, type TestBot } from '../support/bot.ts';
 
@@ -13,7 +13,7 @@ describe('privacy completeness', () => {
   beforeAll(async () => {
     env = await createTestBot();
     // What Prisma itself knows of the schema (the DMMF's models, as the generated client carries them).
-    models = (env.db.prisma as unknown as { _runtimeDataModel: { models: DataModel } })._runtimeDataModel.models;
+    models = dataModelOf(env.db.prisma);
   });
   afterAll(() => env?.close());
 

@@ -34,3 +34,10 @@ export function uncoveredModels(models: DataModel, registry: PrivacyRegistry): R
   const covered = registry.covered();
   return Object.fromEntries([...memberModels(models)].filter(([model]) => !covered.has(model)));
 }
+
+/** The schema's models as the generated client carries them (Prisma's DMMF, runtime part). */
+export function dataModelOf(client: unknown): DataModel {
+  const model = (client as { _runtimeDataModel?: { models: DataModel } })._runtimeDataModel;
+  if (!model) throw new Error('the Prisma client carries no data model');
+  return model.models;
+}
