@@ -58,6 +58,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       defaultLocale: config.defaultLocale,
       // The console is the operator's own terminal: its user may do everything.
       admins: useConsole ? [...config.admins, `console:${CONSOLE_USER}`] : config.admins,
+      privacyUpdatesOnErase: config.privacyUpdatesOnErase,
     },
     cipher,
     logger,

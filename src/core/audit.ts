@@ -33,7 +33,8 @@ export async function recordAudit(tx: Tx, entry: AuditEntryInput): Promise<void>
   // top-level client has $connect (a transaction client, and the unit of work's store while a
   // unit runs, have not; a transaction client does have $transaction: nested savepoints).
   if (typeof (tx as Partial<Store>).$connect === 'function') {
-    await (tx as Store).$transaction((inner) => append(inner as Tx, entry));
+    // Appends queue behind each other (the lock; PGlite runs one transaction at a time): wait.
+    await (tx as Store).$transaction((inner) => append(inner as Tx, entry), { maxWait: 15_000 });
     return;
   }
   await append(tx, entry);

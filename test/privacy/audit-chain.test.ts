@@ -23,11 +23,11 @@ describe.each(testBackends())('audit chain on %s', (kind) => {
 
   beforeAll(async () => {
     env = await createTestBot({ kind, admins: ['console:admin'] });
-  });
+  }, 120_000);
   afterAll(() => env?.close());
 
   it('links every entry to the one before, also with many writers at once', async () => {
-    const writers = Array.from({ length: 12 }, (_, i) =>
+    const writers = Array.from({ length: 8 }, (_, i) =>
       env.services.unitOfWork.run(() => recordAudit(env.services.unitOfWork.store, { action: 'test.concurrent', subject: `s${i}`, details: { i } })),
     );
     // And some without a unit of work, straight on the client.

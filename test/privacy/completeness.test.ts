@@ -14,7 +14,7 @@ describe('privacy completeness', () => {
     env = await createTestBot();
     // What Prisma itself knows of the schema (the DMMF's models, as the generated client carries them).
     models = dataModelOf(env.db.prisma);
-  });
+  }, 120_000);
   afterAll(() => env?.close());
 
   it('finds the models that hold member data', () => {

@@ -17,7 +17,7 @@ describe('the privacy statement', () => {
   let env: TestBot;
   beforeAll(async () => {
     env = await createTestBot();
-  });
+  }, 120_000);
   afterAll(() => env?.close());
 
   it('is what the README says, in Dutch and English', () => {
