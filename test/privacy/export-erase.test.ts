@@ -50,10 +50,14 @@ describe.each(testBackends())('export and deletion on %s', (kind) => {
   beforeAll(async () => {
     env = await createTestBot({ kind, admins: ['slack:UADMIN'] });
     sent = recordDeliveries(env, SLACK);
-    const fatima = await approveMember(env.services, SLACK, 'UFATIMA', 'iot', NAME);
-    fatimaId = fatima.id;
-    await approveMember(env.services, SLACK, 'UBRAM', 'smn', 'Bram Berkhout');
     await type('UADMIN', '/help', 'Anne Admin');
+    // Fatima asks to be linked: the admin's notice names her (and stays, sealed, for a day).
+    expect(textOf(await type('UFATIMA', '/profiel koppel IOT', NAME))).toContain('doorgestuurd');
+    await env.worker.drain();
+    const notice = sent.find((item) => item.target.ref === 'UADMIN' && replyToPlainText(item.reply).includes(NAME));
+    expect(textOf(await press('UADMIN', notice!.reply.buttons!.find((b) => b.actionId === 'profiel.goedkeuren')!))).toContain('gekoppeld');
+    fatimaId = (await env.services.privacy.findPerson({ platform: SLACK, externalId: 'UFATIMA' }))!.id;
+    await approveMember(env.services, SLACK, 'UBRAM', 'smn', 'Bram Berkhout');
     const posted = await type('UFATIMA', `/update plaats #regie ${UPDATE_TEXT}`, NAME);
     expect(textOf(posted)).toContain(UPDATE_TEXT);
     updateId = (await env.services.updates.list({ authorId: fatimaId }))[0]!.id;
@@ -76,13 +80,14 @@ describe.each(testBackends())('export and deletion on %s', (kind) => {
     expect(exported.parts.accounts!.data.accounts).toEqual([expect.objectContaining({ platform: 'slack', id: 'UFATIMA' })]);
     expect(exported.parts.updates!.data).toEqual([expect.objectContaining({ theme: 'regie', text: UPDATE_TEXT })]);
     expect(exported.parts.messages!.data).toEqual([expect.objectContaining({ text: REPLY_TEXT, about: `update ${updateId}` })]);
-    expect(exported.parts.linkRequests!.data.requests).toEqual([expect.objectContaining({ status: 'goedgekeurd', decidedBy: 'een lid' })]);
-    expect(exported.parts.audit!.data).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'koppeling goedgekeurd', by: 'een lid' })]));
+    expect(exported.parts.linkRequests!.data.requests).toEqual([expect.objectContaining({ status: 'goedgekeurd', decidedBy: 'een beheerder' })]);
+    expect(exported.parts.audit!.data).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'koppeling goedgekeurd', by: 'een beheerder' })]));
     for (const part of Object.values(exported.parts)) expect(part.explanation.length).toBeGreaterThan(20);
     // Bram wrote in the same discussion; the admin decided: neither appears by name.
     expect(file!.content).not.toContain('Bram');
     expect(file!.content).not.toContain('Goed nieuws');
     expect(file!.content).not.toContain('test-admin');
+    expect(file!.content).not.toContain('Anne Admin');
     // The export itself is audited.
     expect(textOf(await type('UADMIN', '/privacy audit'))).toMatch(/geëxporteerd · door Fatima Zonnebloem/);
   });
