@@ -63,8 +63,10 @@ export default defineCommand({
         const target = await whom(ctx, input.persoon);
         if ('refused' in target) return target.refused;
         const self = target.person.id === ctx.actor.id;
+        // Updates stay anonymised unless the alliance chose to remove them: the question says which.
+        const suffix = ctx.services.settings.privacyUpdatesOnErase === 'remove' ? 'Remove' : '';
         return ephemeral({
-          text: self ? ctx.t('privacy.erase.question') : ctx.t('privacy.erase.questionFor', { name: target.person.displayName }),
+          text: self ? ctx.t(`privacy.erase.question${suffix}`) : ctx.t(`privacy.erase.questionFor${suffix}`, { name: target.person.displayName }),
           buttons: [{ actionId: 'privacy.verwijderen', label: ctx.t('privacy.buttons.erase'), value: `${target.person.id}.${ctx.actor.id}`, style: 'danger' }],
         });
       },

@@ -7,6 +7,7 @@ import type { Outcome, Requester } from '../../src/core/bot.ts';
 import { replyToPlainText, type Button } from '../../src/core/framework/reply.ts';
 import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
 import { joinMessageRef } from '../../src/core/messages/message-ref.ts';
+import { createServices } from '../../src/core/services.ts';
 import { approveMember, createTestBot, recordDeliveries, type TestBot } from '../support/bot.ts';
 import { testBackends } from '../support/db.ts';
 
@@ -152,5 +153,16 @@ describe.each(testBackends())('export and deletion on %s', (kind) => {
     expect(told.map((item) => replyToPlainText(item.reply))).toEqual([expect.stringMatching(/Een beheerder heeft op je verzoek[\s\S]*Profiel: 1/)]);
     expect(await tablesContaining('Bram Berkhout')).toEqual([]);
     expect(textOf(await type('UADMIN', '/privacy audit'))).toMatch(/verwijderd · door Anne Admin · over verwijderd lid/);
+  });
+
+  it('removes the updates instead when the alliance chose so (PRIVACY_UPDATES_ON_ERASE=remove)', async () => {
+    const removing = createServices(env.db.prisma, { ...env.services.settings, privacyUpdatesOnErase: 'remove' }, env.services.cipher);
+    const member = await approveMember(removing, SLACK, 'UCHRIS', 'smn', 'Chris Kwartel');
+    await removing.updates.post({ authorId: member.id, body: 'Een update die weg moet' });
+    const admin = await removing.members.resolve(SLACK, 'UADMIN');
+    const report = await removing.unitOfWork.run(() => removing.privacy.erase(member.id, admin.id));
+    expect(report?.counts).toMatchObject({ updates: 1, profile: 1 });
+    expect((await removing.updates.list({ limit: 50 })).map((update) => update.body)).not.toContain('Een update die weg moet');
+    expect(await tablesContaining('Chris Kwartel')).toEqual([]);
   });
 });
