@@ -8,4 +8,6 @@ import handreiking from './handreiking.ts';
 import overzicht from './overzicht.ts';
 import advies from './advies.ts';
 
-export const commands: readonly CommandDeclaration[] = [update, advies, handreiking, profiel, overzicht, help];
+import privacy from './privacy.ts';
+
+export const commands: readonly CommandDeclaration[] = [update, advies, handreiking, profiel, overzicht, privacy, help];

@@ -19,6 +19,7 @@ import type { ChatAdapter } from './adapters/adapter.ts';
 import { CONSOLE_USER, ConsoleAdapter } from './adapters/console/console-adapter.ts';
 import { jobs } from './scheduler/jobs.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { checkAuditChainAtStart } from './core/privacy/startup.ts';
 
 export { GUIDE_CONTENT_DIR };
 
@@ -57,6 +58,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       defaultLocale: config.defaultLocale,
       // The console is the operator's own terminal: its user may do everything.
       admins: useConsole ? [...config.admins, `console:${CONSOLE_USER}`] : config.admins,
+      privacyUpdatesOnErase: config.privacyUpdatesOnErase,
     },
     cipher,
     logger,
@@ -64,6 +66,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   // Update bodies written before they were encrypted are encrypted now (a migration has no key).
   const encrypted = await services.updates.encryptLegacyBodies();
   if (encrypted > 0) logger.info({ updates: encrypted }, 'update bodies encrypted at rest');
+  await checkAuditChainAtStart(db.prisma, logger);
   const guideWatcher = await loadGuideContent(services, logger);
   // PGlite runs one query at a time: a few handlers at once keep the queue short, so the
   // inbox write before each acknowledgement never waits long. PostgreSQL's pool has 10.

@@ -66,6 +66,8 @@ export const configSchema = z
       z.string().min(16, 'expected at least 16 characters (32 random bytes as hex or base64 is best)').optional(),
     ),
     LOG_LEVEL: optionalString.pipe(z.enum(logLevels, `expected one of ${logLevels.join(', ')}`).optional()),
+    // H12: what happens to a deleted member's updates.
+    PRIVACY_UPDATES_ON_ERASE: optionalString.pipe(z.enum(['anonymise', 'remove'], 'expected anonymise or remove').optional()),
     ADMINS: optionalString.pipe(
       z
         .string()
@@ -100,6 +102,8 @@ export interface Config {
   encryptionKey?: string;
   logLevel: (typeof logLevels)[number];
   admins: string[];
+  /** A deleted member's updates: kept under "verwijderd lid" (default) or removed. */
+  privacyUpdatesOnErase: 'anonymise' | 'remove';
   /** allowedTeams: workspaces besides the bot's own whose requests are served. */
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; allowedTeams: string[] };
   /** messageContent: the privileged intent that lets the bot read replies in its threads. */
@@ -130,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The console shares the terminal with its replies: only warnings unless asked for more.
     logLevel: raw.LOG_LEVEL ?? (raw.SLACK_BOT_TOKEN || raw.DISCORD_TOKEN ? 'info' : 'warn'),
     admins: raw.ADMINS ?? [],
+    privacyUpdatesOnErase: raw.PRIVACY_UPDATES_ON_ERASE ?? 'anonymise',
     slack: raw.SLACK_BOT_TOKEN
       ? {
           botToken: raw.SLACK_BOT_TOKEN,

@@ -19,12 +19,18 @@ import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { AdviceManager } from './advice/requests.ts';
 import { pino, type Logger } from 'pino';
+import { PrivacyManager } from './privacy/privacy.ts';
+import { Retention } from './privacy/retention.ts';
 
 export interface CoreSettings {
   timezone: string;
   defaultLocale: Locale;
   /** `platform:userId` accounts that are admins from the start (ADMINS). */
   admins: string[];
+  /** A deleted member's updates: kept under "verwijderd lid" (default) or removed. */
+  privacyUpdatesOnErase?: 'anonymise' | 'remove';
+  /** Retention periods other than the defaults, by rule name (src/core/privacy/retention.ts). */
+  retentionDays?: Record<string, number>;
 }
 
 export interface Services {
@@ -51,6 +57,10 @@ export interface Services {
   updateChannels: UpdateChannels;
   /** Advice requests, advisers and routing (/advies). */
   advice: AdviceManager;
+  /** AVG: export and deletion of a member's data, the audit log. */
+  privacy: PrivacyManager;
+  /** What goes after how long (the nightly housekeeping, npm run prune). */
+  retention: Retention;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -75,6 +85,7 @@ export interface DomainServices {
   conversations: ConversationManager;
   updateChannels: UpdateChannels;
   advice: AdviceManager;
+  privacy: PrivacyManager;
   deliveries: DeliveryReport;
 }
 
@@ -98,6 +109,7 @@ export function domainServices(services: Services): DomainServices {
     conversations: view('conversations'),
     updateChannels: view('updateChannels'),
     advice: view('advice'),
+    privacy: view('privacy'),
   });
 }
 
@@ -118,6 +130,8 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
       await outbox.markSent(item.id, undefined, `refused: ${reason}`.slice(0, 500));
     }),
   );
+  const updateChannels = new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale);
+  const privacy = new PrivacyManager(store, cipher, outbox, updateChannels, { defaultLocale: settings.defaultLocale, updatesOnErase: settings.privacyUpdatesOnErase });
   return {
     settings,
     cipher,
@@ -134,7 +148,9 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     mentions: new MentionResolver(store),
     channels,
     conversations,
-    updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
     advice: new AdviceManager(store, outbox, cipher, conversations, members, settings.defaultLocale, settings.timezone),
+    updateChannels,
+    privacy,
+    retention: new Retention(store, { overrides: settings.retentionDays }),
   };
 }

@@ -7,9 +7,9 @@ export interface Job {
   /** node-cron expression, read in TIMEZONE (daylight saving included). */
   cron: string;
   run(services: Services, now: Date): Promise<Record<string, number>>;
+  /** Runs on one instance only each day (they share the database): the first to claim the day. */
+  oncePerDay?: boolean;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Platforms retry within minutes; a week of event keys is plenty to recognise a replay. */
 export const EVENT_KEY_RETENTION_DAYS = 7;
@@ -24,12 +24,14 @@ export const SENT_PAYLOAD_RETENTION_HOURS = 24;
 export const housekeeping: Job = {
   name: 'housekeeping',
   cron: '15 3 * * *',
+  // H12: once a night across all instances; what goes after how long is the retention rules'
+  // business (src/core/privacy/retention.ts: sent messages, event keys, drafts, audit, …).
+  oncePerDay: true,
   async run(services, now) {
-    const events = await services.events.prune(new Date(now.getTime() - EVENT_KEY_RETENTION_DAYS * DAY_MS));
-    const sent = await services.outbox.pruneSent(new Date(now.getTime() - SENT_MESSAGE_RETENTION_DAYS * DAY_MS));
+    // Removed first: what goes anyway needs no wiping.
+    const pruned = await services.retention.run(now);
     const wiped = await services.outbox.wipeSentPayloads(new Date(now.getTime() - SENT_PAYLOAD_RETENTION_HOURS * 3_600_000));
-    const drafts = await services.formDrafts.prune(now);
-    return { events, sent, wiped, drafts };
+    return { ...pruned, wiped };
   },
 };
 

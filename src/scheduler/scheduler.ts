@@ -1,6 +1,7 @@
 // Runs the jobs with node-cron in the configured time zone. A failing job is logged and tried
 // again at its next time; it never stops the bot.
 import { createTask, type ScheduledTask } from 'node-cron';
+import { DateTime } from 'luxon';
 import { safeError, type Logger } from '../core/logger.ts';
 import type { Services } from '../core/services.ts';
 import type { Job } from './jobs.ts';
@@ -32,6 +33,10 @@ export class Scheduler {
   /** Runs one job now (tests, operators). */
   async run(job: Job, now = new Date()): Promise<Record<string, number> | undefined> {
     try {
+      if (job.oncePerDay && !(await this.claimDay(job, now))) {
+        this.logger.info({ job: job.name }, 'job already ran today on another instance');
+        return undefined;
+      }
       const counts = await job.run(this.services, now);
       this.logger.info({ job: job.name, ...counts }, 'job done');
       return counts;
@@ -39,6 +44,13 @@ export class Scheduler {
       this.logger.error({ job: job.name, err: safeError(error) }, 'job failed');
       return undefined;
     }
+  }
+
+  /** H12: the day (in the configured zone) is this instance's to run the job, or another's. */
+  private async claimDay(job: Job, now: Date): Promise<boolean> {
+    const slot = DateTime.fromJSDate(now).setZone(this.timezone).toISODate()!;
+    const { count } = await this.services.unitOfWork.store.jobRun.createMany({ data: [{ job: job.name, slot }], skipDuplicates: true });
+    return count === 1;
   }
 
   /** When each job runs next, for the log at start-up. */

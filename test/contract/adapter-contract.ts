@@ -9,6 +9,7 @@ import type { PlatformName } from '../../src/core/platform.ts';
 import { safeFileName } from '../../src/core/framework/files.ts';
 import { approveMember, type TestBot } from '../support/bot.ts';
 import { BINARY, ICS } from './contract-commands.ts';
+import { privacyContract } from '../privacy/privacy-contract.ts';
 
 export interface SeenButton {
   label: string;
@@ -114,6 +115,9 @@ export function adapterContract(name: string, setup: () => Promise<ContractSetup
     afterAll(async () => {
       await env?.close();
     });
+
+    // H12: /privacy on this platform (test/privacy/privacy-contract.ts).
+    privacyContract(() => env);
 
     it('answers /help privately with the commands and the emergency line', async () => {
       const seen = await env.driver.command('u-help', '/help');

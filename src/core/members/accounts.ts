@@ -53,7 +53,9 @@ export class AccountLinker {
       if (taken > 0) return { status: 'platformTaken', platform };
       await tx.accountLinkCode.delete({ where: { code } });
       await foldMember(tx, typing.id, found.memberId);
-      await recordAudit(tx, { actorId: found.memberId, action: 'member.link-account', subject: found.memberId, details: { platform } });
+      // The folded member's own audit entries keep its id (the chain forbids rewriting them):
+      // `merged` lets the audit view of this member find them (src/core/privacy/audit-view.ts).
+      await recordAudit(tx, { actorId: found.memberId, action: 'member.link-account', subject: found.memberId, details: { platform, merged: typing.id } });
       return { status: 'linked', member: typing };
     });
     return outcome.status === 'linked' ? { status: 'linked', member: await this.members.resolve(platform, externalId) } : outcome;
@@ -70,7 +72,6 @@ async function foldMember(tx: Tx, from: string, into: string): Promise<void> {
   await tx.threadMessage.updateMany({ where: { authorId: from }, data: { authorId: into } });
   await tx.linkRequest.updateMany({ where: { memberId: from }, data: { memberId: into } });
   await tx.linkRequest.updateMany({ where: { decidedById: from }, data: { decidedById: into } });
-  await tx.auditLog.updateMany({ where: { actorId: from }, data: { actorId: into } });
   // DMs still on their way follow the person (they would go with the removed member otherwise).
   await tx.outboxMessage.updateMany({ where: { memberId: from }, data: { memberId: into } });
   const role = ROLE_ORDER[Math.max(ROLE_ORDER.indexOf(source.role), ROLE_ORDER.indexOf(target.role))]!;

@@ -1,0 +1,43 @@
+// /privacy says what is stored, why, how long and who sees it; the README's Privacy section is
+// the same text, in Dutch and in English. Regenerate it with `npx tsx scripts/privacy-readme.ts`.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Requester } from '../../src/core/bot.ts';
+import { replyToPlainText } from '../../src/core/framework/reply.ts';
+import { translator } from '../../src/core/i18n.ts';
+import { PrivacyRegistry } from '../../src/core/privacy/parts.ts';
+import { registerCoreParts } from '../../src/core/privacy/core-parts.ts';
+import { privacyStatement, statementMarkdown } from '../../src/core/privacy/statement.ts';
+import { readmeBlock } from '../../src/core/privacy/readme.ts';
+import { createTestBot, type TestBot } from '../support/bot.ts';
+
+const person = (userId: string): Requester => ({ platform: 'console', userId, displayName: userId });
+
+describe('the privacy statement', () => {
+  let env: TestBot;
+  beforeAll(async () => {
+    env = await createTestBot();
+  }, 120_000);
+  afterAll(() => env?.close());
+
+  it('is what the README says, in Dutch and English', () => {
+    const registry = new PrivacyRegistry();
+    registerCoreParts(registry);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const locale of ['nl', 'en'] as const) {
+      const expected = statementMarkdown(privacyStatement(translator(locale), registry));
+      expect(readmeBlock(readme, locale), `README ${locale}: run npx tsx scripts/privacy-readme.ts`).toBe(expected);
+    }
+  });
+
+  it('answers /privacy with what, why, how long, who, and the rights, in the person’s language', async () => {
+    const nl = await env.bot.handleText({ requester: person('ayse'), place: { platform: 'console' }, command: 'privacy', text: '' });
+    const text = nl.kind === 'reply' ? replyToPlainText(nl.reply) : '';
+    for (const part of ['Wat we bewaren', 'Waarom', 'Hoe lang', 'Wie het kan zien', 'Je rechten', 'Auditlog: 24 maanden', '/privacy export', 'Gekoppelde accounts']) {
+      expect(text).toContain(part);
+    }
+    await env.bot.handleText({ requester: person('ayse'), place: { platform: 'console' }, command: 'profiel', text: 'taal en' });
+    const en = await env.bot.handleText({ requester: person('ayse'), place: { platform: 'console' }, command: 'privacy', text: 'uitleg' });
+    expect(en.kind === 'reply' ? replyToPlainText(en.reply) : '').toContain('Who can see it');
+  });
+});
