@@ -17,6 +17,7 @@ import type { UndeliverableView } from './outbox/routing.ts';
 import { ConversationManager } from './conversations/conversations.ts';
 import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
+import { MeetingManager } from './meetings/meetings.ts';
 import { pino, type Logger } from 'pino';
 
 export interface CoreSettings {
@@ -48,6 +49,7 @@ export interface Services {
   conversations: ConversationManager;
   /** Channels that receive every update (`/update kanaal`). */
   updateChannels: UpdateChannels;
+  meetings: MeetingManager;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -71,6 +73,7 @@ export interface DomainServices {
   channels: ChannelRegistry;
   conversations: ConversationManager;
   updateChannels: UpdateChannels;
+  meetings: MeetingManager;
   deliveries: DeliveryReport;
 }
 
@@ -93,6 +96,7 @@ export function domainServices(services: Services): DomainServices {
     channels: view('channels'),
     conversations: view('conversations'),
     updateChannels: view('updateChannels'),
+    meetings: view('meetings'),
   });
 }
 
@@ -130,5 +134,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     channels,
     conversations,
     updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
+    meetings: new MeetingManager(store, outbox, members, settings.defaultLocale),
   };
 }

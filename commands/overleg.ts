@@ -1,0 +1,204 @@
+// /overleg plan wanneer:<tijd> [duur:] [plek:] [genodigden:] [capaciteit:] <titel> — plan a
+// meeting: the organiser first sees it back (Dutch dates, and the platform's own date token)
+// with Versturen / Aanpassen / Annuleren; a moment that cannot be read, is past, or falls in a
+// DST gap or overlap is explained (with examples that work) and nothing is stored.
+// Versturen: every invitee gets a DM with Ja / Nee / Misschien and an .ics invitation; an
+// answer edits that DM in place. With a capacity, a Ja beyond it goes on the waiting list and
+// a Nee gives the place to the first waiting, who is told.
+// /overleg lijst — upcoming meetings with their counts; the organiser sees who said what.
+// /overleg afmelden <nummer> — the same as answering Nee.
+import { DateTime } from 'luxon';
+import { defineCommand, form, subcommand } from '../src/core/framework/declarations.ts';
+import { integer, string } from '../src/core/framework/options.ts';
+import { ephemeral, errorReply, type Reply, type Section } from '../src/core/framework/reply.ts';
+import type { CommandContext } from '../src/core/framework/context.ts';
+import { parseWhen } from '../src/core/meetings/when.ts';
+import { meetingEnd, parseDuration } from '../src/core/meetings/duration.ts';
+import { describeDurationFailure, describeWhenFailure } from '../src/core/meetings/format.ts';
+import { MAX_INVITEES } from '../src/core/meetings/invitees.ts';
+import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView } from '../src/core/meetings/meetings.ts';
+import { countsLine, invitationFile, invitationReply, previewReply, when, whoLines } from '../src/core/meetings/messages.ts';
+
+const planOptions = {
+  wanneer: string({ required: true, maxLength: 120 }),
+  duur: string({ maxLength: 40 }),
+  plek: string({ maxLength: 200 }),
+  genodigden: string({ maxLength: 1000 }),
+  capaciteit: integer({ min: 1, max: MAX_INVITEES }),
+  // The rest of the typed line; a form field of its own on Slack and Discord.
+  titel: string({ required: true, long: true, maxLength: 200 }),
+};
+
+type PlanInput = { wanneer: string; duur?: string; plek?: string; genodigden?: string; capaciteit?: number; titel: string };
+
+export default defineCommand({
+  name: 'overleg',
+  subcommands: [
+    subcommand({
+      name: 'plan',
+      shortcut: true,
+      access: 'approved',
+      options: planOptions,
+      run: (ctx, input) => plan(ctx, input),
+    }),
+    subcommand({
+      name: 'lijst',
+      access: 'approved',
+      options: {},
+      run: (ctx) => list(ctx),
+    }),
+    subcommand({
+      name: 'afmelden',
+      access: 'approved',
+      options: { nummer: string({ required: true, maxLength: 20 }) },
+      run: (ctx, input) => withdrawByNumber(ctx, input.nummer),
+    }),
+  ],
+  buttons: [
+    { name: 'versturen', access: 'approved', run: send },
+    { name: 'aanpassen', access: 'approved', run: startChange },
+    { name: 'annuleren', access: 'approved', run: discard },
+    { name: 'ja', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'yes') },
+    { name: 'nee', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'no') },
+    { name: 'misschien', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'maybe') },
+  ],
+  forms: [
+    form({
+      name: 'aanpassen',
+      access: 'approved',
+      options: planOptions,
+      texts: (t) => ({
+        title: t('meetings.form.title'),
+        labels: Object.fromEntries(Object.keys(planOptions).map((name) => [name, t(`meetings.form.${name}`)])),
+      }),
+      run: (ctx, input, state) => plan(ctx, input, state ?? ''),
+    }),
+  ],
+});
+
+function timezone(ctx: CommandContext): string {
+  return ctx.services.settings.timezone;
+}
+
+/** Plan (or, with `draftId`, change a draft): read everything first; store only when all is right. */
+async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Promise<Reply> {
+  const tz = timezone(ctx);
+  const moment = parseWhen(input.wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
+  const duration = parseDuration(input.duur);
+  const durationProblem = describeDurationFailure(duration, ctx.locale);
+  if (durationProblem || !duration.ok) return errorReply(durationProblem ?? '');
+  // Aanpassen with the field left empty keeps who was invited (the typed names are not kept).
+  const draft = draftId === undefined ? undefined : await ctx.services.meetings.get(draftId);
+  if (draftId !== undefined && (!draft || draft.organizer.id !== ctx.actor.id)) return errorReply(ctx.t('meetings.errors.notFound'));
+  const invitees =
+    draft && !input.genodigden
+      ? { ok: true as const, memberIds: draft.invitees.map((invitee) => invitee.memberId) }
+      : await ctx.services.meetings.invitees.resolve(input.genodigden, ctx.place.platform, ctx.actor.id);
+  if (!invitees.ok) {
+    if (invitees.reason === 'too-many') return errorReply(ctx.t('meetings.errors.tooMany', { count: invitees.count, max: MAX_INVITEES }));
+    if (invitees.reason === 'channel-unsupported') return errorReply(ctx.t('meetings.errors.channelUnsupported'));
+    return errorReply(ctx.t('meetings.errors.unknownInvitees', { words: invitees.words.join(', ') }));
+  }
+  const details = {
+    title: input.titel.replace(/\s+/g, ' ').trim(),
+    startsAt: moment.start,
+    endsAt: meetingEnd(moment.start, moment.end, duration.minutes),
+    location: input.plek,
+    capacity: input.capaciteit,
+    inviteeIds: invitees.memberIds,
+  };
+  let meeting: MeetingView | undefined;
+  if (draft) {
+    meeting = await ctx.services.meetings.updateDraft(draft.id, details);
+    if (!meeting) return errorReply(ctx.t('meetings.errors.alreadySent', { code: draft.code }));
+  } else {
+    const channel = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
+    meeting = await ctx.services.meetings.createDraft({ ...details, organizerId: ctx.actor.id, channel });
+  }
+  return previewReply(ctx.t, ctx.locale, meeting, tz);
+}
+
+/** A draft of this organiser, or why a press on its preview does nothing. */
+async function ownDraft(ctx: CommandContext, id: string | undefined): Promise<{ meeting: MeetingView } | { refused: Reply }> {
+  const meeting = await ctx.services.meetings.get(id ?? '');
+  if (!meeting || meeting.organizer.id !== ctx.actor.id) return { refused: errorReply(ctx.t('meetings.errors.notFound')) };
+  if (meeting.status !== 'draft') return { refused: errorReply(ctx.t('meetings.errors.alreadySent', { code: meeting.code })) };
+  return { meeting };
+}
+
+/** The invitation DM for one invitee; the .ics goes with the first post only. */
+function invitation(tz: string, withFile: boolean): InviteeMessage {
+  const stamp = new Date();
+  return (t, locale, meeting, invitee) => invitationReply(t, locale, meeting, invitee, tz, withFile ? invitationFile(meeting, tz, stamp) : undefined);
+}
+
+async function send(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const found = await ownDraft(ctx, id);
+  if ('refused' in found) return found.refused;
+  if (found.meeting.startsAt <= ctx.now) return errorReply(ctx.t('meetings.errors.pastNow'));
+  const meeting = await ctx.services.meetings.send(found.meeting.id, invitation(timezone(ctx), true));
+  if (!meeting) return errorReply(ctx.t('meetings.errors.alreadySent', { code: found.meeting.code }));
+  return ephemeral({ text: ctx.t('meetings.sent', { code: meeting.code, title: meeting.title, count: meeting.invitees.length }) });
+}
+
+async function startChange(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const found = await ownDraft(ctx, id);
+  if ('refused' in found) return found.refused;
+  const { meeting } = found;
+  const minutes = Math.round((meeting.endsAt.getTime() - meeting.startsAt.getTime()) / 60_000);
+  // A form parseWhen reads back exactly: 3-3-2027 14:30, in the configured zone.
+  const start = DateTime.fromJSDate(meeting.startsAt).setZone(timezone(ctx)).toFormat('d-M-yyyy HH:mm');
+  const values: Record<string, string> = { wanneer: start, duur: String(minutes), titel: meeting.title };
+  if (meeting.location) values.plek = meeting.location;
+  if (meeting.capacity !== undefined) values.capaciteit = String(meeting.capacity);
+  return ephemeral({ form: { formId: 'overleg.aanpassen', state: meeting.id, values } });
+}
+
+async function discard(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const found = await ownDraft(ctx, id);
+  if ('refused' in found) return found.refused;
+  await ctx.services.meetings.discardDraft(found.meeting.id);
+  return ephemeral({ text: ctx.t('meetings.discarded', { code: found.meeting.code }) });
+}
+
+async function answer(ctx: CommandContext, id: string | undefined, given: Exclude<Answer, 'none'>): Promise<Reply> {
+  const tz = timezone(ctx);
+  const promotedNotice: InviteeMessage = (t, locale, meeting) =>
+    ephemeral({ text: t('meetings.promoted', { code: meeting.code, title: meeting.title, when: when(meeting, locale, tz) }) });
+  const result = await ctx.services.meetings.answer(id ?? '', ctx.actor.id, given, ctx.now, invitation(tz, false), promotedNotice);
+  switch (result.kind) {
+    case 'missing':
+    case 'not-invited':
+      return errorReply(ctx.t('meetings.errors.notInvited'));
+    case 'cancelled':
+      return errorReply(ctx.t('meetings.errors.cancelled'));
+    case 'past':
+      return errorReply(ctx.t('meetings.errors.past'));
+    case 'answered': {
+      const key = result.invitee.waitlisted ? 'waitlisted' : given;
+      return ephemeral({ text: ctx.t(`meetings.answered.${key}`, { code: result.meeting.code, title: result.meeting.title }) });
+    }
+  }
+}
+
+async function withdrawByNumber(ctx: CommandContext, typed: string): Promise<Reply> {
+  const number = parseMeetingCode(typed);
+  const meeting = number === undefined ? undefined : await ctx.services.meetings.byNumber(number);
+  if (!meeting || meeting.status === 'draft') return errorReply(ctx.t('meetings.errors.noSuchNumber', { number: typed }));
+  return answer(ctx, meeting.id, 'no');
+}
+
+async function list(ctx: CommandContext): Promise<Reply> {
+  const channel = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
+  const meetings = await ctx.services.meetings.upcoming(ctx.actor.id, ctx.now, channel);
+  if (meetings.length === 0) return ephemeral({ text: ctx.t('meetings.list.none') });
+  const sections: Section[] = meetings.map((meeting) => {
+    const lines = [when(meeting, ctx.locale, timezone(ctx)), meeting.location, countsLine(ctx.t, meeting)];
+    if (meeting.organizer.id === ctx.actor.id) lines.push(whoLines(ctx.t, meeting));
+    const mine = meeting.invitees.find((invitee) => invitee.memberId === ctx.actor.id);
+    if (mine) lines.push(ctx.t('meetings.list.yours', { answer: ctx.t(`meetings.answerWord.${mine.waitlisted ? 'waiting' : mine.answer}`) }));
+    return { title: `${meeting.code} · ${meeting.title}`, text: lines.filter(Boolean).join('\n') };
+  });
+  return ephemeral({ title: ctx.t('meetings.list.title', { count: meetings.length }), sections });
+}
