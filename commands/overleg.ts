@@ -6,27 +6,37 @@
 // answer edits that DM in place. With a capacity, a Ja beyond it goes on the waiting list and
 // a Nee gives the place to the first waiting, who is told.
 // /overleg lijst — upcoming meetings with their counts; the organiser sees who said what.
+// /overleg verplaats <nummer> wanneer:<tijd>, /overleg annuleer <nummer> [reden] — (organiser,
+// coordinators) at once: every invitee gets a new DM with an updated or cancelling .ics (same
+// UID, higher SEQUENCE) and their invitation DM is edited; answers stay on a move to another
+// hour and are asked again when the day changes.
 // /overleg afmelden <nummer> — the same as answering Nee.
 import { DateTime } from 'luxon';
 import { defineCommand, form, subcommand } from '../src/core/framework/declarations.ts';
 import { integer, string } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, type Reply, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
-import { parseWhen } from '../src/core/meetings/when.ts';
+import { parseWhen, type WhenResult } from '../src/core/meetings/when.ts';
 import { meetingEnd, parseDuration } from '../src/core/meetings/duration.ts';
-import { describeDurationFailure, describeWhenFailure } from '../src/core/meetings/format.ts';
+import { describeDurationFailure, describeWhenFailure, formatMoment, formatMomentWithClock } from '../src/core/meetings/format.ts';
 import { MAX_INVITEES } from '../src/core/meetings/invitees.ts';
+import type { ReminderMessage } from '../src/core/meetings/reminders.ts';
 import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView } from '../src/core/meetings/meetings.ts';
-import { countsLine, invitationFile, invitationReply, previewReply, when, whoLines } from '../src/core/meetings/messages.ts';
+import {
+  cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, previewReply, reminderReply, when, whoLines,
+} from '../src/core/meetings/messages.ts';
+import { mayAccess } from '../src/core/framework/preconditions.ts';
 
+// The title first: typed on Slack or the console, every word that is no `naam:waarde` is the
+// title (a moment of several words needs quotes anyway: wanneer:"dinsdag half drie").
 const planOptions = {
+  // The rest of the typed line; a form field of its own on Slack and Discord.
+  titel: string({ required: true, long: true, maxLength: 200 }),
   wanneer: string({ required: true, maxLength: 120 }),
   duur: string({ maxLength: 40 }),
   plek: string({ maxLength: 200 }),
   genodigden: string({ maxLength: 1000 }),
   capaciteit: integer({ min: 1, max: MAX_INVITEES }),
-  // The rest of the typed line; a form field of its own on Slack and Discord.
-  titel: string({ required: true, long: true, maxLength: 200 }),
 };
 
 type PlanInput = { wanneer: string; duur?: string; plek?: string; genodigden?: string; capaciteit?: number; titel: string };
@@ -48,6 +58,18 @@ export default defineCommand({
       run: (ctx) => list(ctx),
     }),
     subcommand({
+      name: 'verplaats',
+      access: 'approved',
+      options: { nummer: string({ required: true, maxLength: 20 }), wanneer: string({ required: true, maxLength: 120 }) },
+      run: (ctx, input) => move(ctx, input.nummer, input.wanneer),
+    }),
+    subcommand({
+      name: 'annuleer',
+      access: 'approved',
+      options: { nummer: string({ required: true, maxLength: 20 }), reden: string({ long: true, maxLength: 300 }) },
+      run: (ctx, input) => cancel(ctx, input.nummer, input.reden),
+    }),
+    subcommand({
       name: 'afmelden',
       access: 'approved',
       options: { nummer: string({ required: true, maxLength: 20 }) },
@@ -58,6 +80,7 @@ export default defineCommand({
     { name: 'versturen', access: 'approved', run: send },
     { name: 'aanpassen', access: 'approved', run: startChange },
     { name: 'annuleren', access: 'approved', run: discard },
+    { name: 'tijd', access: 'approved', run: pickTime },
     { name: 'ja', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'yes') },
     { name: 'nee', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'no') },
     { name: 'misschien', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'maybe') },
@@ -84,7 +107,11 @@ function timezone(ctx: CommandContext): string {
 async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Promise<Reply> {
   const tz = timezone(ctx);
   const moment = parseWhen(input.wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
-  if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
+  // A time the clock change skips or repeats is a question, not a refusal: the draft is kept
+  // and the organiser picks the moment with a button.
+  const asked = clockChangeCandidates(moment);
+  if (!moment.ok && !asked) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
+  const start = moment.ok ? moment.start : asked![0]!;
   const duration = parseDuration(input.duur);
   const durationProblem = describeDurationFailure(duration, ctx.locale);
   if (durationProblem || !duration.ok) return errorReply(durationProblem ?? '');
@@ -102,8 +129,8 @@ async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Pr
   }
   const details = {
     title: input.titel.replace(/\s+/g, ' ').trim(),
-    startsAt: moment.start,
-    endsAt: meetingEnd(moment.start, moment.end, duration.minutes),
+    startsAt: start,
+    endsAt: meetingEnd(start, moment.ok ? moment.end : undefined, duration.minutes),
     location: input.plek,
     capacity: input.capaciteit,
     inviteeIds: invitees.memberIds,
@@ -116,7 +143,44 @@ async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Pr
     const channel = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
     meeting = await ctx.services.meetings.createDraft({ ...details, organizerId: ctx.actor.id, channel });
   }
+  if (!moment.ok) return clockQuestion(ctx, meeting, moment, asked!);
   return previewReply(ctx.t, ctx.locale, meeting, tz);
+}
+
+/** The moments a typed time around a clock change can mean (undefined: not such a case). */
+function clockChangeCandidates(moment: WhenResult): Date[] | undefined {
+  if (moment.ok) return undefined;
+  if (moment.reason === 'ambiguous-time') return [...moment.candidates];
+  if (moment.reason === 'nonexistent-time') return [moment.suggestion];
+  return undefined;
+}
+
+/** "Dat tijdstip komt twee keer voor …": one button per moment it can mean, and Annuleren. */
+function clockQuestion(ctx: CommandContext, meeting: MeetingView, failure: WhenResult & { ok: false }, candidates: Date[]): Reply {
+  const tz = timezone(ctx);
+  const label = (date: Date) => (candidates.length > 1 ? formatMomentWithClock(date, ctx.locale, tz) : formatMoment(date, ctx.locale, tz));
+  return ephemeral({
+    text: describeWhenFailure(failure, ctx.locale, tz),
+    buttons: [
+      ...candidates.map((date) => ({ actionId: 'overleg.tijd', label: label(date), value: `${meeting.id}_${Math.floor(date.getTime() / 1000)}` })),
+      { actionId: 'overleg.annuleren', label: ctx.t('meetings.buttons.discard'), value: meeting.id, style: 'danger' as const },
+    ],
+  });
+}
+
+/** A moment picked after the clock-change question: the draft starts then (same duration). */
+async function pickTime(ctx: CommandContext, value: string | undefined): Promise<Reply> {
+  const [id, seconds] = (value ?? '').split('_');
+  const found = await ownDraft(ctx, id);
+  if ('refused' in found) return found.refused;
+  const start = new Date(Number(seconds) * 1000);
+  // Only the moments the question offered: within two hours of the one the draft holds.
+  if (!Number.isFinite(start.getTime()) || Math.abs(start.getTime() - found.meeting.startsAt.getTime()) > 2 * 3_600_000) {
+    return errorReply(ctx.t('meetings.errors.notFound'));
+  }
+  const meeting = await ctx.services.meetings.setDraftStart(found.meeting.id, start);
+  if (!meeting) return errorReply(ctx.t('meetings.errors.alreadySent', { code: found.meeting.code }));
+  return previewReply(ctx.t, ctx.locale, meeting, timezone(ctx));
 }
 
 /** A draft of this organiser, or why a press on its preview does nothing. */
@@ -125,6 +189,10 @@ async function ownDraft(ctx: CommandContext, id: string | undefined): Promise<{ 
   if (!meeting || meeting.organizer.id !== ctx.actor.id) return { refused: errorReply(ctx.t('meetings.errors.notFound')) };
   if (meeting.status !== 'draft') return { refused: errorReply(ctx.t('meetings.errors.alreadySent', { code: meeting.code })) };
   return { meeting };
+}
+
+function reminder(tz: string): ReminderMessage {
+  return (t, locale, meeting, minutes) => reminderReply(t, locale, meeting, minutes, tz);
 }
 
 /** The invitation DM for one invitee; the .ics goes with the first post only. */
@@ -137,7 +205,8 @@ async function send(ctx: CommandContext, id: string | undefined): Promise<Reply>
   const found = await ownDraft(ctx, id);
   if ('refused' in found) return found.refused;
   if (found.meeting.startsAt <= ctx.now) return errorReply(ctx.t('meetings.errors.pastNow'));
-  const meeting = await ctx.services.meetings.send(found.meeting.id, invitation(timezone(ctx), true));
+  const tz = timezone(ctx);
+  const meeting = await ctx.services.meetings.send(found.meeting.id, ctx.now, invitation(tz, true), reminder(tz));
   if (!meeting) return errorReply(ctx.t('meetings.errors.alreadySent', { code: found.meeting.code }));
   return ephemeral({ text: ctx.t('meetings.sent', { code: meeting.code, title: meeting.title, count: meeting.invitees.length }) });
 }
@@ -201,4 +270,57 @@ async function list(ctx: CommandContext): Promise<Reply> {
     return { title: `${meeting.code} · ${meeting.title}`, text: lines.filter(Boolean).join('\n') };
   });
   return ephemeral({ title: ctx.t('meetings.list.title', { count: meetings.length }), sections });
+}
+
+/** A sent meeting by its typed number that this person may change (organiser, coordinators, admins). */
+async function mine(ctx: CommandContext, typed: string): Promise<{ meeting: MeetingView } | { refused: Reply }> {
+  const number = parseMeetingCode(typed);
+  const meeting = number === undefined ? undefined : await ctx.services.meetings.byNumber(number);
+  if (!meeting || meeting.status === 'draft') return { refused: errorReply(ctx.t('meetings.errors.noSuchNumber', { number: typed })) };
+  if (meeting.organizer.id !== ctx.actor.id && !mayAccess(ctx.actor, 'coordinator')) {
+    return { refused: errorReply(ctx.t('meetings.errors.notYours', { code: meeting.code })) };
+  }
+  if (meeting.status === 'cancelled') return { refused: errorReply(ctx.t('meetings.errors.alreadyCancelled', { code: meeting.code })) };
+  if (meeting.startsAt <= ctx.now) return { refused: errorReply(ctx.t('meetings.errors.begun', { code: meeting.code })) };
+  return { meeting };
+}
+
+function day(date: Date, tz: string): string {
+  return DateTime.fromJSDate(date).setZone(tz).toISODate() ?? '';
+}
+
+/** /overleg verplaats: at once; every invitee gets the new moment and an updated .ics. */
+async function move(ctx: CommandContext, typed: string, wanneer: string): Promise<Reply> {
+  const found = await mine(ctx, typed);
+  if ('refused' in found) return found.refused;
+  const tz = timezone(ctx);
+  const moment = parseWhen(wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
+  const old = found.meeting;
+  const endsAt = meetingEnd(moment.start, moment.end, Math.round((old.endsAt.getTime() - old.startsAt.getTime()) / 60_000));
+  // Another day may not suit those who said Ja: they are asked again. Another hour keeps answers.
+  const askAgain = day(moment.start, tz) !== day(old.startsAt, tz);
+  const stamp = new Date();
+  const result = await ctx.services.meetings.reschedule(old.id, moment.start, endsAt, askAgain, ctx.now, {
+    notice: (t, locale, meeting) => movedNotice(t, locale, meeting, tz, askAgain, invitationFile(meeting, tz, stamp)),
+    invitation: invitation(tz, false),
+    reminder: reminder(tz),
+  });
+  if (result.kind !== 'changed') return errorReply(ctx.t('meetings.errors.begun', { code: old.code }));
+  const { meeting } = result;
+  return ephemeral({ text: ctx.t('meetings.movedDone', { code: meeting.code, when: when(meeting, ctx.locale, tz), count: meeting.invitees.length }) });
+}
+
+/** /overleg annuleer: at once; every invitee gets a cancelling .ics; the invitations lose their buttons. */
+async function cancel(ctx: CommandContext, typed: string, reason: string | undefined): Promise<Reply> {
+  const found = await mine(ctx, typed);
+  if ('refused' in found) return found.refused;
+  const tz = timezone(ctx);
+  const stamp = new Date();
+  const result = await ctx.services.meetings.cancel(found.meeting.id, reason?.replace(/\s+/g, ' ').trim(), ctx.now, {
+    notice: (t, locale, meeting) => cancelledNotice(t, locale, meeting, tz, cancellationFile(meeting, tz, stamp)),
+    invitation: invitation(tz, false),
+  });
+  if (result.kind !== 'changed') return errorReply(ctx.t('meetings.errors.begun', { code: found.meeting.code }));
+  return ephemeral({ text: ctx.t('meetings.cancelledDone', { code: found.meeting.code, count: result.meeting.invitees.length }) });
 }

@@ -132,6 +132,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
 
   // Likewise the outbox: what the earlier run had in hand is sent now, after a check.
   if (db.kind === 'pglite') await services.outbox.takeOverAfterRestart();
+  // Meeting reminders that fell due while no instance ran go only if the meeting has not begun.
+  await services.meetings.reminders.dropBegun(new Date());
   for (const adapter of adapters) await adapter.start();
   worker.start();
   recovery.start();

@@ -33,4 +33,13 @@ export const housekeeping: Job = {
   },
 };
 
-export const jobs: Job[] = [housekeeping];
+/** Reminders of meetings that have begun never go (one due while every instance was down). */
+export const meetingReminders: Job = {
+  name: 'meeting-reminders',
+  cron: '* * * * *',
+  async run(services, now) {
+    return { dropped: await services.meetings.reminders.dropBegun(now) };
+  },
+};
+
+export const jobs: Job[] = [housekeeping, meetingReminders];

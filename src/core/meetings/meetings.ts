@@ -9,6 +9,7 @@ import type { Reply } from '../framework/reply.ts';
 import type { Store } from '../store.ts';
 import type { MemberManager } from '../members/members.ts';
 import { InviteeResolver } from './invitees.ts';
+import { MeetingReminders, type ReminderMessage } from './reminders.ts';
 
 export type Answer = 'yes' | 'no' | 'maybe' | 'none';
 export type MeetingStatus = 'draft' | 'sent' | 'cancelled';
@@ -34,6 +35,9 @@ export interface MeetingView {
   status: MeetingStatus;
   sequence: number;
   capacity?: number;
+  /** Minutes before the start at which Ja and Misschien are reminded. */
+  reminderMinutes: number[];
+  cancelReason?: string;
   organizer: { id: string; name: string };
   invitees: InviteeView[];
 }
@@ -67,6 +71,16 @@ export type AnswerResult =
   | { kind: 'cancelled' }
   | { kind: 'past' };
 
+/** What a change tells each invitee: a new DM, and their invitation DM as it reads now. */
+export interface Notices {
+  notice: InviteeMessage;
+  invitation: InviteeMessage;
+  /** For the reminders queued anew after a move. */
+  reminder: ReminderMessage;
+}
+
+export type ChangeResult = { kind: 'changed'; meeting: MeetingView } | { kind: 'missing' | 'cancelled' | 'past' };
+
 const include = {
   organizer: { select: { id: true, displayName: true } },
   invitees: { include: { member: { select: { displayName: true, locale: true } } }, orderBy: { createdAt: 'asc' } },
@@ -90,6 +104,7 @@ export function invitationKey(meetingId: string, memberId: string): string {
 export class MeetingManager {
   /** Reads `genodigden:` into members. */
   readonly invitees: InviteeResolver;
+  readonly reminders: MeetingReminders;
 
   constructor(
     private readonly store: Store,
@@ -98,6 +113,7 @@ export class MeetingManager {
     private readonly defaultLocale: Locale,
   ) {
     this.invitees = new InviteeResolver(store, members);
+    this.reminders = new MeetingReminders(store, outbox, defaultLocale);
   }
 
   async createDraft(input: NewMeeting): Promise<MeetingView> {
@@ -130,6 +146,15 @@ export class MeetingManager {
     return this.get(id);
   }
 
+  /** The moment picked after a clock-change question; the duration stays. */
+  async setDraftStart(id: string, startsAt: Date): Promise<MeetingView | undefined> {
+    const draft = await this.get(id);
+    if (!draft || draft.status !== 'draft') return undefined;
+    const endsAt = new Date(startsAt.getTime() + (draft.endsAt.getTime() - draft.startsAt.getTime()));
+    const { count } = await this.store.meeting.updateMany({ where: { id, status: 'DRAFT' }, data: { startsAt, endsAt } });
+    return count ? this.get(id) : undefined;
+  }
+
   async get(id: string): Promise<MeetingView | undefined> {
     if (!isUuid(id)) return undefined;
     const row = await this.store.meeting.findUnique({ where: { id }, include });
@@ -152,13 +177,14 @@ export class MeetingManager {
    * Versturen: the draft becomes a meeting and each invitee gets a DM. Only the press that
    * changes the status queues them, so a double click sends each invitation once.
    */
-  async send(id: string, build: InviteeMessage): Promise<MeetingView | undefined> {
-    const { count } = await this.store.meeting.updateMany({ where: { id, status: 'DRAFT' }, data: { status: 'SENT', sentAt: new Date() } });
+  async send(id: string, now: Date, build: InviteeMessage, reminder: ReminderMessage): Promise<MeetingView | undefined> {
+    const { count } = await this.store.meeting.updateMany({ where: { id, status: 'DRAFT' }, data: { status: 'SENT', sentAt: now } });
     if (count === 0) return undefined;
     const meeting = (await this.get(id))!;
     for (const invitee of meeting.invitees) {
       await this.outbox.notifyMembers(this.store, [invitee.memberId], `meeting:${id}:invite`, (t, locale) => build(t, locale, meeting, invitee));
     }
+    await this.reminders.queue(meeting, meeting.reminderMinutes, now, reminder);
     return meeting;
   }
 
@@ -188,9 +214,11 @@ export class MeetingManager {
     if (hadPlace && answer !== 'yes') promotedId = await this.promoteFirstWaiting(id);
     const after = (await this.get(id))!;
     const invitee = after.invitees.find((i) => i.memberId === memberId)!;
+    await this.reminders.follow(after, after.reminderMinutes, invitee, now);
     await this.editInvitation(after, invitee, `answer:${now.getTime()}`, build);
     const promoted = promotedId ? after.invitees.find((i) => i.memberId === promotedId) : undefined;
     if (promoted) {
+      await this.reminders.follow(after, after.reminderMinutes, promoted, now);
       await this.editInvitation(after, promoted, `promoted:${now.getTime()}`, build);
       await this.outbox.notifyMembers(this.store, [promoted.memberId], `meeting:${id}:promoted:${now.getTime()}`, (t, locale) => promotedNotice(t, locale, after, promoted));
     }
@@ -209,6 +237,51 @@ export class MeetingManager {
     const key = invitationKey(meeting.id, invitee.memberId);
     const locale = invitee.locale ?? this.defaultLocale;
     await this.outbox.edit(this.store, { dedupeKey: `${key}:${change}`, of: { key }, locale, reply: build(translator(locale), locale, meeting, invitee) });
+  }
+
+  /**
+   * Moves a sent meeting: a higher SEQUENCE, every invitee told by a new DM (`notice`, with the
+   * updated .ics) and their invitation DM edited (`invitation`). Answers stay unless
+   * `askAgain` (the day changed): then everyone is asked again and the waiting list is empty.
+   */
+  async reschedule(id: string, startsAt: Date, endsAt: Date, askAgain: boolean, now: Date, build: Notices): Promise<ChangeResult> {
+    const current = await this.changeable(id, now);
+    if ('kind' in current) return current;
+    await this.store.meeting.update({ where: { id }, data: { startsAt, endsAt, sequence: { increment: 1 } } });
+    if (askAgain) await this.store.meetingInvitee.updateMany({ where: { meetingId: id }, data: { answer: 'none', answeredAt: null, waitlistedAt: null } });
+    // The reminders name the time: those of the old time go, new ones are queued for the new.
+    await this.reminders.drop(id);
+    const result = await this.tellEveryone(id, 'moved', build);
+    if (result.kind === 'changed') await this.reminders.queue(result.meeting, result.meeting.reminderMinutes, now, build.reminder);
+    return result;
+  }
+
+  /** Cancels a sent meeting: a cancelling .ics to every invitee, and their invitation edited. */
+  async cancel(id: string, reason: string | undefined, now: Date, build: Omit<Notices, 'reminder'>): Promise<ChangeResult> {
+    const current = await this.changeable(id, now);
+    if ('kind' in current) return current;
+    await this.store.meeting.update({ where: { id }, data: { status: 'CANCELLED', cancelledAt: now, cancelReason: reason ?? null, sequence: { increment: 1 } } });
+    await this.reminders.drop(id);
+    return this.tellEveryone(id, 'cancelled', build);
+  }
+
+  /** A sent meeting that has not begun, locked for this change (two moves at once go one by one). */
+  private async changeable(id: string, now: Date): Promise<MeetingView | { kind: 'missing' | 'cancelled' | 'past' }> {
+    const meeting = await this.get(id);
+    if (!meeting || meeting.status === 'draft') return { kind: 'missing' };
+    if (meeting.status === 'cancelled') return { kind: 'cancelled' };
+    if (meeting.startsAt <= now) return { kind: 'past' };
+    return meeting;
+  }
+
+  private async tellEveryone(id: string, change: 'moved' | 'cancelled', build: Omit<Notices, 'reminder'>): Promise<ChangeResult> {
+    const meeting = (await this.get(id))!;
+    const step = `${change}:${meeting.sequence}`;
+    for (const invitee of meeting.invitees) {
+      await this.editInvitation(meeting, invitee, step, build.invitation);
+      await this.outbox.notifyMembers(this.store, [invitee.memberId], `meeting:${id}:${step}`, (t, locale) => build.notice(t, locale, meeting, invitee));
+    }
+    return { kind: 'changed', meeting };
   }
 
   /**
@@ -257,6 +330,8 @@ type Row = {
   status: string;
   sequence: number;
   capacity: number | null;
+  reminderMinutes: number[];
+  cancelReason: string | null;
   organizer: { id: string; displayName: string };
   invitees: { memberId: string; answer: string; waitlistedAt: Date | null; member: { displayName: string; locale: string | null } }[];
 };
@@ -273,6 +348,8 @@ function toView(row: Row): MeetingView {
     status: row.status.toLowerCase() as MeetingStatus,
     sequence: row.sequence,
     capacity: row.capacity ?? undefined,
+    reminderMinutes: row.reminderMinutes,
+    cancelReason: row.cancelReason ?? undefined,
     organizer: { id: row.organizer.id, name: row.organizer.displayName },
     invitees: row.invitees.map((invitee) => ({
       memberId: invitee.memberId,

@@ -6,7 +6,7 @@ import { ephemeral, type Button, type Field, type Reply } from '../framework/rep
 import { textFile } from '../framework/files.ts';
 import { dateToken } from '../mentions-text.ts';
 import { formatMeetingSpan } from './format.ts';
-import { chatAddress, invitationIcs, meetingUid, type IcsAnswer } from './ics.ts';
+import { cancellationIcs, chatAddress, invitationIcs, meetingUid, type IcsAnswer, type IcsMeeting } from './ics.ts';
 import { countAnswers, type Answer, type InviteeView, type MeetingView } from './meetings.ts';
 
 /** The host part of UIDs and chat calendar addresses (`.invalid`: never delivered to). */
@@ -47,20 +47,25 @@ const icsAnswer: Record<Answer, IcsAnswer> = { yes: 'yes', no: 'no', maybe: 'may
 
 /** The invitation's calendar file: every attendee, their answers so far, this meeting's UID. */
 export function invitationFile(meeting: MeetingView, timezone: string, stamp: Date) {
-  const ics = invitationIcs(
-    {
-      uid: meetingUid(meeting.id, ICS_HOST),
-      sequence: meeting.sequence,
-      title: meeting.title,
-      location: meeting.location,
-      start: meeting.startsAt,
-      end: meeting.endsAt,
-      organizer: { name: meeting.organizer.name, email: chatAddress(meeting.organizer.id, ICS_HOST) },
-      attendees: meeting.invitees.map((invitee) => ({ name: invitee.name, email: chatAddress(invitee.memberId, ICS_HOST), answer: icsAnswer[invitee.answer] })),
-    },
-    { timezone, stamp },
-  );
-  return textFile(`overleg-${meeting.code}.ics`, 'text/calendar', ics);
+  return textFile(`overleg-${meeting.code}.ics`, 'text/calendar', invitationIcs(icsMeeting(meeting), { timezone, stamp }));
+}
+
+/** The cancelling file (METHOD:CANCEL, STATUS:CANCELLED), with the same UID and a higher SEQUENCE. */
+export function cancellationFile(meeting: MeetingView, timezone: string, stamp: Date) {
+  return textFile(`overleg-${meeting.code}-geannuleerd.ics`, 'text/calendar', cancellationIcs(icsMeeting(meeting), { timezone, stamp }));
+}
+
+function icsMeeting(meeting: MeetingView): IcsMeeting {
+  return {
+    uid: meetingUid(meeting.id, ICS_HOST),
+    sequence: meeting.sequence,
+    title: meeting.title,
+    location: meeting.location,
+    start: meeting.startsAt,
+    end: meeting.endsAt,
+    organizer: { name: meeting.organizer.name, email: chatAddress(meeting.organizer.id, ICS_HOST) },
+    attendees: meeting.invitees.map((invitee) => ({ name: invitee.name, email: chatAddress(invitee.memberId, ICS_HOST), answer: icsAnswer[invitee.answer] })),
+  };
 }
 
 /** The answer buttons. */
@@ -83,12 +88,41 @@ export function answerLine(t: Translate, invitee: InviteeView): string {
  * so far and the buttons to give or change it. `file`: only on the first post.
  */
 export function invitationReply(t: Translate, locale: Locale, meeting: MeetingView, invitee: InviteeView, timezone: string, file?: ReturnType<typeof invitationFile>): Reply {
+  const cancelled = meeting.status === 'cancelled';
+  // A cancelled meeting keeps what it was, says so, and has nothing left to answer.
+  const text = cancelled
+    ? t('meetings.invitation.cancelled', { reason: meeting.cancelReason ? t('meetings.reason', { reason: meeting.cancelReason }) : '' }).trim()
+    : [t('meetings.invitation.text', { organizer: meeting.organizer.name }), meeting.sequence > 0 ? t('meetings.invitation.changed') : undefined].filter(Boolean).join('\n');
+  const fields = details(t, locale, meeting, timezone);
+  if (!cancelled) fields.push({ label: t('meetings.fields.yourAnswer'), value: answerLine(t, invitee) });
   return ephemeral({
-    title: t('meetings.invitation.title', { code: meeting.code, title: meeting.title }),
-    text: t('meetings.invitation.text', { organizer: meeting.organizer.name }),
-    sections: [{ fields: [...details(t, locale, meeting, timezone), { label: t('meetings.fields.yourAnswer'), value: answerLine(t, invitee) }] }],
-    buttons: answerButtons(t, meeting),
+    title: t(cancelled ? 'meetings.invitation.cancelledTitle' : 'meetings.invitation.title', { code: meeting.code, title: meeting.title }),
+    text,
+    sections: [{ fields }],
+    buttons: cancelled ? undefined : answerButtons(t, meeting),
     files: file ? [file] : undefined,
+  });
+}
+
+/** The new DM about a move: the new moment, whether the answer is asked again, the updated .ics. */
+export function movedNotice(t: Translate, locale: Locale, meeting: MeetingView, timezone: string, askAgain: boolean, file: ReturnType<typeof invitationFile>): Reply {
+  return ephemeral({
+    title: t('meetings.moved.title', { code: meeting.code, title: meeting.title }),
+    text: [t('meetings.moved.text', { when: when(meeting, locale, timezone) }), t(askAgain ? 'meetings.moved.askAgain' : 'meetings.moved.answerKept')].join('\n'),
+    buttons: askAgain ? answerButtons(t, meeting) : undefined,
+    files: [file],
+  });
+}
+
+/** The new DM about a cancellation, with the cancelling .ics. */
+export function cancelledNotice(t: Translate, locale: Locale, meeting: MeetingView, timezone: string, file: ReturnType<typeof cancellationFile>): Reply {
+  return ephemeral({
+    title: t('meetings.cancelled.title', { code: meeting.code, title: meeting.title }),
+    text: [
+      t('meetings.cancelled.text', { when: formatMeetingSpan(meeting.startsAt, meeting.endsAt, locale, timezone), organizer: meeting.organizer.name }),
+      meeting.cancelReason ? t('meetings.reason', { reason: meeting.cancelReason }) : undefined,
+    ].filter(Boolean).join('\n'),
+    files: [file],
   });
 }
 
@@ -112,4 +146,14 @@ export function whoLines(t: Translate, meeting: MeetingView): string {
     .filter(([, people]) => people.length)
     .map(([label, people]) => `${label}: ${people.map((p) => p.name).join(', ')}`)
     .join('\n');
+}
+
+/** The reminder DM: the meeting starts in 24 hours (or 1 hour, or what was set). */
+export function reminderReply(t: Translate, locale: Locale, meeting: MeetingView, minutesBefore: number, timezone: string): Reply {
+  const before = minutesBefore % 60 === 0 ? t('meetings.reminder.hours', { count: minutesBefore / 60 }) : t('meetings.reminder.minutes', { count: minutesBefore });
+  return ephemeral({
+    title: t('meetings.reminder.title', { code: meeting.code, title: meeting.title }),
+    text: t('meetings.reminder.text', { before }),
+    sections: [{ fields: details(t, locale, meeting, timezone) }],
+  });
 }
