@@ -19,6 +19,8 @@ import type { ChatAdapter } from './adapters/adapter.ts';
 import { CONSOLE_USER, ConsoleAdapter } from './adapters/console/console-adapter.ts';
 import { jobs } from './scheduler/jobs.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { feedRoute } from './core/meetings/feed-http.ts';
+import { startHttpServer } from './http-server.ts';
 
 export { GUIDE_CONTENT_DIR };
 
@@ -57,6 +59,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       defaultLocale: config.defaultLocale,
       // The console is the operator's own terminal: its user may do everything.
       admins: useConsole ? [...config.admins, `console:${CONSOLE_USER}`] : config.admins,
+      feedBaseUrl: `http://${config.host}:${config.port}`,
     },
     cipher,
     logger,
@@ -77,6 +80,12 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, logger);
   let consoleAdapter: ConsoleAdapter | undefined;
+  // Calendar feeds on PORT: Slack's server when Slack runs, else one of their own (Discord, or
+  // the console with PORT set).
+  const httpRoutes = [feedRoute(() => services.meetings.feeds)];
+  const httpServer = !config.slack && (config.discord || config.portExplicit)
+    ? await startHttpServer({ port: config.port, host: config.host, health: () => isDatabaseHealthy(db), routes: httpRoutes })
+    : undefined;
   if (config.slack) {
     // Loaded only when configured: Bolt stays out of a console-only or Discord-only start.
     const { SlackAdapter } = await import('./adapters/slack/slack-adapter.ts');
@@ -91,6 +100,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         host: config.host,
         logger: logger.child({ adapter: 'slack' }),
         health: () => isDatabaseHealthy(db),
+        routes: httpRoutes,
       }),
     );
   }
@@ -157,6 +167,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       await scheduler.stop();
       await recovery.stop();
       for (const adapter of adapters) await adapter.stop();
+      await httpServer?.close();
       await worker.stop();
       await db.close();
     },

@@ -25,6 +25,8 @@ export interface CoreSettings {
   defaultLocale: Locale;
   /** `platform:userId` accounts that are admins from the start (ADMINS). */
   admins: string[];
+  /** Where calendar feeds are reached, e.g. http://HOST:PORT (no slash at the end). */
+  feedBaseUrl?: string;
 }
 
 export interface Services {
@@ -134,6 +136,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     channels,
     conversations,
     updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
-    meetings: new MeetingManager(store, outbox, members, settings.defaultLocale),
+    meetings: new MeetingManager(store, outbox, members, settings.defaultLocale, settings.timezone),
   };
 }

@@ -94,7 +94,7 @@ async function startConsole(): Promise<MeetingPlatform> {
     directMessages: async (userId) => (await testBot.worker.drain(), blocks).filter((b) => b.to === userId && b.message.visibility === 'direct').map((b) => b.message),
     receivedFiles: async (userId) => {
       await testBot.worker.drain();
-      const paths = blocks.filter((block) => block.to === userId).flatMap((block) => [...block.text.matchAll(/^Bestand: (.+)$/gm)].map((match) => match[1]!));
+      const paths = blocks.filter((block) => block.to === userId).flatMap((block) => [...block.text.matchAll(/^(?:Bestand|File): (.+)$/gm)].map((match) => match[1]!));
       return Promise.all(paths.map(async (saved) => ({ name: path.basename(saved), bytes: await readFile(saved) })));
     },
     lastForm: async (userId) => blocks.filter((b) => b.to === userId && b.message.visibility !== 'direct').map((b) => readForm(b.text)).filter(Boolean).at(-1),

@@ -10,6 +10,7 @@ import type { Store } from '../store.ts';
 import type { MemberManager } from '../members/members.ts';
 import { InviteeResolver } from './invitees.ts';
 import { MeetingReminders, type ReminderMessage } from './reminders.ts';
+import { MeetingFeeds } from './feed.ts';
 
 export type Answer = 'yes' | 'no' | 'maybe' | 'none';
 export type MeetingStatus = 'draft' | 'sent' | 'cancelled';
@@ -81,7 +82,7 @@ export interface Notices {
 
 export type ChangeResult = { kind: 'changed'; meeting: MeetingView } | { kind: 'missing' | 'cancelled' | 'past' };
 
-const include = {
+export const meetingInclude = {
   organizer: { select: { id: true, displayName: true } },
   invitees: { include: { member: { select: { displayName: true, locale: true } } }, orderBy: { createdAt: 'asc' } },
 } as const;
@@ -105,14 +106,18 @@ export class MeetingManager {
   /** Reads `genodigden:` into members. */
   readonly invitees: InviteeResolver;
   readonly reminders: MeetingReminders;
+  /** Personal calendar feeds (`/overleg agenda`). */
+  readonly feeds: MeetingFeeds;
 
   constructor(
     private readonly store: Store,
     private readonly outbox: Outbox,
     members: MemberManager,
     private readonly defaultLocale: Locale,
+    timezone: string,
   ) {
     this.invitees = new InviteeResolver(store, members);
+    this.feeds = new MeetingFeeds(store, timezone);
     this.reminders = new MeetingReminders(store, outbox, defaultLocale);
   }
 
@@ -129,9 +134,9 @@ export class MeetingManager {
         channelRef: input.channel?.ref,
         invitees: { createMany: { data: input.inviteeIds.map((memberId) => ({ memberId })) } },
       },
-      include,
+      include: meetingInclude,
     });
-    return toView(row);
+    return toMeetingView(row);
   }
 
   /** A draft changed with Aanpassen: new details, the same number. False when it is no longer a draft. */
@@ -157,13 +162,13 @@ export class MeetingManager {
 
   async get(id: string): Promise<MeetingView | undefined> {
     if (!isUuid(id)) return undefined;
-    const row = await this.store.meeting.findUnique({ where: { id }, include });
-    return row ? toView(row) : undefined;
+    const row = await this.store.meeting.findUnique({ where: { id }, include: meetingInclude });
+    return row ? toMeetingView(row) : undefined;
   }
 
   async byNumber(number: number): Promise<MeetingView | undefined> {
-    const row = await this.store.meeting.findUnique({ where: { number }, include });
-    return row ? toView(row) : undefined;
+    const row = await this.store.meeting.findUnique({ where: { number }, include: meetingInclude });
+    return row ? toMeetingView(row) : undefined;
   }
 
   /** Annuleren on the preview: the draft is gone. False when it was sent (or gone) already. */
@@ -301,9 +306,9 @@ export class MeetingManager {
       },
       orderBy: { startsAt: 'asc' },
       take: limit,
-      include,
+      include: meetingInclude,
     });
-    return rows.map(toView);
+    return rows.map(toMeetingView);
   }
 }
 
@@ -336,7 +341,7 @@ type Row = {
   invitees: { memberId: string; answer: string; waitlistedAt: Date | null; member: { displayName: string; locale: string | null } }[];
 };
 
-function toView(row: Row): MeetingView {
+export function toMeetingView(row: Row): MeetingView {
   return {
     id: row.id,
     number: row.number,

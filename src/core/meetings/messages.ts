@@ -55,7 +55,8 @@ export function cancellationFile(meeting: MeetingView, timezone: string, stamp: 
   return textFile(`overleg-${meeting.code}-geannuleerd.ics`, 'text/calendar', cancellationIcs(icsMeeting(meeting), { timezone, stamp }));
 }
 
-function icsMeeting(meeting: MeetingView): IcsMeeting {
+export function icsMeeting(meeting: MeetingView): IcsMeeting {
+  const cancelled = meeting.status === 'cancelled';
   return {
     uid: meetingUid(meeting.id, ICS_HOST),
     sequence: meeting.sequence,
@@ -65,6 +66,7 @@ function icsMeeting(meeting: MeetingView): IcsMeeting {
     end: meeting.endsAt,
     organizer: { name: meeting.organizer.name, email: chatAddress(meeting.organizer.id, ICS_HOST) },
     attendees: meeting.invitees.map((invitee) => ({ name: invitee.name, email: chatAddress(invitee.memberId, ICS_HOST), answer: icsAnswer[invitee.answer] })),
+    cancelled,
   };
 }
 

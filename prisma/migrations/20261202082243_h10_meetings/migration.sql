@@ -35,6 +35,16 @@ CREATE TABLE "MeetingInvitee" (
     CONSTRAINT "MeetingInvitee_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "MeetingFeed" (
+    "id" TEXT NOT NULL,
+    "memberId" TEXT NOT NULL,
+    "token" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "MeetingFeed_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Meeting_number_key" ON "Meeting"("number");
 
@@ -47,6 +57,12 @@ CREATE INDEX "MeetingInvitee_memberId_idx" ON "MeetingInvitee"("memberId");
 -- CreateIndex
 CREATE UNIQUE INDEX "MeetingInvitee_meetingId_memberId_key" ON "MeetingInvitee"("meetingId", "memberId");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "MeetingFeed_memberId_key" ON "MeetingFeed"("memberId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MeetingFeed_token_key" ON "MeetingFeed"("token");
+
 -- AddForeignKey
 ALTER TABLE "Meeting" ADD CONSTRAINT "Meeting_organizerId_fkey" FOREIGN KEY ("organizerId") REFERENCES "Member"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -55,3 +71,6 @@ ALTER TABLE "MeetingInvitee" ADD CONSTRAINT "MeetingInvitee_meetingId_fkey" FORE
 
 -- AddForeignKey
 ALTER TABLE "MeetingInvitee" ADD CONSTRAINT "MeetingInvitee_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "Member"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "MeetingFeed" ADD CONSTRAINT "MeetingFeed_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "Member"("id") ON DELETE CASCADE ON UPDATE CASCADE;
