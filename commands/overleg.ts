@@ -10,10 +10,12 @@
 // coordinators) at once: every invitee gets a new DM with an updated or cancelling .ics (same
 // UID, higher SEQUENCE) and their invitation DM is edited; answers stay on a move to another
 // hour and are asked again when the day changes.
+// /overleg agenda [nieuw] — my calendar feed's address (a new one with `nieuw`, the old one
+// then stops working).
 // /overleg afmelden <nummer> — the same as answering Nee.
 import { DateTime } from 'luxon';
 import { defineCommand, form, subcommand } from '../src/core/framework/declarations.ts';
-import { integer, string } from '../src/core/framework/options.ts';
+import { choice, integer, string } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply, type Reply, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
 import { parseWhen, type WhenResult } from '../src/core/meetings/when.ts';
@@ -68,6 +70,12 @@ export default defineCommand({
       access: 'approved',
       options: { nummer: string({ required: true, maxLength: 20 }), reden: string({ long: true, maxLength: 300 }) },
       run: (ctx, input) => cancel(ctx, input.nummer, input.reden),
+    }),
+    subcommand({
+      name: 'agenda',
+      access: 'approved',
+      options: { nieuw: choice(['nieuw'] as const) },
+      run: (ctx, input) => feed(ctx, input.nieuw === 'nieuw'),
     }),
     subcommand({
       name: 'afmelden',
@@ -323,4 +331,13 @@ async function cancel(ctx: CommandContext, typed: string, reason: string | undef
   });
   if (result.kind !== 'changed') return errorReply(ctx.t('meetings.errors.begun', { code: found.meeting.code }));
   return ephemeral({ text: ctx.t('meetings.cancelledDone', { code: found.meeting.code, count: result.meeting.invitees.length }) });
+}
+
+/** The member's feed address; `renew`: a new one, the old address answers 404 from now on. */
+async function feed(ctx: CommandContext, renew: boolean): Promise<Reply> {
+  const feeds = ctx.services.meetings.feeds;
+  const token = renew ? await feeds.renew(ctx.actor.id) : await feeds.token(ctx.actor.id);
+  const base = (ctx.services.settings.feedBaseUrl ?? 'http://0.0.0.0:3000').replace(/\/+$/, '');
+  const url = `${base}/agenda/${token}.ics`;
+  return ephemeral({ text: ctx.t(renew ? 'meetings.feed.renewed' : 'meetings.feed.address', { url }), footer: ctx.t('meetings.feed.private') });
 }

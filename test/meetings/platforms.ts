@@ -14,6 +14,8 @@ import { lastOpenedView, startSlack } from '../slack/harness.ts';
 import { blocksText, seenMessage, seenResponse, type SlackButton } from '../slack/seen.ts';
 import { DiscordHarness, seenMessages, toSeen } from '../discord/harness.ts';
 import type { InteractionRecord } from '../discord/fake-discord.ts';
+import { startHttpServer } from '../../src/http-server.ts';
+import { feedRoute } from '../../src/core/meetings/feed-http.ts';
 import type { ReceivedFile, SeenButton, SeenForm, SeenMessage } from '../contract/adapter-contract.ts';
 
 export interface MeetingPlatform {
@@ -30,6 +32,8 @@ export interface MeetingPlatform {
   lastForm(userId: string): Promise<SeenForm | undefined>;
   submitForm(userId: string, form: SeenForm, values: Record<string, string>): Promise<SeenMessage[]>;
   editsInPlace: boolean;
+  /** Where GET /agenda/<token>.ics is served for this platform's set-up. */
+  feedBaseUrl: string;
   /** The platform shows a date token (Slack `<!date^…>`, Discord `<t:…:F>`); null on the console. */
   dateToken: RegExp | null;
   close(): Promise<void>;
@@ -65,6 +69,8 @@ async function startConsole(): Promise<MeetingPlatform> {
     },
   });
   const adapter = new ConsoleAdapter(testBot.bot, { input: new PassThrough(), output, locale: 'nl', afterLine: () => testBot.worker.drain(), filesDir });
+  // The console with PORT set: a server of its own for the feeds.
+  const http = await startHttpServer({ port: 0, host: '127.0.0.1', health: async () => true, routes: [feedRoute(() => testBot.services.meetings.feeds)] });
   testBot.deliverers.set('console', (item) => adapter.deliver(item));
   const run = async (userId: string, line: string) => {
     const before = blocks.length;
@@ -107,7 +113,9 @@ async function startConsole(): Promise<MeetingPlatform> {
     },
     editsInPlace: false,
     dateToken: null,
+    feedBaseUrl: `http://127.0.0.1:${http.address.port}`,
     close: async () => {
+      await http.close();
       await testBot.close();
       await rm(dataDir, { recursive: true, force: true });
     },
@@ -128,7 +136,8 @@ function slackForm(view: any): SeenForm {
 
 async function startSlackPlatform(): Promise<MeetingPlatform> {
   const testBot = await createTestBot({ admins: ['slack:UADMIN'] });
-  const slack = await startSlack({ testBot });
+  // Slack's own HTTP server serves the feeds (Bolt's custom routes).
+  const slack = await startSlack({ testBot, routes: [feedRoute(() => testBot.services.meetings.feeds)] });
   let opened = 0;
   return {
     platform: 'slack',
@@ -158,6 +167,7 @@ async function startSlackPlatform(): Promise<MeetingPlatform> {
     },
     editsInPlace: true,
     dateToken: /<!date\^\d+\^/,
+    feedBaseUrl: slack.baseUrl,
     close: async () => {
       await slack.close();
       await testBot.close();
@@ -168,6 +178,8 @@ async function startSlackPlatform(): Promise<MeetingPlatform> {
 async function startDiscord(): Promise<MeetingPlatform> {
   const testBot = await createTestBot({ admins: ['discord:100000000000000001'] });
   const harness = await DiscordHarness.create({ testBot });
+  // Discord needs no HTTP: a server of its own for /healthz and the feeds.
+  const http = await startHttpServer({ port: 0, host: '127.0.0.1', health: async () => true, routes: [feedRoute(() => testBot.services.meetings.feeds)] });
   const carrying = (customId: string) =>
     [...[...harness.fake.interactions.values()].flatMap(seenMessages), ...[...harness.fake.dmChannels.values()].flatMap((channel) => harness.fake.messagesIn(channel))]
       .reverse()
@@ -209,6 +221,10 @@ async function startDiscord(): Promise<MeetingPlatform> {
     },
     editsInPlace: true,
     dateToken: /<t:\d+:F>/,
-    close: () => harness.close(),
+    feedBaseUrl: `http://127.0.0.1:${http.address.port}`,
+    close: async () => {
+      await http.close();
+      await harness.close();
+    },
   };
 }
