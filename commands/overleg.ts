@@ -10,6 +10,9 @@
 // coordinators) at once: every invitee gets a new DM with an updated or cancelling .ics (same
 // UID, higher SEQUENCE) and their invitation DM is edited; answers stay on a move to another
 // hour and are asked again when the day changes.
+// /overleg peiling <titel> opties:"di 14:00; wo 10u" [genodigden:] [duur:] [plek:] — a date
+// poll: 1 to 5 moments, each invitee votes with a button per moment (several allowed), the
+// organiser's table is edited in place, and the organiser's pick becomes a sent meeting.
 // /overleg agenda [nieuw] — my calendar feed's address (a new one with `nieuw`, the old one
 // then stops working).
 // /overleg afmelden <nummer> — the same as answering Nee.
@@ -23,6 +26,8 @@ import { meetingEnd, parseDuration } from '../src/core/meetings/duration.ts';
 import { describeDurationFailure, describeWhenFailure, formatMoment, formatMomentWithClock } from '../src/core/meetings/format.ts';
 import { MAX_INVITEES } from '../src/core/meetings/invitees.ts';
 import type { ReminderMessage } from '../src/core/meetings/reminders.ts';
+import { MAX_POLL_OPTIONS } from '../src/core/meetings/polls.ts';
+import { ballotReply, optionLabel, tableReply } from '../src/core/meetings/poll-messages.ts';
 import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView } from '../src/core/meetings/meetings.ts';
 import {
   cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, previewReply, reminderReply, when, whoLines,
@@ -72,6 +77,18 @@ export default defineCommand({
       run: (ctx, input) => cancel(ctx, input.nummer, input.reden),
     }),
     subcommand({
+      name: 'peiling',
+      access: 'approved',
+      options: {
+        titel: string({ required: true, long: true, maxLength: 200 }),
+        opties: string({ required: true, maxLength: 600 }),
+        duur: string({ maxLength: 40 }),
+        plek: string({ maxLength: 200 }),
+        genodigden: string({ maxLength: 1000 }),
+      },
+      run: (ctx, input) => startPoll(ctx, input),
+    }),
+    subcommand({
       name: 'agenda',
       access: 'approved',
       options: { nieuw: choice(['nieuw'] as const) },
@@ -89,6 +106,8 @@ export default defineCommand({
     { name: 'aanpassen', access: 'approved', run: startChange },
     { name: 'annuleren', access: 'approved', run: discard },
     { name: 'tijd', access: 'approved', run: pickTime },
+    { name: 'stem', access: 'everyone', run: vote },
+    { name: 'kies', access: 'approved', run: choose },
     { name: 'ja', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'yes') },
     { name: 'nee', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'no') },
     { name: 'misschien', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'maybe') },
@@ -340,4 +359,73 @@ async function feed(ctx: CommandContext, renew: boolean): Promise<Reply> {
   const base = (ctx.services.settings.feedBaseUrl ?? 'http://0.0.0.0:3000').replace(/\/+$/, '');
   const url = `${base}/agenda/${token}.ics`;
   return ephemeral({ text: ctx.t(renew ? 'meetings.feed.renewed' : 'meetings.feed.address', { url }), footer: ctx.t('meetings.feed.private') });
+}
+
+type PollInput = { titel: string; opties: string; duur?: string; plek?: string; genodigden?: string };
+
+/** Every moment must be readable and ahead; 1 to 5 of them. Nothing is stored otherwise. */
+async function startPoll(ctx: CommandContext, input: PollInput): Promise<Reply> {
+  const tz = timezone(ctx);
+  const typed = input.opties.split(/[;\n]/).map((option) => option.trim()).filter(Boolean);
+  if (typed.length < 1 || typed.length > MAX_POLL_OPTIONS) return errorReply(ctx.t('meetings.poll.optionCount', { count: typed.length, max: MAX_POLL_OPTIONS }));
+  const starts: Date[] = [];
+  for (const [index, text] of typed.entries()) {
+    const moment = parseWhen(text, { timezone: tz, now: ctx.now, locale: ctx.locale });
+    if (!moment.ok) return errorReply(ctx.t('meetings.poll.badOption', { n: index + 1, text, problem: describeWhenFailure(moment, ctx.locale, tz) }));
+    starts.push(moment.start);
+  }
+  const duration = parseDuration(input.duur);
+  if (!duration.ok) return errorReply(describeDurationFailure(duration, ctx.locale) ?? '');
+  const invitees = await ctx.services.meetings.invitees.resolve(input.genodigden, ctx.place.platform, ctx.actor.id);
+  if (!invitees.ok) {
+    if (invitees.reason === 'too-many') return errorReply(ctx.t('meetings.errors.tooMany', { count: invitees.count, max: MAX_INVITEES }));
+    if (invitees.reason === 'channel-unsupported') return errorReply(ctx.t('meetings.errors.channelUnsupported'));
+    return errorReply(ctx.t('meetings.errors.unknownInvitees', { words: invitees.words.join(', ') }));
+  }
+  if (invitees.memberIds.length === 0) return errorReply(ctx.t('meetings.poll.nobody'));
+  const channel = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
+  const poll = await ctx.services.meetings.polls.create(
+    { organizerId: ctx.actor.id, title: input.titel.replace(/\s+/g, ' ').trim(), starts, durationMinutes: duration.minutes, location: input.plek, inviteeIds: invitees.memberIds, channel },
+    (t, locale, p) => ballotReply(t, locale, p, tz),
+    (t, locale, p) => tableReply(t, locale, p, tz),
+  );
+  return ephemeral({ text: ctx.t('meetings.poll.started', { code: poll.code, title: poll.title, count: poll.inviteeIds.length }) });
+}
+
+async function vote(ctx: CommandContext, optionId: string | undefined): Promise<Reply> {
+  const tz = timezone(ctx);
+  const found = await ctx.services.meetings.polls.byOption(optionId ?? '');
+  const organizerLocale = found ? (await ctx.services.members.get(found.poll.organizer.id)).locale ?? ctx.services.settings.defaultLocale : ctx.locale;
+  const result = await ctx.services.meetings.polls.toggleVote(optionId ?? '', ctx.actor.id, ctx.now, (t, locale, p) => tableReply(t, locale, p, tz), organizerLocale);
+  if (result.kind !== 'voted') return errorReply(ctx.t(result.kind === 'closed' ? 'meetings.poll.closedForVotes' : 'meetings.poll.notInvited'));
+  const mine = result.mine.map((option) => optionLabel(option, ctx.locale, tz));
+  return ephemeral({ text: mine.length ? ctx.t('meetings.poll.yourVotes', { moments: mine.join('; ') }) : ctx.t('meetings.poll.noVotes') });
+}
+
+/** The organiser picks a moment: the poll closes and a meeting is sent to its invitees. */
+async function choose(ctx: CommandContext, optionId: string | undefined): Promise<Reply> {
+  const tz = timezone(ctx);
+  const found = await ctx.services.meetings.polls.byOption(optionId ?? '');
+  if (!found || found.poll.organizer.id !== ctx.actor.id) return errorReply(ctx.t('meetings.errors.notFound'));
+  const { poll, option } = found;
+  if (poll.status !== 'open') return errorReply(ctx.t('meetings.poll.alreadyChosen', { code: poll.code }));
+  if (option.startsAt <= ctx.now) return errorReply(ctx.t('meetings.errors.pastNow'));
+  const draft = await ctx.services.meetings.createDraft({
+    organizerId: poll.organizer.id,
+    title: poll.title,
+    startsAt: option.startsAt,
+    endsAt: new Date(option.startsAt.getTime() + poll.durationMinutes * 60_000),
+    location: poll.location,
+    inviteeIds: poll.inviteeIds,
+    channel: poll.channel,
+  });
+  // Closed only once: of two presses at the same moment the second changes nothing.
+  if (!(await ctx.services.meetings.polls.close(poll.id, draft.id))) {
+    await ctx.services.meetings.discardDraft(draft.id);
+    return errorReply(ctx.t('meetings.poll.alreadyChosen', { code: poll.code }));
+  }
+  const meeting = (await ctx.services.meetings.send(draft.id, ctx.now, invitation(tz, true), reminder(tz)))!;
+  const closed = (await ctx.services.meetings.polls.get(poll.id))!;
+  await ctx.services.meetings.polls.editTable(closed, 'chosen', (t, locale, p) => tableReply(t, locale, p, tz), ctx.locale);
+  return ephemeral({ text: ctx.t('meetings.poll.chosen', { code: meeting.code, when: when(meeting, ctx.locale, tz), count: meeting.invitees.length }) });
 }

@@ -11,6 +11,7 @@ import type { MemberManager } from '../members/members.ts';
 import { InviteeResolver } from './invitees.ts';
 import { MeetingReminders, type ReminderMessage } from './reminders.ts';
 import { MeetingFeeds } from './feed.ts';
+import { PollManager } from './polls.ts';
 
 export type Answer = 'yes' | 'no' | 'maybe' | 'none';
 export type MeetingStatus = 'draft' | 'sent' | 'cancelled';
@@ -108,6 +109,8 @@ export class MeetingManager {
   readonly reminders: MeetingReminders;
   /** Personal calendar feeds (`/overleg agenda`). */
   readonly feeds: MeetingFeeds;
+  /** Date polls (`/overleg peiling`). */
+  readonly polls: PollManager;
 
   constructor(
     private readonly store: Store,
@@ -118,6 +121,7 @@ export class MeetingManager {
   ) {
     this.invitees = new InviteeResolver(store, members);
     this.feeds = new MeetingFeeds(store, timezone);
+    this.polls = new PollManager(store, outbox);
     this.reminders = new MeetingReminders(store, outbox, defaultLocale);
   }
 
