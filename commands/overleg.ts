@@ -42,7 +42,7 @@ const planOptions = {
   wanneer: string({ required: true, maxLength: 120 }),
   duur: string({ maxLength: 40 }),
   plek: string({ maxLength: 200 }),
-  genodigden: string({ maxLength: 1000 }),
+  genodigden: string({ maxLength: 1000, people: true }),
   capaciteit: integer({ min: 1, max: MAX_INVITEES }),
 };
 
@@ -84,7 +84,7 @@ export default defineCommand({
         opties: string({ required: true, maxLength: 600 }),
         duur: string({ maxLength: 40 }),
         plek: string({ maxLength: 200 }),
-        genodigden: string({ maxLength: 1000 }),
+        genodigden: string({ maxLength: 1000, people: true }),
       },
       run: (ctx, input) => startPoll(ctx, input),
     }),
