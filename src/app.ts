@@ -20,7 +20,8 @@ import { CONSOLE_USER, ConsoleAdapter } from './adapters/console/console-adapter
 import { jobs } from './scheduler/jobs.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { feedRoute } from './core/meetings/feed-http.ts';
-import { startHttpServer } from './http-server.ts';
+import { startHttpServer, type HttpServer } from './http-server.ts';
+import type { HttpRoute } from './core/http-routes.ts';
 
 export { GUIDE_CONTENT_DIR };
 
@@ -83,9 +84,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   // Calendar feeds on PORT: Slack's server when Slack runs, else one of their own (Discord, or
   // the console with PORT set).
   const httpRoutes = [feedRoute(() => services.meetings.feeds)];
-  const httpServer = !config.slack && (config.discord || config.portExplicit)
-    ? await startHttpServer({ port: config.port, host: config.host, health: () => isDatabaseHealthy(db), routes: httpRoutes })
-    : undefined;
+  const httpServer = !config.slack && (config.discord || config.portExplicit) ? await ownHttpServer(config, db, httpRoutes, logger) : undefined;
   if (config.slack) {
     // Loaded only when configured: Bolt stays out of a console-only or Discord-only start.
     const { SlackAdapter } = await import('./adapters/slack/slack-adapter.ts');
@@ -172,6 +171,21 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       await db.close();
     },
   };
+}
+
+/**
+ * The HTTP server without Slack. With PORT set, a port that is taken stops the start (as with
+ * Slack); Discord on the default port only warns: Discord itself needs no HTTP, so a taken
+ * port costs the feeds and /healthz, not the bot.
+ */
+async function ownHttpServer(config: Config, db: Database, routes: HttpRoute[], logger: Logger): Promise<HttpServer | undefined> {
+  try {
+    return await startHttpServer({ port: config.port, host: config.host, health: () => isDatabaseHealthy(db), routes });
+  } catch (error) {
+    if (config.portExplicit) throw error;
+    logger.warn({ err: safeError(error), port: config.port }, 'no HTTP server: the calendar feeds and /healthz are not served');
+    return undefined;
+  }
 }
 
 /**
