@@ -10,4 +10,6 @@ import advies from './advies.ts';
 
 import privacy from './privacy.ts';
 
-export const commands: readonly CommandDeclaration[] = [update, advies, handreiking, profiel, overzicht, privacy, help];
+import overleg from './overleg.ts';
+
+export const commands: readonly CommandDeclaration[] = [update, advies, overleg, handreiking, profiel, overzicht, privacy, help];

@@ -20,6 +20,9 @@ import { CONSOLE_USER, ConsoleAdapter } from './adapters/console/console-adapter
 import { jobs } from './scheduler/jobs.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { checkAuditChainAtStart } from './core/privacy/startup.ts';
+import { feedRoute } from './core/meetings/feed-http.ts';
+import { startHttpServer, type HttpServer } from './http-server.ts';
+import type { HttpRoute } from './core/http-routes.ts';
 
 export { GUIDE_CONTENT_DIR };
 
@@ -59,6 +62,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       // The console is the operator's own terminal: its user may do everything.
       admins: useConsole ? [...config.admins, `console:${CONSOLE_USER}`] : config.admins,
       privacyUpdatesOnErase: config.privacyUpdatesOnErase,
+      feedBaseUrl: `http://${config.host}:${config.port}`,
     },
     cipher,
     logger,
@@ -80,6 +84,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const deliverers = new Map<PlatformName, Deliver>();
   const worker = new OutboxWorker(services.outbox, deliverers, logger);
   let consoleAdapter: ConsoleAdapter | undefined;
+  // Calendar feeds on PORT: Slack's server when Slack runs, else one of their own (Discord, or
+  // the console with PORT set).
+  const httpRoutes = [feedRoute(() => services.meetings.feeds)];
+  const httpServer = !config.slack && (config.discord || config.portExplicit) ? await ownHttpServer(config, db, httpRoutes, logger) : undefined;
   if (config.slack) {
     // Loaded only when configured: Bolt stays out of a console-only or Discord-only start.
     const { SlackAdapter } = await import('./adapters/slack/slack-adapter.ts');
@@ -94,6 +102,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         host: config.host,
         logger: logger.child({ adapter: 'slack' }),
         health: () => isDatabaseHealthy(db),
+        routes: httpRoutes,
       }),
     );
   }
@@ -135,6 +144,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
 
   // Likewise the outbox: what the earlier run had in hand is sent now, after a check.
   if (db.kind === 'pglite') await services.outbox.takeOverAfterRestart();
+  // Meeting reminders that fell due while no instance ran go only if the meeting has not begun.
+  await services.meetings.reminders.dropBegun(new Date());
   for (const adapter of adapters) await adapter.start();
   worker.start();
   recovery.start();
@@ -158,10 +169,26 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       await scheduler.stop();
       await recovery.stop();
       for (const adapter of adapters) await adapter.stop();
+      await httpServer?.close();
       await worker.stop();
       await db.close();
     },
   };
+}
+
+/**
+ * The HTTP server without Slack. With PORT set, a port that is taken stops the start (as with
+ * Slack); Discord on the default port only warns: Discord itself needs no HTTP, so a taken
+ * port costs the feeds and /healthz, not the bot.
+ */
+async function ownHttpServer(config: Config, db: Database, routes: HttpRoute[], logger: Logger): Promise<HttpServer | undefined> {
+  try {
+    return await startHttpServer({ port: config.port, host: config.host, health: () => isDatabaseHealthy(db), routes });
+  } catch (error) {
+    if (config.portExplicit) throw error;
+    logger.warn({ err: safeError(error), port: config.port }, 'no HTTP server: the calendar feeds and /healthz are not served');
+    return undefined;
+  }
 }
 
 /**

@@ -95,6 +95,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   port: number;
+  /** PORT was set: the console then serves HTTP too (/healthz, calendar feeds). */
+  portExplicit: boolean;
   host: string;
   timezone: string;
   defaultLocale: 'nl' | 'en';
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: raw.DATABASE_URL,
     dataDir: raw.DATA_DIR,
     port: raw.PORT ?? 3000,
+    portExplicit: raw.PORT !== undefined,
     host: raw.HOST,
     timezone: raw.TIMEZONE,
     defaultLocale: raw.DEFAULT_LOCALE ?? 'nl',

@@ -5,13 +5,15 @@
 // stripped from every option value, see framework/validate.ts), so nobody can forge a ping:
 //   \uE000m:<memberId>|<name>\uE001   a member, not yet resolved for a platform
 //   \uE000u:<externalId>|<name>\uE001 an account on the platform the message goes to (a ping)
+//   \uE000d:<unixSeconds>|\uE001      a moment each reader's platform shows in their own time
+//                                    zone (Slack <!date^…>, Discord <t:…:F>); nothing elsewhere
 export const MENTION_OPEN = '\uE000';
 export const MENTION_CLOSE = '\uE001';
 /** Both delimiters, to strip them from untrusted text. */
 export const MENTION_DELIMITERS = /[\uE000\uE001]/g;
 
-/** Matches every token: [1] kind (m or u), [2] id, [3] name. */
-export const MENTION_TOKEN = /\uE000([mu]):([^|\uE000\uE001]*)\|([^\uE000\uE001]*)\uE001/g;
+/** Matches every token: [1] kind (m, u or d), [2] id, [3] name. */
+export const MENTION_TOKEN = /\uE000([mud]):([^|\uE000\uE001]*)\|([^\uE000\uE001]*)\uE001/g;
 
 /** Names never carry a delimiter or a bar, so a token always parses back. */
 function cleanName(name: string): string {
@@ -39,4 +41,16 @@ export function renderAccountMentions(text: string, ping: (externalId: string, n
 /** The external ids of the account tokens in a text. */
 export function mentionedAccounts(text: string): string[] {
   return [...text.matchAll(MENTION_TOKEN)].filter((match) => match[1] === 'u').map((match) => match[2]!);
+}
+
+/** A moment shown in the reader's own time zone where the platform can (see the top of this file). */
+export function dateToken(date: Date): string {
+  return `${MENTION_OPEN}d:${Math.floor(date.getTime() / 1000)}|${MENTION_CLOSE}`;
+}
+
+const DATE_TOKEN = /\uE000d:(\d+)\|\uE001/g;
+
+/** Replaces date tokens with what `render(unixSeconds)` returns (the platform's own date markup). */
+export function renderDateTokens(text: string, render: (unixSeconds: number) => string): string {
+  return text.replace(DATE_TOKEN, (_all, seconds: string) => render(Number(seconds)));
 }

@@ -18,6 +18,7 @@ import { ConversationManager } from './conversations/conversations.ts';
 import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { AdviceManager } from './advice/requests.ts';
+import { MeetingManager } from './meetings/meetings.ts';
 import { pino, type Logger } from 'pino';
 import { PrivacyManager } from './privacy/privacy.ts';
 import { Retention } from './privacy/retention.ts';
@@ -31,6 +32,8 @@ export interface CoreSettings {
   privacyUpdatesOnErase?: 'anonymise' | 'remove';
   /** Retention periods other than the defaults, by rule name (src/core/privacy/retention.ts). */
   retentionDays?: Record<string, number>;
+  /** Where calendar feeds are reached, e.g. http://HOST:PORT (no slash at the end). */
+  feedBaseUrl?: string;
 }
 
 export interface Services {
@@ -61,6 +64,7 @@ export interface Services {
   privacy: PrivacyManager;
   /** What goes after how long (the nightly housekeeping, npm run prune). */
   retention: Retention;
+  meetings: MeetingManager;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -86,6 +90,7 @@ export interface DomainServices {
   updateChannels: UpdateChannels;
   advice: AdviceManager;
   privacy: PrivacyManager;
+  meetings: MeetingManager;
   deliveries: DeliveryReport;
 }
 
@@ -110,6 +115,7 @@ export function domainServices(services: Services): DomainServices {
     updateChannels: view('updateChannels'),
     advice: view('advice'),
     privacy: view('privacy'),
+    meetings: view('meetings'),
   });
 }
 
@@ -152,5 +158,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     updateChannels,
     privacy,
     retention: new Retention(store, { overrides: settings.retentionDays }),
+    meetings: new MeetingManager(store, outbox, members, settings.defaultLocale, settings.timezone),
   };
 }

@@ -42,4 +42,13 @@ export const adviceFollowUp: Job = {
   run: async (services, now) => ({ ...(await services.advice.followUp(now)) }),
 };
 
-export const jobs: Job[] = [housekeeping, adviceFollowUp];
+/** Reminders of meetings that have begun never go (one due while every instance was down). */
+export const meetingReminders: Job = {
+  name: 'meeting-reminders',
+  cron: '* * * * *',
+  async run(services, now) {
+    return { dropped: await services.meetings.reminders.dropBegun(now) };
+  },
+};
+
+export const jobs: Job[] = [housekeeping, adviceFollowUp, meetingReminders];

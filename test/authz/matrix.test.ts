@@ -73,6 +73,23 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   ['button advies.afsluiten',   'adviser',     'adviser',     'adviser',     'adviser',     ok,            ok,            ok],
   ['button advies.cijfer',      ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button advies.opmerking',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  // H10: meetings. Changing someone else's meeting is refused by the handler (test/meetings/).
+  ['/overleg plan',             'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/overleg lijst',            'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/overleg verplaats',        'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/overleg annuleer',         'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/overleg peiling',          'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/overleg agenda',           'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/overleg afmelden',         'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['button overleg.versturen',  'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['button overleg.aanpassen',  'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['button overleg.annuleren',  'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['button overleg.tijd',       'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['button overleg.ja',         ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button overleg.nee',        ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button overleg.misschien',  ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button overleg.stem',       ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  ['button overleg.kies',       'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
 ];
 
 /** What each row sends: a typed command line, or a button press with its value. */
@@ -86,6 +103,8 @@ interface Fixture {
   /** An update of this case's person (for the buttons that change one). */
   updateId: string;
 }
+/** H10: an id no meeting or poll option has. */
+const NO_MEETING = '00000000-0000-4000-8000-000000000000';
 type Invocation = { text: string | ((f: Fixture) => string) } | { actionId: string; value: (f: Fixture) => string };
 const INVOCATIONS: Record<string, Invocation> = {
   '/update plaats': { text: 'plaats #samenwerking Overleg met de wijkteams over de nieuwe aanpak' },
@@ -137,6 +156,23 @@ const INVOCATIONS: Record<string, Invocation> = {
   'button advies.afsluiten': { actionId: 'advies.afsluiten', value: () => '00000000-0000-0000-0000-000000000000' },
   'button advies.cijfer': { actionId: 'advies.cijfer', value: () => '00000000-0000-0000-0000-000000000000.4' },
   'button advies.opmerking': { actionId: 'advies.opmerking', value: () => '00000000-0000-0000-0000-000000000000' },
+  // H10: meetings; the buttons name a meeting (or poll option) that does not exist.
+  '/overleg plan': { text: 'plan wanneer:"3 maart 2027 14:00" Regiotafel' },
+  '/overleg lijst': { text: 'lijst' },
+  '/overleg verplaats': { text: 'verplaats O-99999 wanneer:morgen' },
+  '/overleg annuleer': { text: 'annuleer O-99999' },
+  '/overleg peiling': { text: 'peiling opties:"3 maart 2027 14:00" Peiling' },
+  '/overleg agenda': { text: 'agenda' },
+  '/overleg afmelden': { text: 'afmelden O-99999' },
+  'button overleg.versturen': { actionId: 'overleg.versturen', value: () => NO_MEETING },
+  'button overleg.aanpassen': { actionId: 'overleg.aanpassen', value: () => NO_MEETING },
+  'button overleg.annuleren': { actionId: 'overleg.annuleren', value: () => NO_MEETING },
+  'button overleg.tijd': { actionId: 'overleg.tijd', value: () => `${NO_MEETING}_1804080600` },
+  'button overleg.ja': { actionId: 'overleg.ja', value: () => NO_MEETING },
+  'button overleg.nee': { actionId: 'overleg.nee', value: () => NO_MEETING },
+  'button overleg.misschien': { actionId: 'overleg.misschien', value: () => NO_MEETING },
+  'button overleg.stem': { actionId: 'overleg.stem', value: () => NO_MEETING },
+  'button overleg.kies': { actionId: 'overleg.kies', value: () => NO_MEETING },
 };
 
 /** Every command, sub-command and button the bot declares, named as in the table. */

@@ -6,6 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { SlackAdapter } from '../../src/adapters/slack/slack-adapter.ts';
 import { splitCommandLine } from '../../src/core/framework/text-parser.ts';
 import type { Logger } from '../../src/core/logger.ts';
+import type { HttpRoute } from '../../src/core/http-routes.ts';
 import { createTestBot, silentLogger, type TestBot } from '../support/bot.ts';
 import { FakeSlack, type ResponseUrlPost } from './fake-slack.ts';
 import { seenMessage, seenResponse, type SlackButton, type SlackSeen } from './seen.ts';
@@ -68,7 +69,15 @@ export function sign(secret: string, timestamp: number, raw: string): string {
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 export async function startSlack(
-  options: { mode?: 'http' | 'socket'; testBot?: TestBot; health?: () => Promise<boolean>; logger?: Logger; allowedTeams?: string[] } = {},
+  options: {
+    mode?: 'http' | 'socket';
+    testBot?: TestBot;
+    health?: () => Promise<boolean>;
+    logger?: Logger;
+    allowedTeams?: string[];
+    /** H10: more GET routes on the adapter's HTTP server (the calendar feeds). */
+    routes?: HttpRoute[];
+  } = {},
 ): Promise<SlackHarness> {
   const mode = options.mode ?? 'http';
   const testBot = options.testBot ?? (await createTestBot({ admins: ['slack:UADMIN'], guide: true }));
@@ -83,6 +92,7 @@ export async function startSlack(
     logger: options.logger ?? silentLogger,
     health: options.health,
     allowedTeams: options.allowedTeams,
+    routes: options.routes,
   });
   testBot.deliverers.set('slack', (item, progress) => adapter.deliver(item, progress));
   await adapter.start();

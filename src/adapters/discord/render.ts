@@ -12,7 +12,7 @@ import {
 } from 'discord.js';
 import { plainText, type Button, type Reply } from '../../core/framework/reply.ts';
 import { actionCustomId } from './custom-ids.ts';
-import { mentionedAccounts, renderAccountMentions } from '../../core/mentions-text.ts';
+import { mentionedAccounts, renderAccountMentions, renderDateTokens } from '../../core/mentions-text.ts';
 
 export const EMBED_LIMITS = {
   title: 256,
@@ -84,7 +84,8 @@ export function renderReply(reply: Reply, options: RenderOptions): Rendered {
  * is escaped, so it shows as typed: spoilers, strike-through, headings and quotes.
  */
 export function toDiscordMarkdown(markup: string): string {
-  return renderAccountMentions(markup, (id) => `<@${id}>`)
+  // Date tokens: Discord shows the moment in the reader's own zone.
+  return renderAccountMentions(renderDateTokens(markup, (seconds) => ` (<t:${seconds}:F>)`), (id) => `<@${id}>`)
     .replace(/\|\|/g, '\\|\\|')
     .replace(/~~/g, '\\~\\~')
     .replace(/^(\s*)(#{1,3}\s|-#\s|>\s?)/gm, '$1\\$2');

@@ -59,7 +59,7 @@ export interface SlackManifest {
 /** Whether a command takes a person; then Slack must send mentions as ids (should_escape). */
 export function takesUsers(command: CommandDeclaration): boolean {
   const parts = [command.root, ...(command.subcommands ?? [])];
-  return parts.some((part) => part && Object.values(part.options as OptionsShape).some((option) => option.kind === 'user'));
+  return parts.some((part) => part && Object.values(part.options as OptionsShape).some((option) => option.kind === 'user' || option.people));
 }
 
 /** `plaats [#thema] <tekst> [gemeente:…] | lijst [#thema] [organisatie]` */

@@ -12,6 +12,7 @@ import { normaliseApiUrl } from './client.ts';
 import { guardSocketClient } from './envelopes.ts';
 import { MAX_BODY_BYTES, guardReceiver } from './guard.ts';
 import { EVENTS_PATH } from './manifest.ts';
+import { routeFor, type HttpRoute } from '../../core/http-routes.ts';
 
 export const HEALTH_PATH = '/healthz';
 
@@ -26,6 +27,8 @@ export interface TransportOptions {
   host: string;
   health: HealthCheck;
   logger: BoltLogger;
+  /** More GET routes on the same server (the calendar feeds under /agenda/). */
+  routes?: readonly HttpRoute[];
 }
 
 export interface Transport {
@@ -60,7 +63,10 @@ function httpTransport(options: TransportOptions): Transport {
     logger: options.logger,
     // Listeners acknowledge themselves, as early as they can; the work goes on after the answer.
     processBeforeResponse: false,
-    customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => void answerHealth(options.health, res) }],
+    customRoutes: [
+      { path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => void answerHealth(options.health, res) },
+      ...(options.routes ?? []).map((route) => ({ path: `${route.prefix}:file`, method: ['GET', 'HEAD'], handler: (req: IncomingMessage, res: ServerResponse) => void route.handle(req, res) })),
+    ],
     bodyLimit: MAX_BODY_BYTES,
   });
   guardReceiver(receiver, { signingSecret: options.signingSecret, logger: options.logger });
@@ -93,6 +99,8 @@ function socketTransport(options: TransportOptions, appToken: string): Transport
       health = createServer((req: IncomingMessage, res: ServerResponse) => {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         if (req.method === 'GET' && path === HEALTH_PATH) return void answerHealth(options.health, res);
+        const route = routeFor(options.routes ?? [], path);
+        if (route) return void route.handle(req, res);
         res.writeHead(404).end();
       });
       await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@
 import type { types } from '@slack/bolt';
 import { replyToPlainText, type Button, type Reply, type Section } from '../../core/framework/reply.ts';
 import type { Translate } from '../../core/i18n.ts';
-import { mentionsAsPlainText, renderAccountMentions } from '../../core/mentions-text.ts';
+import { mentionsAsPlainText, renderAccountMentions, renderDateTokens } from '../../core/mentions-text.ts';
 
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
@@ -41,7 +41,9 @@ export function escapeMrkdwn(text: string): string {
 /** Our markup as Slack mrkdwn. */
 export function toMrkdwn(markup: string): string {
   // Escaped first, so only our own mention tokens (never typed text) become pings.
-  return renderAccountMentions(escapeMrkdwn(markup), (id) => `<@${id}>`)
+  // Date tokens: Slack shows the moment in the reader's own zone (the fallback is for old clients).
+  const dated = renderDateTokens(escapeMrkdwn(markup), (seconds) => ` (<!date^${seconds}^{date_short_pretty} {time}|${new Date(seconds * 1000).toISOString()}>)`);
+  return renderAccountMentions(dated, (id) => `<@${id}>`)
     .replace(/\[([^\]\n]+)\]\((https?:[^)\s]+)\)/g, (_all, label: string, url: string) => `<${url}|${label.replace(/\|/g, '¦')}>`)
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
     .replace(/^- /gm, '• ');

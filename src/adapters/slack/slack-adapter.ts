@@ -19,6 +19,7 @@ import { UserDirectory } from './directory.ts';
 import { InFlight } from './inflight.ts';
 import { registerListeners, type SlackRoute } from './listeners.ts';
 import { createTransport, type HealthCheck, type Transport } from './receiver.ts';
+import type { HttpRoute } from '../../core/http-routes.ts';
 import { explainStartupError, startupQuiet } from './startup.ts';
 import { workspaceCheck } from './teams.ts';
 
@@ -44,6 +45,8 @@ export interface SlackAdapterOptions {
   requestTimeoutMs?: number;
   /** Other workspaces (team ids) whose people may use the bot besides its own (SLACK_ALLOWED_TEAMS). */
   allowedTeams?: readonly string[];
+  /** More GET routes on the HTTP server (the calendar feeds). */
+  routes?: readonly HttpRoute[];
 }
 
 export class SlackAdapter implements ChatAdapter {
@@ -78,6 +81,7 @@ export class SlackAdapter implements ChatAdapter {
       host: options.host,
       health: options.health ?? (async () => true),
       logger,
+      routes: options.routes,
     });
     this.app = new App({
       token: options.botToken,

@@ -16,6 +16,8 @@ export interface OptionDeclaration<T = unknown> {
   hashPrefix: boolean;
   /** Free text that could identify people: forms warn and show the emergency line. */
   sensitive: boolean;
+  /** Text that names people with mentions (invitees): Slack must send them as ids. */
+  people?: boolean;
   maxLength?: number;
   minLength?: number;
   min?: number;
@@ -47,7 +49,7 @@ function textSchema(minLength: number, maxLength: number, long: boolean) {
     .refine((value) => graphemeLength(value, maxLength) <= maxLength, 'tooLong');
 }
 
-type Flags = Partial<Pick<OptionDeclaration, 'long' | 'rest' | 'hashPrefix' | 'sensitive'>>;
+type Flags = Partial<Pick<OptionDeclaration, 'long' | 'rest' | 'hashPrefix' | 'sensitive' | 'people'>>;
 
 /** The defaults every kind shares; each builder adds its schema and limits. */
 function declare<T>(kind: OptionKind, schema: z.ZodType<unknown>, options: Common & Flags, limits: Partial<OptionDeclaration> = {}): OptionDeclaration<T> {
@@ -59,6 +61,7 @@ function declare<T>(kind: OptionKind, schema: z.ZodType<unknown>, options: Commo
     rest: options.rest ?? options.long ?? false,
     hashPrefix: options.hashPrefix ?? false,
     sensitive: options.sensitive ?? false,
+    ...(options.people ? { people: true } : {}),
     autocomplete: options.autocomplete,
     ...limits,
     schema: wrap(schema, required) as z.ZodType<T>,

@@ -257,6 +257,12 @@ export class Outbox {
     return count;
   }
 
+  /** Planned messages of every group whose key starts with `prefix` never go. Returns how many. */
+  async cancelGroups(tx: Tx, prefix: string): Promise<number> {
+    const { count } = await tx.outboxMessage.updateMany({ where: { groupKey: { startsWith: prefix }, status: 'PENDING' }, data: { status: 'CANCELLED' } });
+    return count;
+  }
+
   /** Planned messages of this group that have not gone yet go at `sendAt` instead. Returns how many. */
   async rescheduleGroup(tx: Tx, groupKey: string, sendAt: Date): Promise<number> {
     const { count } = await tx.outboxMessage.updateMany({ where: { groupKey, status: 'PENDING' }, data: { sendAt, nextAttemptAt: sendAt } });

@@ -1,0 +1,161 @@
+// What people read about a meeting: the organiser's preview, the invitation DM with its .ics,
+// and the list. Neutral replies (framework/reply.ts), in the reader's language; the moment is
+// also a date token, which Slack and Discord show in each reader's own time zone.
+import type { Locale, Translate } from '../i18n.ts';
+import { ephemeral, type Button, type Field, type Reply } from '../framework/reply.ts';
+import { textFile } from '../framework/files.ts';
+import { dateToken } from '../mentions-text.ts';
+import { formatMeetingSpan } from './format.ts';
+import { cancellationIcs, chatAddress, invitationIcs, meetingUid, type IcsAnswer, type IcsMeeting } from './ics.ts';
+import { countAnswers, type Answer, type InviteeView, type MeetingView } from './meetings.ts';
+
+/** The host part of UIDs and chat calendar addresses (`.invalid`: never delivered to). */
+export const ICS_HOST = 'binnenuit.invalid';
+
+/** "wo 3 mrt 2027, 14:30–15:30", followed by the platform's own date where there is one. */
+export function when(meeting: Pick<MeetingView, 'startsAt' | 'endsAt'>, locale: Locale, timezone: string): string {
+  return `${formatMeetingSpan(meeting.startsAt, meeting.endsAt, locale, timezone)}${dateToken(meeting.startsAt)}`;
+}
+
+function details(t: Translate, locale: Locale, meeting: MeetingView, timezone: string): Field[] {
+  const fields: Field[] = [{ label: t('meetings.fields.when'), value: when(meeting, locale, timezone) }];
+  if (meeting.location) fields.push({ label: t('meetings.fields.where'), value: meeting.location });
+  fields.push({ label: t('meetings.fields.organizer'), value: meeting.organizer.name });
+  if (meeting.capacity !== undefined) fields.push({ label: t('meetings.fields.capacity'), value: String(meeting.capacity) });
+  return fields;
+}
+
+/** The organiser's check before anything is sent: Versturen / Aanpassen / Annuleren. */
+export function previewReply(t: Translate, locale: Locale, meeting: MeetingView, timezone: string): Reply {
+  const names = meeting.invitees.map((invitee) => invitee.name);
+  const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')} ${t('meetings.andMore', { count: names.length - 10 })}` : names.join(', ');
+  const invited = names.length ? t('meetings.preview.invited', { count: names.length, names: shown }) : t('meetings.preview.nobody');
+  const buttons: Button[] = [
+    { actionId: 'overleg.versturen', label: t('meetings.buttons.send'), value: meeting.id, style: 'primary' },
+    { actionId: 'overleg.aanpassen', label: t('meetings.buttons.change'), value: meeting.id },
+    { actionId: 'overleg.annuleren', label: t('meetings.buttons.discard'), value: meeting.id, style: 'danger' },
+  ];
+  return ephemeral({
+    title: t('meetings.preview.title', { code: meeting.code, title: meeting.title }),
+    text: t('meetings.preview.check'),
+    sections: [{ fields: [...details(t, locale, meeting, timezone), { label: t('meetings.fields.invitees'), value: invited }] }],
+    buttons: names.length ? buttons : buttons.slice(1),
+  });
+}
+
+const icsAnswer: Record<Answer, IcsAnswer> = { yes: 'yes', no: 'no', maybe: 'maybe', none: 'none' };
+
+/** The invitation's calendar file: every attendee, their answers so far, this meeting's UID. */
+export function invitationFile(meeting: MeetingView, timezone: string, stamp: Date) {
+  return textFile(`overleg-${meeting.code}.ics`, 'text/calendar', invitationIcs(icsMeeting(meeting), { timezone, stamp }));
+}
+
+/** The cancelling file (METHOD:CANCEL, STATUS:CANCELLED), with the same UID and a higher SEQUENCE. */
+export function cancellationFile(meeting: MeetingView, timezone: string, stamp: Date) {
+  return textFile(`overleg-${meeting.code}-geannuleerd.ics`, 'text/calendar', cancellationIcs(icsMeeting(meeting), { timezone, stamp }));
+}
+
+export function icsMeeting(meeting: MeetingView): IcsMeeting {
+  const cancelled = meeting.status === 'cancelled';
+  return {
+    uid: meetingUid(meeting.id, ICS_HOST),
+    sequence: meeting.sequence,
+    title: meeting.title,
+    location: meeting.location,
+    start: meeting.startsAt,
+    end: meeting.endsAt,
+    organizer: { name: meeting.organizer.name, email: chatAddress(meeting.organizer.id, ICS_HOST) },
+    attendees: meeting.invitees.map((invitee) => ({ name: invitee.name, email: chatAddress(invitee.memberId, ICS_HOST), answer: icsAnswer[invitee.answer] })),
+    cancelled,
+  };
+}
+
+/** The answer buttons. */
+export function answerButtons(t: Translate, meeting: MeetingView): Button[] {
+  return [
+    { actionId: 'overleg.ja', label: t('meetings.buttons.yes'), value: meeting.id, style: 'primary' },
+    { actionId: 'overleg.nee', label: t('meetings.buttons.no'), value: meeting.id, style: 'danger' },
+    { actionId: 'overleg.misschien', label: t('meetings.buttons.maybe'), value: meeting.id },
+  ];
+}
+
+/** The invitee's own answer, as their DM shows it. */
+export function answerLine(t: Translate, invitee: InviteeView): string {
+  if (invitee.waitlisted) return t('meetings.answer.waitlisted');
+  return t(`meetings.answer.${invitee.answer}`);
+}
+
+/**
+ * The invitation DM (and, edited, the same message after an answer): the meeting, the answer
+ * so far and the buttons to give or change it. `file`: only on the first post.
+ */
+export function invitationReply(t: Translate, locale: Locale, meeting: MeetingView, invitee: InviteeView, timezone: string, file?: ReturnType<typeof invitationFile>): Reply {
+  const cancelled = meeting.status === 'cancelled';
+  // A cancelled meeting keeps what it was, says so, and has nothing left to answer.
+  const text = cancelled
+    ? t('meetings.invitation.cancelled', { reason: meeting.cancelReason ? t('meetings.reason', { reason: meeting.cancelReason }) : '' }).trim()
+    : [t('meetings.invitation.text', { organizer: meeting.organizer.name }), meeting.sequence > 0 ? t('meetings.invitation.changed') : undefined].filter(Boolean).join('\n');
+  const fields = details(t, locale, meeting, timezone);
+  if (!cancelled) fields.push({ label: t('meetings.fields.yourAnswer'), value: answerLine(t, invitee) });
+  return ephemeral({
+    title: t(cancelled ? 'meetings.invitation.cancelledTitle' : 'meetings.invitation.title', { code: meeting.code, title: meeting.title }),
+    text,
+    sections: [{ fields }],
+    buttons: cancelled ? undefined : answerButtons(t, meeting),
+    files: file ? [file] : undefined,
+  });
+}
+
+/** The new DM about a move: the new moment, whether the answer is asked again, the updated .ics. */
+export function movedNotice(t: Translate, locale: Locale, meeting: MeetingView, timezone: string, askAgain: boolean, file: ReturnType<typeof invitationFile>): Reply {
+  return ephemeral({
+    title: t('meetings.moved.title', { code: meeting.code, title: meeting.title }),
+    text: [t('meetings.moved.text', { when: when(meeting, locale, timezone) }), t(askAgain ? 'meetings.moved.askAgain' : 'meetings.moved.answerKept')].join('\n'),
+    buttons: askAgain ? answerButtons(t, meeting) : undefined,
+    files: [file],
+  });
+}
+
+/** The new DM about a cancellation, with the cancelling .ics. */
+export function cancelledNotice(t: Translate, locale: Locale, meeting: MeetingView, timezone: string, file: ReturnType<typeof cancellationFile>): Reply {
+  return ephemeral({
+    title: t('meetings.cancelled.title', { code: meeting.code, title: meeting.title }),
+    text: [
+      t('meetings.cancelled.text', { when: formatMeetingSpan(meeting.startsAt, meeting.endsAt, locale, timezone), organizer: meeting.organizer.name }),
+      meeting.cancelReason ? t('meetings.reason', { reason: meeting.cancelReason }) : undefined,
+    ].filter(Boolean).join('\n'),
+    files: [file],
+  });
+}
+
+/** `ja 5 · misschien 2 · nee 1 · geen antwoord 3` (and the waiting list when there is one). */
+export function countsLine(t: Translate, meeting: MeetingView): string {
+  const c = countAnswers(meeting);
+  const line = t('meetings.list.counts', { yes: c.yes, maybe: c.maybe, no: c.no, none: c.none });
+  return c.waiting ? `${line} · ${t('meetings.list.waiting', { count: c.waiting })}` : line;
+}
+
+/** Who answered what, for the organiser. */
+export function whoLines(t: Translate, meeting: MeetingView): string {
+  const groups: [string, InviteeView[]][] = [
+    [t('meetings.list.who.yes'), meeting.invitees.filter((i) => i.answer === 'yes' && !i.waitlisted)],
+    [t('meetings.list.who.maybe'), meeting.invitees.filter((i) => i.answer === 'maybe')],
+    [t('meetings.list.who.no'), meeting.invitees.filter((i) => i.answer === 'no')],
+    [t('meetings.list.who.none'), meeting.invitees.filter((i) => i.answer === 'none')],
+    [t('meetings.list.who.waiting'), meeting.invitees.filter((i) => i.waitlisted)],
+  ];
+  return groups
+    .filter(([, people]) => people.length)
+    .map(([label, people]) => `${label}: ${people.map((p) => p.name).join(', ')}`)
+    .join('\n');
+}
+
+/** The reminder DM: the meeting starts in 24 hours (or 1 hour, or what was set). */
+export function reminderReply(t: Translate, locale: Locale, meeting: MeetingView, minutesBefore: number, timezone: string): Reply {
+  const before = minutesBefore % 60 === 0 ? t('meetings.reminder.hours', { count: minutesBefore / 60 }) : t('meetings.reminder.minutes', { count: minutesBefore });
+  return ephemeral({
+    title: t('meetings.reminder.title', { code: meeting.code, title: meeting.title }),
+    text: t('meetings.reminder.text', { before }),
+    sections: [{ fields: details(t, locale, meeting, timezone) }],
+  });
+}

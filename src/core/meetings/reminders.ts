@@ -1,0 +1,86 @@
+// Reminders before a meeting (default 24 h and 1 h) as planned outbox messages, so they go
+// exactly once with any number of instances and survive restarts.
+//
+// One row per invitee and offset is queued when the meeting is sent, in a group of its own
+// (`meeting:<id>:reminder:s<sequence>:<offset>:<member>`). Only those who said Ja or Misschien
+// are reminded: everyone else's row is held (planned for the year 9999) and moved to its time
+// when they answer Ja or Misschien, and back when they say Nee. A move changes the text, so
+// the rows of the old sequence are dropped and new ones queued; a cancellation drops them all.
+// A reminder that fell due while no instance ran goes at start-up only if the meeting has not
+// begun (`dropBegun`, run before the outbox worker starts and every minute after).
+import type { Locale, Translate } from '../i18n.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { Reply } from '../framework/reply.ts';
+import type { Store } from '../store.ts';
+import type { InviteeView, MeetingView } from './meetings.ts';
+
+/** Never, in practice: a held reminder waits here until its invitee answers Ja or Misschien. */
+export const HELD = new Date('9999-12-31T00:00:00.000Z');
+
+export type ReminderMessage = (t: Translate, locale: Locale, meeting: MeetingView, minutesBefore: number) => Reply;
+
+const prefix = (meetingId: string) => `meeting:${meetingId}:reminder:`;
+
+function groupKey(meeting: MeetingView, minutes: number, memberId: string): string {
+  return `${prefix(meeting.id)}s${meeting.sequence}:${minutes}:${memberId}`;
+}
+
+/** When this invitee's reminder goes: its time for Ja/Misschien, else held; undefined when already past. */
+function dueAt(meeting: MeetingView, minutes: number, invitee: InviteeView, now: Date): Date | undefined {
+  const at = new Date(meeting.startsAt.getTime() - minutes * 60_000);
+  if (at <= now) return undefined;
+  const reminded = !invitee.waitlisted && (invitee.answer === 'yes' || invitee.answer === 'maybe');
+  return reminded ? at : HELD;
+}
+
+export class MeetingReminders {
+  constructor(
+    private readonly store: Store,
+    private readonly outbox: Outbox,
+    private readonly defaultLocale: Locale,
+  ) {}
+
+  /** Queues every invitee's reminders of this meeting's current sequence. */
+  async queue(meeting: MeetingView, offsets: readonly number[], now: Date, build: ReminderMessage): Promise<void> {
+    for (const minutes of offsets) {
+      for (const invitee of meeting.invitees) {
+        const sendAt = dueAt(meeting, minutes, invitee, now);
+        if (!sendAt) continue;
+        const group = groupKey(meeting, minutes, invitee.memberId);
+        const items = await this.outbox.routing.itemsFor(this.store, [invitee.memberId], group, this.defaultLocale, (t, locale) => build(t, locale, meeting, minutes));
+        await this.outbox.enqueueMany(this.store, items.map((item) => ({ ...item, sendAt, groupKey: group })));
+      }
+    }
+  }
+
+  /** An answer changed: this invitee's reminders go at their time, or are held. */
+  async follow(meeting: MeetingView, offsets: readonly number[], invitee: InviteeView, now: Date): Promise<void> {
+    for (const minutes of offsets) {
+      const sendAt = dueAt(meeting, minutes, invitee, now);
+      if (sendAt) await this.outbox.rescheduleGroup(this.store, groupKey(meeting, minutes, invitee.memberId), sendAt);
+    }
+  }
+
+  /** Every reminder of the meeting not yet sent is dropped (a move queues new ones after). */
+  async drop(meetingId: string): Promise<number> {
+    return this.outbox.cancelGroups(this.store, prefix(meetingId));
+  }
+
+  /**
+   * Reminders due by now of meetings that have begun never go: they fell due while no instance
+   * ran. Returns how many were dropped.
+   */
+  async dropBegun(now: Date): Promise<number> {
+    const due = await this.store.outboxMessage.findMany({
+      where: { status: 'PENDING', groupKey: { startsWith: 'meeting:' }, sendAt: { lte: now } },
+      select: { groupKey: true },
+      distinct: ['groupKey'],
+    });
+    const ids = [...new Set(due.map((row) => /^meeting:([^:]+):reminder:/.exec(row.groupKey ?? '')?.[1]).filter((id): id is string => Boolean(id)))];
+    if (ids.length === 0) return 0;
+    const begun = await this.store.meeting.findMany({ where: { id: { in: ids }, startsAt: { lte: now } }, select: { id: true } });
+    let dropped = 0;
+    for (const { id } of begun) dropped += await this.drop(id);
+    return dropped;
+  }
+}
