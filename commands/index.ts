@@ -6,5 +6,6 @@ import profiel from './profiel.ts';
 import update from './update.ts';
 import handreiking from './handreiking.ts';
 import overzicht from './overzicht.ts';
+import digest from './digest.ts';
 
-export const commands: readonly CommandDeclaration[] = [update, handreiking, profiel, overzicht, help];
+export const commands: readonly CommandDeclaration[] = [update, handreiking, profiel, overzicht, digest, help];

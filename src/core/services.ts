@@ -18,6 +18,7 @@ import { ConversationManager } from './conversations/conversations.ts';
 import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { pino, type Logger } from 'pino';
+import { createDigests, type DigestManager } from './digests/wiring.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -48,6 +49,8 @@ export interface Services {
   conversations: ConversationManager;
   /** Channels that receive every update (`/update kanaal`). */
   updateChannels: UpdateChannels;
+  /** Scheduled digests per channel (`/digest`). */
+  digests: DigestManager;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -71,6 +74,7 @@ export interface DomainServices {
   channels: ChannelRegistry;
   conversations: ConversationManager;
   updateChannels: UpdateChannels;
+  digests: DigestManager;
   deliveries: DeliveryReport;
 }
 
@@ -93,6 +97,7 @@ export function domainServices(services: Services): DomainServices {
     channels: view('channels'),
     conversations: view('conversations'),
     updateChannels: view('updateChannels'),
+    digests: view('digests'),
   });
 }
 
@@ -113,6 +118,8 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
       await outbox.markSent(item.id, undefined, `refused: ${reason}`.slice(0, 500));
     }),
   );
+  const updates = new UpdateManager(store, cipher);
+  const guide = new GuideManager(store);
   return {
     settings,
     cipher,
@@ -123,12 +130,13 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     outbox,
     members,
     accounts: new AccountLinker(store, members),
-    updates: new UpdateManager(store, cipher),
-    guide: new GuideManager(store),
+    updates,
+    guide,
     threads,
     mentions: new MentionResolver(store),
     channels,
     conversations,
     updateChannels: new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale),
+    digests: createDigests({ store, unitOfWork, channels, outbox, updates, guide, threads, timezone: settings.timezone, logger }),
   };
 }
