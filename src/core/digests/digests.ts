@@ -200,7 +200,7 @@ export class DigestManager {
   private async record(view: DigestSubscriptionView, period: Period, kind: 'scheduled' | 'late' | 'now', now: Date, slot?: Date): Promise<boolean> {
     const window = await this.window(view, now);
     await this.store.digestRun.deleteMany({ where: { subscriptionId: view.id, period: period.key, kind: MISSED } });
-    const reply = (await this.compose(view, window, kind, slot)) ?? (view.skipEmpty ? undefined : this.emptyReply(view, window));
+    const reply = (await this.compose(view, window, kind, slot)) ?? (view.skipEmpty ? undefined : this.emptyReply(view, window, kind === 'late' ? slot : undefined));
     await this.store.digestRun.create({ data: { subscriptionId: view.id, period: period.key, coveredFrom: window.from, coveredUntil: window.until, kind, skipped: !reply } });
     if (!reply) return false;
     await this.outbox.enqueue(this.store, {
@@ -239,9 +239,12 @@ export class DigestManager {
     return { visibility: 'channel', title: this.title(view, period), text: lines.join('\n'), sections };
   }
 
-  private emptyReply(view: DigestSubscriptionView, period: DigestPeriodView): Reply {
+  /** "Niets nieuws" in one line (and, when it comes late, why). */
+  private emptyReply(view: DigestSubscriptionView, period: DigestPeriodView, lateSlot?: Date): Reply {
     const t = translator(view.locale);
-    return { visibility: 'channel', text: t('digest.nothingNew', { title: this.title(view, period), from: createFormatter(view.locale, this.timezone).dateTime(period.from) }) };
+    const format = createFormatter(view.locale, this.timezone);
+    const line = t('digest.nothingNew', { title: this.title(view, period), from: format.dateTime(period.from) });
+    return { visibility: 'channel', text: lateSlot ? `${line}\n_${t('digest.lateNote', { when: format.dateTime(lateSlot) })}_` : line };
   }
 
   private title(view: DigestSubscriptionView, period: DigestPeriodView): string {
