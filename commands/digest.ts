@@ -7,7 +7,7 @@ import { choice, string } from '../src/core/framework/options.ts';
 import { ephemeral, errorReply } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
 import type { ChannelRef } from '../src/core/channels.ts';
-import { locales, toLocale, type Translate } from '../src/core/i18n.ts';
+import { locales, toLocale } from '../src/core/i18n.ts';
 import type { DigestSettings, DigestSubscriptionView } from '../src/core/digests/digests.ts';
 import { digestPartNames, parseClock, parseParts, weekdayNames, weekdayNumber } from '../src/core/digests/input.ts';
 
@@ -24,8 +24,8 @@ export default defineCommand({
         if (!channel) return errorReply(ctx.t('errors.channelOnly'));
         const view = await ctx.services.digests.get(channel);
         if (!view) return ephemeral({ text: ctx.t('digest.none') });
-        if (view.pausedAt) return ephemeral({ text: ctx.t('digest.showPaused', { schedule: describe(ctx.t, view), when: ctx.format.dateTime(view.pausedAt) }) });
-        return ephemeral({ text: ctx.t('digest.show', { schedule: describe(ctx.t, view), next: await nextText(ctx, view) }) });
+        if (view.pausedAt) return ephemeral({ text: ctx.t('digest.showPaused', { schedule: describe(ctx, view), when: ctx.format.dateTime(view.pausedAt) }) });
+        return ephemeral({ text: ctx.t('digest.show', { schedule: describe(ctx, view), next: await nextText(ctx, view) }) });
       },
     }),
     subcommand({
@@ -47,8 +47,12 @@ export default defineCommand({
         if (frequency === 'daily' && input.dag) return errorReply(ctx.t('digest.dayOnlyWeekly'));
         const clock = input.tijd === undefined ? { hour: 9, minute: 0 } : parseClock(input.tijd);
         if (!clock) return errorReply(ctx.t('digest.badTime', { value: input.tijd }));
-        const chosen = input.delen === undefined ? { parts: [...digestPartNames], unknown: [] } : parseParts(input.delen);
-        if (chosen.unknown.length || chosen.parts.length === 0) return errorReply(ctx.t('digest.unknownParts', { unknown: chosen.unknown.join(', ') || input.delen }));
+        // Without delen: every part, also those still to come (meetings, advice), so they join when built.
+        const available = ctx.services.digests.availableParts();
+        const chosen = input.delen === undefined ? { parts: [...digestPartNames], unknown: [] } : parseParts(input.delen, available);
+        if (chosen.unknown.length || chosen.parts.length === 0) {
+          return errorReply(ctx.t('digest.unknownParts', { unknown: chosen.unknown.join(', ') || input.delen, choices: available.join(', ') }));
+        }
         const settings: DigestSettings = {
           frequency,
           weekday: input.dag ? weekdayNumber(input.dag) : 1,
@@ -60,8 +64,8 @@ export default defineCommand({
         };
         const { view, previous } = await ctx.services.digests.subscribe(channel, settings, ctx.actor.id, ctx.now);
         const next = await nextText(ctx, view);
-        if (previous) return ephemeral({ text: ctx.t('digest.changed', { before: describe(ctx.t, previous), schedule: describe(ctx.t, view), next }) });
-        return ephemeral({ text: ctx.t('digest.subscribed', { schedule: describe(ctx.t, view), next, span: ctx.t(frequency === 'daily' ? 'digest.spanDaily' : 'digest.spanWeekly') }) });
+        if (previous) return ephemeral({ text: ctx.t('digest.changed', { before: describe(ctx, previous), schedule: describe(ctx, view), next }) });
+        return ephemeral({ text: ctx.t('digest.subscribed', { schedule: describe(ctx, view), next, span: ctx.t(frequency === 'daily' ? 'digest.spanDaily' : 'digest.spanWeekly') }) });
       },
     }),
     subcommand({
@@ -119,10 +123,12 @@ async function nextText(ctx: CommandContext, view: DigestSubscriptionView): Prom
 }
 
 /** "elke maandag om 09:00 een weekoverzicht, in het Nederlands, met updates en een tip …". */
-function describe(t: Translate, view: DigestSubscriptionView): string {
+function describe(ctx: CommandContext, view: DigestSubscriptionView): string {
+  const { t } = ctx;
+  const available = ctx.services.digests.availableParts();
   const time = `${String(view.hour).padStart(2, '0')}:${String(view.minute).padStart(2, '0')}`;
   const when = view.frequency === 'daily' ? t('digest.scheduleDaily', { time }) : t('digest.scheduleWeekly', { time, day: t(`digest.dayNames.${view.weekday}`) });
-  const parts = view.parts.map((part) => t(`digest.partNames.${part}`));
+  const parts = view.parts.filter((part) => available.includes(part)).map((part) => t(`digest.partNames.${part}`));
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} ${t('digest.and')} ${parts.at(-1)}` : (parts[0] ?? '');
   const extras = [
     view.skipEmpty ? t('digest.skipEmpty') : undefined,

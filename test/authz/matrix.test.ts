@@ -42,6 +42,13 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   ['/profiel gesprekskanaal',   'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
   ['/overzicht',                ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['/help',                     ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  // --- H11 (digests) ---
+  ['/digest toon',              'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/digest abonneer',          'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/digest voorbeeld',         'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/digest nu',                'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/digest stop',              'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  // --- end H11 ---
   ['button handreiking.meer',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button handreiking.toon',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button handreiking.delen',  ok,            ok,            ok,            ok,            ok,            ok,            ok],
@@ -86,6 +93,13 @@ const INVOCATIONS: Record<string, Invocation> = {
   '/profiel gesprekskanaal': { text: 'gesprekskanaal' },
   '/overzicht': { text: '' },
   '/help': { text: '' },
+  // --- H11 (digests) ---
+  '/digest toon': { text: '' },
+  '/digest abonneer': { text: 'abonneer wekelijks' },
+  '/digest voorbeeld': { text: 'voorbeeld' },
+  '/digest nu': { text: 'nu' },
+  '/digest stop': { text: 'stop' },
+  // --- end H11 ---
   'button handreiking.meer': { actionId: 'handreiking.meer', value: (f) => f.moreValue },
   'button handreiking.toon': { actionId: 'handreiking.toon', value: (f) => f.guideSlug },
   'button handreiking.delen': { actionId: 'handreiking.delen', value: (f) => f.guideSlug },

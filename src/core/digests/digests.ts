@@ -78,6 +78,11 @@ export class DigestManager {
     this.parts.set(part.name, part);
   }
 
+  /** The parts a digest can carry here, in their order (the others are not built yet). */
+  availableParts(): DigestPartName[] {
+    return digestPartNames.filter((name) => this.parts.has(name));
+  }
+
   /** Subscribes the channel, or changes its subscription; `previous` is what it was. */
   async subscribe(channel: ChannelRef, settings: DigestSettings, byMemberId: string, now = new Date()): Promise<{ view: DigestSubscriptionView; previous?: DigestSubscriptionView }> {
     const previous = await this.get(channel);

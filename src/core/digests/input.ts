@@ -22,11 +22,11 @@ export function parseClock(text: string): { hour: number; minute: number } | und
   return toClock(span.start, part ?? 'morning');
 }
 
-/** The parts named in `delen:updates,tip`, in the canonical order; `unknown` lists the rest. */
-export function parseParts(text: string): { parts: DigestPartName[]; unknown: string[] } {
+/** The parts named in `delen:updates,tip` (of those available), in the canonical order; `unknown` lists the rest. */
+export function parseParts(text: string, available: readonly DigestPartName[] = digestPartNames): { parts: DigestPartName[]; unknown: string[] } {
   const words = text.split(/[\s,;]+/).map((word) => word.trim().toLowerCase()).filter(Boolean);
-  const unknown = words.filter((word) => !(digestPartNames as readonly string[]).includes(word));
-  const parts = digestPartNames.filter((name) => words.includes(name));
+  const unknown = words.filter((word) => !(available as readonly string[]).includes(word));
+  const parts = available.filter((name) => words.includes(name));
   return { parts, unknown };
 }
 
