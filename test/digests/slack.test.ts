@@ -94,3 +94,33 @@ describe('/digest on Slack', () => {
     expect(seenMessage(post!.body, 'channel').text).toContain('Weekly summary');
   });
 });
+
+describe('a scheduled digest on Slack when Slack fails', () => {
+  it('is retried through the outbox after a 429 and a lost answer, and lands in the channel once', { timeout: 90_000 }, async () => {
+    await testBot.services.digests.stop({ platform: 'slack', ref: CHANNEL.id });
+    const member = await testBot.services.members.resolve('slack', 'UADMIN');
+    const now = new Date();
+    // Due a minute ago: the job's next pass sends it.
+    const local = new Date(now.getTime() - 60_000);
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', hourCycle: 'h23' }).format(local));
+    await testBot.services.digests.subscribe({ platform: 'slack', ref: CHANNEL.id }, { frequency: 'daily', weekday: 1, hour, minute: local.getUTCMinutes(), skipHolidays: false, locale: 'nl', parts: ['updates', 'tip'], skipEmpty: false }, member.id, new Date(now.getTime() - 3_600_000));
+    const since = slack.fake.calls.length;
+    const stored = slack.fake.messages.length;
+    slack.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    slack.fake.faultNext('chat.postMessage', 'reset-after-store');
+    const { digests } = await import('../../src/scheduler/jobs.ts');
+    expect(await digests.run(testBot.services, now)).toMatchObject({ sent: 1 });
+    for (let i = 0; i < 20 && slack.fake.channelPosts(CHANNEL.id, since).filter((call) => call.response?.ok).length === 0; i++) {
+      await testBot.worker.drain();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await testBot.worker.drain();
+    // The job again finds it done; Slack shows it once (the retry found the post whose answer was lost).
+    expect(await digests.run(testBot.services, new Date(now.getTime() + 60_000))).toMatchObject({ sent: 0, late: 0 });
+    await testBot.worker.drain();
+    const visible = slack.fake.messages.slice(stored).filter((message) => message.channel === CHANNEL.id && !message.thread_ts);
+    expect(visible).toHaveLength(1);
+    expect(slack.fake.calls.slice(since).filter((call) => call.method === 'chat.postMessage' && call.status === 429)).toHaveLength(1);
+  });
+});
