@@ -91,6 +91,7 @@ export default defineCommand({
         if (!channel) return errorReply(ctx.t('errors.channelOnly'));
         const result = await ctx.services.digests.sendNow(channel, ctx.now);
         if (result.kind === 'none') return ephemeral({ text: ctx.t('digest.none') });
+        if (result.kind === 'paused') return errorReply(ctx.t('digest.showPaused', { schedule: describe(ctx, result.view), when: ctx.format.dateTime(result.view.pausedAt!) }));
         if (result.kind === 'already') {
           const view = (await ctx.services.digests.get(channel))!;
           return ephemeral({ text: ctx.t('digest.alreadySent', { when: ctx.format.dateTime(result.at), next: await nextText(ctx, view) }) });

@@ -14,7 +14,7 @@ let authorId: string;
 beforeAll(async () => {
   discord = await DiscordHarness.create();
   authorId = (await approveMember(discord.testBot.services, 'discord', MEMBER.id, 'smn', 'Samira'))!.id;
-});
+}, 180_000); // the guide synced and discord.js connected: slow on a busy shared machine
 afterAll(() => discord?.close());
 
 const channelPosts = () => discord.fake.messagesIn(CHANNEL_ID).filter((message) => !toSeen(message).visibility.startsWith('eph'));
@@ -65,5 +65,22 @@ describe('/digest on Discord', () => {
   it('stop ends it; /digest then answers as never subscribed', async () => {
     expect(allText(await discord.typed(ADMIN, '/digest stop'))).toContain('De digest van dit kanaal is gestopt.');
     expect(allText(await discord.typed(MEMBER, '/digest toon'))).toContain('Dit kanaal krijgt geen digest.');
+  });
+});
+
+describe('a channel the bot was removed from (Discord)', () => {
+  it('pauses the digest and tells the coordinator in a DM', async () => {
+    await discord.typed(ADMIN, '/digest abonneer wekelijks');
+    discord.fake.removedFrom.add(CHANNEL_ID);
+    try {
+      const before = channelPosts().length;
+      await discord.typed(ADMIN, '/digest nu');
+      const dms = await discord.dms(ADMIN_ID);
+      expect(dms.map(textOf).join('\n')).toContain('Ik kan niet meer posten in het kanaal met de digest (Discord), dus de digest daar staat stil.');
+      expect(channelPosts()).toHaveLength(before);
+      expect(allText(await discord.typed(MEMBER, '/digest toon'))).toContain('de digest staat stil sinds');
+    } finally {
+      discord.fake.removedFrom.delete(CHANNEL_ID);
+    }
   });
 });

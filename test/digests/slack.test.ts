@@ -15,7 +15,7 @@ beforeAll(async () => {
   authorId = author!.id;
   slack = await startSlack({ testBot });
   slack.fake.users.set('UJOHN', { real_name: 'John Smith', locale: 'en-GB' });
-});
+}, 180_000); // the guide synced and Bolt started: slow on a busy shared machine
 afterAll(async () => {
   await slack?.close();
 });
@@ -122,5 +122,33 @@ describe('a scheduled digest on Slack when Slack fails', () => {
     const visible = slack.fake.messages.slice(stored).filter((message) => message.channel === CHANNEL.id && !message.thread_ts);
     expect(visible).toHaveLength(1);
     expect(slack.fake.calls.slice(since).filter((call) => call.method === 'chat.postMessage' && call.status === 429)).toHaveLength(1);
+  });
+});
+
+describe('a channel the bot was removed from (Slack)', () => {
+  it('pauses the digest and tells the coordinator who subscribed it; subscribing again resumes it', async () => {
+    await testBot.services.digests.stop({ platform: 'slack', ref: CHANNEL.id });
+    await slack.command('UADMIN', '/digest abonneer dagelijks');
+    // Whatever else was queued goes first, so the refusal meets the digest.
+    await testBot.worker.drain();
+    const since = slack.fake.calls.length;
+    slack.fake.failNext('chat.postMessage', { status: 200, error: 'not_in_channel' });
+    await slack.command('UADMIN', '/digest nu');
+    await testBot.worker.drain();
+    expect(slack.fake.channelPosts(CHANNEL.id, since)).toHaveLength(0);
+    const notices = slack.fake.calls.slice(since).filter((call) => call.method === 'chat.postMessage' && call.body.channel === 'DUADMIN' && call.response?.ok);
+    expect(notices.map((call) => seenMessage(call.body, 'channel').text)).toEqual([
+      expect.stringContaining('Ik kan niet meer posten in #alliantie (Slack), dus de digest daar staat stil.'),
+    ]);
+    expect(text(await slack.command('USAMIRA', '/digest'))).toContain('de digest staat stil sinds');
+    expect(text(await slack.command('UADMIN', '/digest nu'))).toContain('de digest staat stil sinds');
+    // Not retried, and the job leaves a paused digest alone.
+    const { digests } = await import('../../src/scheduler/jobs.ts');
+    expect(await digests.run(testBot.services, new Date(Date.now() + 2 * 86_400_000))).toMatchObject({ sent: 0, late: 0 });
+    await testBot.worker.drain();
+    expect(slack.fake.channelPosts(CHANNEL.id, since)).toHaveLength(0);
+    // Back in the channel: a new subscription there resumes it.
+    expect(text(await slack.command('UADMIN', '/digest abonneer dagelijks'))).toContain('Dit kanaal had al een digest');
+    expect(text(await slack.command('USAMIRA', '/digest'))).toContain('De volgende komt');
   });
 });

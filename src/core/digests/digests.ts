@@ -29,12 +29,14 @@ export interface DigestSubscriptionView extends DigestSettings {
   id: string;
   channel: ChannelRef;
   pausedAt?: Date;
+  /** Who subscribed it (told when it pauses). */
+  createdById?: string;
   createdAt: Date;
   /** When the schedule was (re)set: slots before it are not sent. */
   scheduleFrom: Date;
 }
 
-export type SendNowResult = { kind: 'sent' | 'empty-skipped' } | { kind: 'already'; at: Date } | { kind: 'none' };
+export type SendNowResult = { kind: 'sent' | 'empty-skipped' } | { kind: 'already'; at: Date } | { kind: 'none' } | { kind: 'paused'; view: DigestSubscriptionView };
 
 /** Counts of one pass, for the log. */
 export interface DigestPassCounts {
@@ -44,6 +46,9 @@ export interface DigestPassCounts {
   missed: number;
   taken: number;
 }
+
+/** Outbox keys of digests start with this. */
+export const DIGEST_KEY = 'digest:';
 
 /** A digest this much after its time is marked late (the pass runs every minute). */
 export const LATE_AFTER_MS = 5 * 60_000;
@@ -139,6 +144,7 @@ export class DigestManager {
   async sendNow(channel: ChannelRef, now = new Date()): Promise<SendNowResult> {
     const view = await this.get(channel);
     if (!view) return { kind: 'none' };
+    if (view.pausedAt) return { kind: 'paused', view };
     const period = periodOf(now, view.frequency, this.timezone);
     const earlier = await this.store.digestRun.findUnique({ where: { subscriptionId_period: { subscriptionId: view.id, period: period.key } } });
     if (earlier && earlier.kind !== MISSED) return { kind: 'already', at: earlier.createdAt };
@@ -165,11 +171,23 @@ export class DigestManager {
     return counts;
   }
 
-  /** The bot can no longer post in the channel: its digest pauses until someone subscribes again. */
+  /**
+   * The bot can no longer post in the channel (ChannelGoneError on a digest): the digest pauses
+   * until someone subscribes again there, and whoever subscribed it is told, once. In the
+   * caller's unit of work. Undefined when it was paused already (or is gone).
+   */
   async pause(channel: ChannelRef, now = new Date()): Promise<DigestSubscriptionView | undefined> {
     const view = await this.get(channel);
     if (!view || view.pausedAt) return undefined;
-    await this.store.digestSubscription.update({ where: { id: view.id }, data: { pausedAt: now } });
+    const { count } = await this.store.digestSubscription.updateMany({ where: { id: view.id, pausedAt: null }, data: { pausedAt: now } });
+    if (count === 0) return undefined;
+    if (view.createdById) {
+      const named = view.channel.name;
+      await this.outbox.notifyMembers(this.store, [view.createdById], `digest-paused:${view.id}:${now.getTime()}`, (t) => ({
+        visibility: 'ephemeral',
+        text: t('digest.pausedNotice', { channel: named ? `#${named}` : t('digest.thatChannel'), platform: t(`choices.${view.channel.platform}`) }),
+      }));
+    }
     return { ...view, pausedAt: now };
   }
 
@@ -209,7 +227,7 @@ export class DigestManager {
     await this.store.digestRun.create({ data: { subscriptionId: view.id, period: period.key, coveredFrom: window.from, coveredUntil: window.until, kind, skipped: !reply } });
     if (!reply) return false;
     await this.outbox.enqueue(this.store, {
-      dedupeKey: `digest:${view.id}:${period.key}`,
+      dedupeKey: `${DIGEST_KEY}${view.id}:${period.key}`,
       target: { platform: view.channel.platform, kind: 'channel', ref: view.channel.ref },
       locale: view.locale,
       reply,
@@ -271,6 +289,7 @@ export class DigestManager {
       skipEmpty: row.skipEmpty,
       skipHolidays: row.skipHolidays,
       pausedAt: row.pausedAt ?? undefined,
+      createdById: row.createdById ?? undefined,
       createdAt: row.createdAt,
       scheduleFrom: row.scheduleFrom,
     };

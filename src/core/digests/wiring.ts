@@ -9,7 +9,7 @@ import type { PlatformName } from '../platform.ts';
 import type { Store, UnitOfWork } from '../store.ts';
 import type { ThreadManager } from '../threads/threads.ts';
 import type { UpdateManager } from '../updates/updates.ts';
-import { DigestManager } from './digests.ts';
+import { DIGEST_KEY, DigestManager } from './digests.ts';
 import { tipPart, updatesPart, type MessageLinker } from './parts.ts';
 
 export { DigestManager };
@@ -31,5 +31,14 @@ export function createDigests(wiring: DigestWiring): DigestManager {
   const linker: MessageLinker = (ref: MessageRef, platform: PlatformName) => digests.links.get(platform)?.(ref);
   digests.registerPart(updatesPart(wiring.updates, wiring.threads, linker));
   digests.registerPart(tipPart(wiring.guide));
+  // A digest the platform refuses because the bot is no longer in the channel: paused, the
+  // coordinator told, and this post done (not retried for a day), in one transaction.
+  wiring.outbox.onChannelGone(DIGEST_KEY, (item, reason) =>
+    wiring.unitOfWork.run(async () => {
+      const paused = await digests.pause({ platform: item.target.platform, ref: item.target.ref });
+      wiring.logger.warn({ platform: item.target.platform, paused: paused !== undefined }, 'digest channel gone; subscription paused');
+      await wiring.outbox.markSent(item.id, undefined, `channel gone: ${reason}`.slice(0, 500));
+    }),
+  );
   return digests;
 }
