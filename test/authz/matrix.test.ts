@@ -48,6 +48,7 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   ['/digest voorbeeld',         'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
   ['/digest nu',                'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
   ['/digest stop',              'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['button update.meer',        'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
   // --- end H11 ---
   ['button handreiking.meer',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button handreiking.toon',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
@@ -99,6 +100,7 @@ const INVOCATIONS: Record<string, Invocation> = {
   '/digest voorbeeld': { text: 'voorbeeld' },
   '/digest nu': { text: 'nu' },
   '/digest stop': { text: 'stop' },
+  'button update.meer': { actionId: 'update.meer', value: () => '10~~~~' },
   // --- end H11 ---
   'button handreiking.meer': { actionId: 'handreiking.meer', value: (f) => f.moreValue },
   'button handreiking.toon': { actionId: 'handreiking.toon', value: (f) => f.guideSlug },
