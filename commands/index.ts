@@ -9,7 +9,8 @@ import overzicht from './overzicht.ts';
 import advies from './advies.ts';
 
 import privacy from './privacy.ts';
+import digest from './digest.ts';
 
 import overleg from './overleg.ts';
 
-export const commands: readonly CommandDeclaration[] = [update, advies, overleg, handreiking, profiel, overzicht, privacy, help];
+export const commands: readonly CommandDeclaration[] = [update, advies, overleg, digest, handreiking, profiel, overzicht, privacy, help];

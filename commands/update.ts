@@ -20,6 +20,8 @@ import { mayAccess } from '../src/core/framework/preconditions.ts';
 import { isUpdateAuthorOrAdmin, mayChange } from '../src/core/updates/preconditions.ts';
 import { createFormatter, type Formatter } from '../src/core/format.ts';
 import type { Translate } from '../src/core/i18n.ts';
+import type { Theme } from '../src/core/themes.ts';
+import { parseSince } from '../src/core/updates/since.ts';
 
 export const UPDATE_MAX_LENGTH = 2000;
 
@@ -61,21 +63,14 @@ export default defineCommand({
       options: {
         thema: choice(themes, { hashPrefix: true }),
         organisatie: string({ autocomplete: 'organisations', maxLength: 100 }),
+        // --- H11: findable by gemeente and period, page by page ---
+        gemeente: string({ autocomplete: 'gemeenten', maxLength: 100 }),
+        sinds: string({ maxLength: 60 }),
       },
       async run(ctx, input) {
-        let organisationId: string | undefined;
-        if (input.organisatie) {
-          const found = await ctx.services.members.findOrganisation(input.organisatie);
-          if (!found.match) return errorReply(ctx.t('update.unknownOrganisation', { name: input.organisatie }));
-          organisationId = found.match.id;
-        }
-        const updates = await ctx.services.updates.list({ theme: input.thema, organisationId, limit: 10 });
-        if (updates.length === 0) return ephemeral({ text: ctx.t('update.none') });
-        const replies = await ctx.services.updates.replyCounts(updates.map((update) => update.id));
-        return ephemeral({
-          title: ctx.t('update.listTitle', { count: updates.length }),
-          sections: updates.map((update) => updateSection(ctx, update, replies.get(update.id))),
-        });
+        const filter = await listFilter(ctx, input);
+        if ('refused' in filter) return filter.refused;
+        return listPage(ctx, filter.page, 0);
       },
     }),
     subcommand({
@@ -98,6 +93,8 @@ export default defineCommand({
     { name: 'bewerken', access: 'approved', preconditions: isUpdateAuthorOrAdmin, run: startEdit },
     { name: 'intrekken', access: 'approved', preconditions: isUpdateAuthorOrAdmin, run: askWithdraw },
     { name: 'intrekkenbevestigd', access: 'approved', preconditions: isUpdateAuthorOrAdmin, run: withdraw },
+    // The next page of /update lijst; the value carries the filters (see listPages).
+    { name: 'meer', access: 'approved', run: moreUpdates },
   ],
   forms: [
     form({
@@ -119,6 +116,85 @@ export default defineCommand({
     return { title: ctx.t('update.overviewTitle'), text: lines.length ? lines.join('\n') : ctx.t('update.overviewNone') };
   },
 });
+
+// --- H11: /update lijst filters and pages ---
+const PAGE_SIZE = 10;
+
+/** What one /update lijst shows: the filters by slug (short enough for a Discord button id). */
+interface ListFilter {
+  theme?: Theme;
+  organisation?: string;
+  gemeente?: string;
+  /** Epoch seconds. */
+  since?: number;
+}
+
+/** The typed filters, each checked; a wrong one is refused with what was wrong. */
+async function listFilter(ctx: CommandContext, input: { thema?: Theme; organisatie?: string; gemeente?: string; sinds?: string }): Promise<{ page: ListFilter } | { refused: Reply }> {
+  const page: ListFilter = { theme: input.thema };
+  if (input.organisatie) {
+    const found = await ctx.services.members.findOrganisation(input.organisatie);
+    if (!found.match) return { refused: errorReply(ctx.t('update.unknownOrganisation', { name: input.organisatie })) };
+    page.organisation = found.match.slug;
+  }
+  if (input.gemeente) {
+    const gemeente = await findGemeente(ctx, input.gemeente);
+    if (!gemeente) return { refused: errorReply(ctx.t('update.unknownGemeente', { name: input.gemeente })) };
+    page.gemeente = gemeente.slug;
+  }
+  if (input.sinds) {
+    const since = parseSince(input.sinds, { timezone: ctx.services.settings.timezone, now: ctx.now });
+    if (!since) return { refused: errorReply(ctx.t('update.badSince', { value: input.sinds })) };
+    page.since = Math.floor(since.getTime() / 1000);
+  }
+  return { page };
+}
+
+/** One page of the list, with *meer* when there is a next one. */
+async function listPage(ctx: CommandContext, filter: ListFilter, skip: number): Promise<Reply> {
+  const org = async (slug?: string) => (slug ? (await ctx.services.members.findOrganisation(slug)).match?.id ?? 'none' : undefined);
+  const found = await ctx.services.updates.list({
+    theme: filter.theme,
+    organisationId: await org(filter.organisation),
+    gemeenteId: await org(filter.gemeente),
+    since: filter.since !== undefined ? new Date(filter.since * 1000) : undefined,
+    skip,
+    limit: PAGE_SIZE + 1,
+  });
+  const updates = found.slice(0, PAGE_SIZE);
+  if (updates.length === 0) return ephemeral({ text: ctx.t(skip > 0 ? 'update.noMore' : 'update.none') });
+  const replies = await ctx.services.updates.replyCounts(updates.map((update) => update.id));
+  const more = found.length > PAGE_SIZE ? [{ actionId: 'update.meer', label: ctx.t('update.buttons.more'), value: encodeFilter(filter, skip + PAGE_SIZE) }] : undefined;
+  return ephemeral({
+    title: ctx.t(skip > 0 ? 'update.listTitleMore' : 'update.listTitle', { count: updates.length, from: skip + 1, to: skip + updates.length }),
+    sections: updates.map((update) => updateSection(ctx, update, replies.get(update.id))),
+    ...(more ? { buttons: more } : {}),
+  });
+}
+
+/** `skip~theme~organisation~gemeente~since(base 36)`: plain, short, and checked when it comes back. */
+function encodeFilter(filter: ListFilter, skip: number): string {
+  return [skip, filter.theme ?? '', filter.organisation ?? '', filter.gemeente ?? '', filter.since?.toString(36) ?? ''].join('~');
+}
+
+function decodeFilter(value: string | undefined): { filter: ListFilter; skip: number } | undefined {
+  const parts = (value ?? '').split('~');
+  if (parts.length !== 5 || !/^\d{1,6}$/.test(parts[0]!)) return undefined;
+  const [skip, theme, organisation, gemeente, since] = parts as [string, string, string, string, string];
+  if (theme && !(themes as readonly string[]).includes(theme)) return undefined;
+  if ([organisation, gemeente].some((slug) => slug && !/^[a-z0-9-]{1,60}$/.test(slug)) || (since && !/^[0-9a-z]{1,10}$/.test(since))) return undefined;
+  return {
+    skip: Number(skip),
+    filter: { theme: (theme || undefined) as Theme | undefined, organisation: organisation || undefined, gemeente: gemeente || undefined, since: since ? parseInt(since, 36) : undefined },
+  };
+}
+
+async function moreUpdates(ctx: CommandContext, value: string | undefined): Promise<Reply> {
+  const decoded = decodeFilter(value);
+  if (!decoded) return errorReply(ctx.t('errors.unknownAction'));
+  return listPage(ctx, decoded.filter, decoded.skip);
+}
+// --- end H11 ---
 
 /** The start of an update, on one line. */
 function preview(body: string): string {

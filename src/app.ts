@@ -136,6 +136,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     // The worker keeps each message's ref (for edits and deletes) and a split reply's progress.
     deliverers.set(adapter.platform, (item, progress) => adapter.deliver(item, progress));
     if (adapter.answerLater) answerers.set(adapter.platform, adapter.answerLater);
+    // Digests link each update to its post where a platform running here can tell.
+    if (adapter.messageLink) services.digests.links.set(adapter.platform, (ref) => adapter.messageLink!(ref));
   }
   bot.afterWork = () => void worker.kick();
   // The embedded database is locked to this process: whatever is unfinished in it was left by

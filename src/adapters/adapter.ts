@@ -33,4 +33,9 @@ export interface ChatAdapter {
    * with it (Bot requests' `route`); false when the platform no longer allows it.
    */
   answerLater?: AnswerLater;
+  /**
+   * A link people can open to one of the bot's messages on this platform (a digest points at
+   * each update's post with it); undefined when the adapter cannot tell yet.
+   */
+  messageLink?(ref: MessageRef): string | undefined;
 }

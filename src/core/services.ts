@@ -22,6 +22,7 @@ import { MeetingManager } from './meetings/meetings.ts';
 import { pino, type Logger } from 'pino';
 import { PrivacyManager } from './privacy/privacy.ts';
 import { Retention } from './privacy/retention.ts';
+import { createDigests, type DigestManager } from './digests/wiring.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -65,6 +66,8 @@ export interface Services {
   /** What goes after how long (the nightly housekeeping, npm run prune). */
   retention: Retention;
   meetings: MeetingManager;
+  /** Scheduled digests per channel (`/digest`). */
+  digests: DigestManager;
 }
 
 /** What admins may learn about messages that could not be delivered. */
@@ -91,6 +94,7 @@ export interface DomainServices {
   advice: AdviceManager;
   privacy: PrivacyManager;
   meetings: MeetingManager;
+  digests: DigestManager;
   deliveries: DeliveryReport;
 }
 
@@ -116,6 +120,7 @@ export function domainServices(services: Services): DomainServices {
     advice: view('advice'),
     privacy: view('privacy'),
     meetings: view('meetings'),
+    digests: view('digests'),
   });
 }
 
@@ -138,6 +143,8 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   );
   const updateChannels = new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale);
   const privacy = new PrivacyManager(store, cipher, outbox, updateChannels, { defaultLocale: settings.defaultLocale, updatesOnErase: settings.privacyUpdatesOnErase });
+  const updates = new UpdateManager(store, cipher);
+  const guide = new GuideManager(store);
   return {
     settings,
     cipher,
@@ -148,8 +155,8 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     outbox,
     members,
     accounts: new AccountLinker(store, members),
-    updates: new UpdateManager(store, cipher),
-    guide: new GuideManager(store),
+    updates,
+    guide,
     threads,
     mentions: new MentionResolver(store),
     channels,
@@ -159,5 +166,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     privacy,
     retention: new Retention(store, { overrides: settings.retentionDays }),
     meetings: new MeetingManager(store, outbox, members, settings.defaultLocale, settings.timezone),
+    digests: createDigests({ store, unitOfWork, channels, outbox, updates, guide, threads, timezone: settings.timezone, logger }),
   };
 }

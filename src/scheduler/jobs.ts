@@ -51,4 +51,16 @@ export const meetingReminders: Job = {
   },
 };
 
-export const jobs: Job[] = [housekeeping, adviceFollowUp, meetingReminders];
+/**
+ * Digests whose time has come (src/core/digests): every minute, on every instance; the
+ * database decides which instance sends each one, so it goes once.
+ */
+export const digests: Job = {
+  name: 'digests',
+  cron: '* * * * *',
+  async run(services, now) {
+    return { ...(await services.digests.runDue(now)) };
+  },
+};
+
+export const jobs: Job[] = [housekeeping, adviceFollowUp, meetingReminders, digests];

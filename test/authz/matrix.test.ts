@@ -48,6 +48,14 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   ['/privacy verwijder',        ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['/privacy audit',            'admin',       'admin',       'admin',       'admin',       'admin',       'admin',       ok],
   ['button privacy.verwijderen', ok,           ok,            ok,            ok,            ok,            ok,            ok],
+  // --- H11 (digests) ---
+  ['/digest toon',              'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/digest abonneer',          'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/digest voorbeeld',         'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  ['/digest nu',                'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['/digest stop',              'coordinator', 'coordinator', 'coordinator', 'coordinator', 'coordinator', ok,            ok],
+  ['button update.meer',        'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
+  // --- end H11 ---
   ['button handreiking.meer',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button handreiking.toon',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button handreiking.delen',  ok,            ok,            ok,            ok,            ok,            ok,            ok],
@@ -133,6 +141,14 @@ const INVOCATIONS: Record<string, Invocation> = {
   '/privacy audit': { text: 'audit' },
   // A press whose deletion is gone already: answered, nothing changes.
   'button privacy.verwijderen': { actionId: 'privacy.verwijderen', value: () => 'gone.gone' },
+  // --- H11 (digests) ---
+  '/digest toon': { text: '' },
+  '/digest abonneer': { text: 'abonneer wekelijks' },
+  '/digest voorbeeld': { text: 'voorbeeld' },
+  '/digest nu': { text: 'nu' },
+  '/digest stop': { text: 'stop' },
+  'button update.meer': { actionId: 'update.meer', value: () => '10~~~~' },
+  // --- end H11 ---
   'button handreiking.meer': { actionId: 'handreiking.meer', value: (f) => f.moreValue },
   'button handreiking.toon': { actionId: 'handreiking.toon', value: (f) => f.guideSlug },
   'button handreiking.delen': { actionId: 'handreiking.delen', value: (f) => f.guideSlug },

@@ -92,6 +92,10 @@ export class FakeDiscord {
   private sequence = 0;
   private counter = 0n;
   private failures: Failure[] = [];
+  // --- H11 (digests) ---
+  /** Channels the bot was removed from: posting there answers 403 Missing Access (50001). */
+  readonly removedFrom = new Set<string>();
+  // --- end H11 ---
   /** Set by injectFaults. */
   faults?: FaultInjector;
   private faultMatch: (method: string, path: string) => boolean = isDeliveryRequest;
@@ -266,6 +270,10 @@ export class FakeDiscord {
       const fault = this.faults.next();
       if (fault) return this.misbehave(fault, method, path, url.searchParams, body as Record<string, unknown>, req, res);
     }
+    // --- H11 (digests): a channel the bot was removed from refuses its posts ---
+    const removed = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (method === 'POST' && removed && this.removedFrom.has(removed[1]!)) return send(403, { message: 'Missing Access', code: 50001 });
+    // --- end H11 ---
     const failure = this.failures.find((candidate) => candidate.left > 0 && candidate.match(method, path));
     if (failure) {
       failure.left -= 1;

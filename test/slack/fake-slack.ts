@@ -233,6 +233,13 @@ export class FakeSlack {
       this.heldCalls.push(method);
       await hold;
     }
+    // --- H11 (digests): a channel the bot was removed from refuses its posts ---
+    if (method === 'chat.postMessage' && this.removedFrom.has(body?.channel)) {
+      const refused = { ok: false, error: 'not_in_channel' };
+      this.calls.push({ method, body, status: 200, response: refused });
+      return send(res, 200, refused);
+    }
+    // --- end H11 ---
     const planned = this.nextFaults.get(`${method} ${body?.channel}`)?.shift() ?? this.nextFaults.get(method)?.shift() ?? this.faultForCall(method);
     if (planned) return this.misbehave(planned, method, body, req, res);
     if (this.faults && this.faultyMethods.has(method)) {
@@ -413,6 +420,11 @@ export class FakeSlack {
     return this.messages.filter((m) => m.channel === channel);
   }
   // --- end H1 ---
+
+  // --- H11 (digests) ---
+  /** Channels the bot was removed from: chat.postMessage there answers not_in_channel. */
+  readonly removedFrom = new Set<string>();
+  // --- end H11 ---
 
   // --- H6 (private conversations in group DMs) ---
   /** People who left the workspace: conversations.open with them answers user_not_found. */

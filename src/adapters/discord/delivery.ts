@@ -25,7 +25,7 @@ import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { Reply } from '../../core/framework/reply.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import { planSplitEdit, splitReply, type SplitLimits } from '../../core/outbox/split.ts';
-import { MessageGoneError, OutcomeUnknownError, passGone, PlaceRefusedError, RetryLaterError, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { ChannelGoneError, MessageGoneError, OutcomeUnknownError, passGone, PlaceRefusedError, RetryLaterError, type DeliveryProgress } from '../../core/outbox/worker.ts';
 import { parseGroupTargetRef } from '../../core/outbox/outbox.ts';
 import { decodeDiscordRef, encodeDiscordRef } from './message-ref.ts';
 import { renderReply } from './render.ts';
@@ -121,6 +121,10 @@ export class DiscordDelivery {
     } catch (error) {
       // A relay into the discussion of the bot's post before anyone opened its thread: the
       // thread does not exist yet. Start it from the post (its id becomes the thread's), then post.
+      // The bot was removed from the channel (Missing Access) or the channel is gone: nothing was posted.
+      if (item.target.kind === 'channel' && error instanceof DiscordAPIError && CHANNEL_GONE_CODES.has(Number(error.code))) {
+        throw new ChannelGoneError(`discord channel post: ${error.code}`);
+      }
       if (!(item.target.kind === 'thread' && isUnknownChannel(error))) throw outboxError(error, true);
       await this.startThread(item.target.ref, t('relay.threadName'));
       try {
@@ -259,6 +263,9 @@ export class DiscordDelivery {
     return channel.id;
   }
 }
+
+/** Missing Access, Unknown Channel: the bot cannot post in that channel at all (ChannelGoneError). */
+const CHANNEL_GONE_CODES = new Set([50001, 10003]);
 
 /** Channel type of a private thread. */
 const PRIVATE_THREAD = 12;

@@ -14,6 +14,7 @@ import { renderReply } from './render.ts';
 import type { Bot } from '../../core/bot.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
+import { decodeDiscordRef } from './message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { DeliveryProgress } from '../../core/outbox/worker.ts';
 import type { ChatAdapter } from '../adapter.ts';
@@ -96,6 +97,17 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.login(this.options.token);
     await ready;
     this.logger.info({ user: this.client.user?.id }, 'discord connected');
+  }
+
+  /** discord.com/channels/<guild>/<channel>/<message>, when the channel's server is known. */
+  messageLink(ref: MessageRef): string | undefined {
+    const address = decodeDiscordRef(ref);
+    if (!address) return undefined;
+    const channel = this.client.channels.cache.get(address.channelId) as { guildId?: string } | undefined;
+    // The alliance's bot lives in one server: that one, when the channel is not cached.
+    const only = this.client.guilds.cache.size === 1 ? this.client.guilds.cache.firstKey() : undefined;
+    const guild = channel?.guildId ?? this.options.guildId ?? only;
+    return guild ? `https://discord.com/channels/${guild}/${address.channelId}/${address.messageId}` : undefined;
   }
 
   async stop(): Promise<void> {

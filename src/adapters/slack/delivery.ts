@@ -20,7 +20,7 @@ import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { Discussion } from '../../core/framework/reply.ts';
 import type { ThreadRef } from '../../core/threads/threads.ts';
 import { planSplitEdit, splitReply, type SplitLimits } from '../../core/outbox/split.ts';
-import { MessageGoneError, OutcomeUnknownError, passGone, type DeliveryProgress } from '../../core/outbox/worker.ts';
+import { ChannelGoneError, MessageGoneError, OutcomeUnknownError, passGone, type DeliveryProgress } from '../../core/outbox/worker.ts';
 import { parseGroupTargetRef } from '../../core/outbox/outbox.ts';
 import type { Logger } from '../../core/logger.ts';
 import { deliveryError } from './client.ts';
@@ -33,6 +33,9 @@ import { checkedFiles, uploadFiles } from './files.ts';
  * One Slack message holds 50 blocks of at most 3,000 characters: 12,000 characters and 30
  * sections leave room for the header, the footer, the buttons and sections with fields.
  */
+/** Slack's answers when the bot cannot post in a channel at all (ChannelGoneError). */
+const CHANNEL_GONE_CODES = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+
 export const SLACK_PART_LIMITS: SplitLimits = { maxChars: 12_000, maxSections: 30 };
 
 /** The key a part carries in its metadata: the first part has the message's own key. */
@@ -122,6 +125,9 @@ export class SlackDelivery {
     } catch (error) {
       // A DM channel that vanished (e.g. the workspace was reset) is looked up again next time.
       if (item.target.kind === 'user') this.dmChannels.delete(item.target.ref);
+      // The bot was removed from the channel, or it was archived or deleted: Slack posted nothing.
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (item.target.kind === 'channel' && code && CHANNEL_GONE_CODES.has(code)) throw new ChannelGoneError(`slack chat.postMessage: ${code}`);
       throw deliveryError('chat.postMessage', error, { mayHavePosted: true });
     }
     if (!posted.ts) throw new OutcomeUnknownError('slack chat.postMessage: no ts');

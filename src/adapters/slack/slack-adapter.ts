@@ -7,7 +7,7 @@ import type { Bot } from '../../core/bot.ts';
 import { translator, type Locale } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
-import { encodeSlackRef } from './message-ref.ts';
+import { decodeSlackRef, encodeSlackRef } from './message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { DeliveryProgress } from '../../core/outbox/worker.ts';
 import type { ChatAdapter } from '../adapter.ts';
@@ -62,6 +62,8 @@ export class SlackAdapter implements ChatAdapter {
   private readonly quiet: ReturnType<typeof startupQuiet>;
   /** Our own workspace, from auth.test at start-up. */
   private team?: string;
+  /** The workspace's web address (`https://alliantie.slack.com/`), from auth.test: message links. */
+  private workspaceUrl?: string;
   /** Where the HTTP server listens once started (the health server in Socket Mode). */
   address?: AddressInfo;
 
@@ -133,6 +135,7 @@ export class SlackAdapter implements ChatAdapter {
         throw explainStartupError(error, 'auth.test', apiUrl);
       });
       this.team = identity.team_id;
+      this.workspaceUrl = identity.url;
       await this.app.init().catch((error: unknown) => {
         throw explainStartupError(error, 'auth.test', apiUrl);
       });
@@ -148,6 +151,13 @@ export class SlackAdapter implements ChatAdapter {
     this.quiet.done(true);
     this.started = true;
     this.options.logger.info({ mode: this.transport.mode, port: this.address.port }, 'slack adapter listening');
+  }
+
+  /** Slack's permalink form: /archives/<channel>/p<ts without the dot>. */
+  messageLink(ref: MessageRef): string | undefined {
+    const address = decodeSlackRef(ref);
+    if (!address || !this.workspaceUrl) return undefined;
+    return `${this.workspaceUrl.replace(/\/*$/, '/')}archives/${address.channel}/p${address.ts.replace('.', '')}`;
   }
 
   async stop(): Promise<void> {

@@ -136,6 +136,7 @@ export class Outbox {
   /** Chooses the platform of each member DM when it is sent (the worker asks before claiming). */
   readonly routing: MemberRouting;
   private readonly refusalHandlers: { prefix: string; handle: PlaceRefusedHandler }[] = [];
+  private readonly goneHandlers: { prefix: string; handle: PlaceRefusedHandler }[] = [];
 
   /** Options other than the defaults are for tests that cannot wait minutes for back-off. */
   constructor(
@@ -246,6 +247,22 @@ export class Outbox {
    */
   async placeRefused(item: OutboxItem, reason: string): Promise<boolean> {
     const handler = this.refusalHandlers.find((candidate) => item.dedupeKey.startsWith(candidate.prefix));
+    if (!handler) return false;
+    await handler.handle(item, reason);
+    return true;
+  }
+
+  /**
+   * Posts queued under keys with this prefix go to `handle` when the bot can no longer post in
+   * their channel (ChannelGoneError); the handler marks the row done.
+   */
+  onChannelGone(prefix: string, handle: PlaceRefusedHandler): void {
+    this.goneHandlers.push({ prefix, handle });
+  }
+
+  /** The bot cannot post in this message's channel: its feature handles it; false when none registered. */
+  async channelGone(item: OutboxItem, reason: string): Promise<boolean> {
+    const handler = this.goneHandlers.find((candidate) => item.dedupeKey.startsWith(candidate.prefix));
     if (!handler) return false;
     await handler.handle(item, reason);
     return true;

@@ -56,6 +56,14 @@ export class OutcomeUnknownError extends Error {}
  */
 export class PlaceRefusedError extends Error {}
 
+/**
+ * Thrown by a deliverer when the bot can no longer post in a channel at all (it was removed,
+ * the channel was archived or deleted). The feature that queued the post may take it from
+ * there (Outbox.onChannelGone: a digest pauses and tells its coordinator); otherwise it is
+ * retried like any failure, since the bot may be invited back.
+ */
+export class ChannelGoneError extends Error {}
+
 export class OutboxWorker {
   private readonly passes: PeriodicPass;
   /** Running on its timer: says on every pass which platforms run here (routing.ts). */
@@ -124,6 +132,7 @@ export class OutboxWorker {
     } catch (error) {
       if (error instanceof MessageGoneError) return (await this.skip(item, 'message was deleted on the platform'), true);
       if (error instanceof PlaceRefusedError && (await this.fallBack(item, error.message))) return true;
+      if (error instanceof ChannelGoneError && (await this.channelGone(item, error.message))) return true;
       const retryAfter = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
       const unknown = error instanceof OutcomeUnknownError;
       this.logger.warn({ outboxId: item.id, attempts: item.attempts + 1, outcomeUnknown: unknown, err: safeError(error) }, 'outbox send failed');
@@ -142,6 +151,18 @@ export class OutboxWorker {
       return handled;
     } catch (error) {
       this.logger.warn({ outboxId: item.id, err: safeError(error) }, 'group place fallback failed');
+      return false;
+    }
+  }
+
+  /** A channel the bot cannot post in any more: its feature takes over; false when none did. */
+  private async channelGone(item: OutboxItem, reason: string): Promise<boolean> {
+    try {
+      const handled = await this.outbox.channelGone(item, reason);
+      if (handled) this.logger.warn({ outboxId: item.id, platform: item.target.platform, reason }, 'channel gone; its feature was told');
+      return handled;
+    } catch (error) {
+      this.logger.warn({ outboxId: item.id, err: safeError(error) }, 'channel gone handler failed');
       return false;
     }
   }

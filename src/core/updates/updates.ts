@@ -34,6 +34,19 @@ export interface NewUpdate {
 
 const include = { author: true, organisation: true, gemeente: true } as const;
 
+/** What `list` filters on; all optional. `since`/`until`: posted in [since, until). */
+export interface UpdateFilter {
+  theme?: Theme;
+  organisationId?: string;
+  gemeenteId?: string;
+  authorId?: string;
+  since?: Date;
+  until?: Date;
+  /** Updates to pass over (the pages of `/update lijst`). */
+  skip?: number;
+  limit?: number;
+}
+
 /**
  * What an edit or withdrawal did: `changed` (the copies are to follow), `unchanged` (an edit
  * with the same text, e.g. a form submitted twice), or why nothing happened.
@@ -73,18 +86,22 @@ export class UpdateManager {
     });
   }
 
-  async list(filter: { theme?: Theme; organisationId?: string; authorId?: string; limit?: number } = {}): Promise<UpdateView[]> {
+  async list(filter: UpdateFilter = {}): Promise<UpdateView[]> {
     const rows = await this.store.update.findMany({
       where: {
         // Withdrawn updates are gone from every list (their rows stay for the discussion).
         withdrawnAt: null,
         theme: filter.theme,
         authorId: filter.authorId,
+        gemeenteId: filter.gemeenteId,
+        ...(filter.since || filter.until ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
         ...(filter.organisationId
           ? { OR: [{ organisationId: filter.organisationId }, { gemeenteId: filter.organisationId }] }
           : {}),
       },
-      orderBy: { createdAt: 'desc' },
+      // The id breaks ties, so pages (`skip`) never repeat or miss an update of the same moment.
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: filter.skip,
       take: filter.limit ?? 10,
       include,
     });
