@@ -285,6 +285,9 @@ describe('every declared command and sub-command', () => {
       'profiel account': { code },
       // H9: the question itself (without it Discord opens the form, tested in test/advice/).
       'advies vraag': { vraag: 'Hoe betrekken we zelforganisaties bij ons beleid?' },
+      // Title and moment given (without them Discord opens the form, tested in test/meetings/).
+      'overleg plan': { titel: 'Regiotafel', wanneer: 'morgen 14:00' },
+      'overleg peiling': { titel: 'Regiotafel', opties: 'morgen 14:00; overmorgen 10u' },
     };
     const sample = (option: { type: number; choices?: { value: string | number }[]; min_value?: number }) =>
       option.choices?.[0]?.value ??
