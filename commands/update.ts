@@ -64,8 +64,9 @@ export default defineCommand({
         thema: choice(themes, { hashPrefix: true }),
         organisatie: string({ autocomplete: 'organisations', maxLength: 100 }),
         // --- H11: findable by gemeente and period, page by page ---
-        gemeente: string({ autocomplete: 'gemeenten', maxLength: 100 }),
-        sinds: string({ maxLength: 60 }),
+        // By name only: "/update lijst Stichting Kezban" is one organisation, not a gemeente too.
+        gemeente: string({ autocomplete: 'gemeenten', maxLength: 100, namedOnly: true }),
+        sinds: string({ maxLength: 60, namedOnly: true }),
       },
       async run(ctx, input) {
         const filter = await listFilter(ctx, input);

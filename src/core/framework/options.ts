@@ -18,6 +18,8 @@ export interface OptionDeclaration<T = unknown> {
   sensitive: boolean;
   /** Text that names people with mentions (invitees): Slack must send them as ids. */
   people?: boolean;
+  /** When typed, only as `naam:waarde`: bare words never fall to it (filters after the first). */
+  namedOnly?: boolean;
   maxLength?: number;
   minLength?: number;
   min?: number;
@@ -49,7 +51,7 @@ function textSchema(minLength: number, maxLength: number, long: boolean) {
     .refine((value) => graphemeLength(value, maxLength) <= maxLength, 'tooLong');
 }
 
-type Flags = Partial<Pick<OptionDeclaration, 'long' | 'rest' | 'hashPrefix' | 'sensitive' | 'people'>>;
+type Flags = Partial<Pick<OptionDeclaration, 'long' | 'rest' | 'hashPrefix' | 'sensitive' | 'people' | 'namedOnly'>>;
 
 /** The defaults every kind shares; each builder adds its schema and limits. */
 function declare<T>(kind: OptionKind, schema: z.ZodType<unknown>, options: Common & Flags, limits: Partial<OptionDeclaration> = {}): OptionDeclaration<T> {
@@ -62,6 +64,7 @@ function declare<T>(kind: OptionKind, schema: z.ZodType<unknown>, options: Commo
     hashPrefix: options.hashPrefix ?? false,
     sensitive: options.sensitive ?? false,
     ...(options.people ? { people: true } : {}),
+    ...(options.namedOnly ? { namedOnly: true } : {}),
     autocomplete: options.autocomplete,
     ...limits,
     schema: wrap(schema, required) as z.ZodType<T>,

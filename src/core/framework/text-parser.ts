@@ -141,7 +141,7 @@ function assignOptions(invocable: Invocable, text: string, tokens: Token[], subc
   for (const name of names) {
     if (values[name] !== undefined || first >= last) continue;
     const option = invocable.options[name]!;
-    if (option.hashPrefix) continue;
+    if (option.hashPrefix || option.namedOnly) continue;
     if (option.rest) {
       // Keep the person's own spacing and line breaks in free text.
       values[name] = text.slice(tokens[first]!.start, tokens[last - 1]!.end);
