@@ -18,7 +18,6 @@ import { ConversationManager } from './conversations/conversations.ts';
 import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { AdviceManager } from './advice/requests.ts';
-import { advicePrivacyPart } from './advice/privacy-part.ts';
 import { pino, type Logger } from 'pino';
 import { PrivacyManager } from './privacy/privacy.ts';
 import { Retention } from './privacy/retention.ts';
@@ -133,7 +132,6 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   );
   const updateChannels = new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale);
   const privacy = new PrivacyManager(store, cipher, outbox, updateChannels, { defaultLocale: settings.defaultLocale, updatesOnErase: settings.privacyUpdatesOnErase });
-  privacy.registry.register(advicePrivacyPart);
   return {
     settings,
     cipher,
