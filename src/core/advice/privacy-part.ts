@@ -103,6 +103,11 @@ async function eraseAdvice(ctx: EraseContext, memberId: string): Promise<number>
   await ctx.store.adviceRequest.updateMany({ where: { assigneeId: memberId, status: { in: OPEN_STATUSES } }, data: { status: 'queued', assigneeId: null, assignedAt: null, acceptedAt: null, waitingSince: null } });
   await ctx.store.adviceRequest.updateMany({ where: { assigneeId: memberId }, data: { assigneeId: null } });
   count += (await ctx.store.adviser.deleteMany({ where: { memberId } })).count;
+  // Their place in others' conversations (their DMs with the bot about it), once their own
+  // messages in it are gone (the messages part): it names their account.
+  if (ctx.accounts.length > 0) {
+    await ctx.store.thread.deleteMany({ where: { subjectType: ADVICE_SUBJECT, relayToKind: 'user', relayToRef: { in: ctx.accounts.map((a) => a.externalId) }, messages: { none: {} } } });
+  }
   return count;
 }
 

@@ -84,6 +84,7 @@ export class PrivacyManager {
       defaultLocale: this.options.defaultLocale,
       memberIds: await memberAliases(this.store, memberId),
       updates: this.options.updatesOnErase ?? 'anonymise',
+      accounts: accounts.map((account) => ({ platform: account.platform, externalId: account.externalId })),
       blankPost: async (of) => {
         posts += 'updateId' in of ? await this.blankUpdate(of.updateId) : await this.blankMessage(of.key);
       },
