@@ -167,11 +167,12 @@ describe.each(testBackends())('advice retention on %s', (kind) => {
     const prisma = c.testBot.db.prisma;
     const member = await approveMember(c.testBot.services, 'console', 'ria', 'iot', 'ria');
     const sealed = c.testBot.services.cipher.encrypt('een vraag');
-    // Closed 13 and 11 months ago, and one open since three years: each with a conversation.
+    // Closed 13 and 11 months ago, and one open since three years, even with an old closing
+    // moment on it (the status decides, not the date): each with a conversation.
     const requests = [
       { number: 'A-2028-0001', status: 'closed', closedAt: ago(395), createdAt: ago(400) },
       { number: 'A-2028-0002', status: 'closed', closedAt: ago(335), createdAt: ago(340) },
-      { number: 'A-2026-0003', status: 'accepted', closedAt: null, createdAt: ago(1100) },
+      { number: 'A-2026-0003', status: 'accepted', closedAt: ago(1000), createdAt: ago(1100) },
     ];
     for (const request of requests) {
       const row = await prisma.adviceRequest.create({ data: { ...request, requesterId: member.id, theme: 'regie', questionEncrypted: sealed, lastActivityAt: request.createdAt } });
