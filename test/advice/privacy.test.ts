@@ -115,15 +115,21 @@ describe.each(testBackends())('advice and privacy on %s', (kind) => {
   });
 
   it('erases a requester: requests anonymised for the statistics, no question, summary or conversation text in any table', async () => {
-    const before = await c.testBot.services.advice.stats(new Date());
+    const open = /A-\d{4}-\d{4}/.exec(await c.say('fatima', `/advies vraag #algemeen Nog open ${SECRETS.question}`))![0];
+    expect(await c.say('coco', '/advies mijn')).toContain(open);
+    const beleid = async () => (await c.testBot.services.advice.stats(new Date())).filter((row) => row.theme === 'beleid');
+    const before = await beleid();
     const asked = await c.say('fatima', '/privacy verwijder');
     expect(asked).toContain('Weet je het zeker?');
     const done = await c.press('fatima', 'Verwijderen');
     expect(done).toContain('Je gegevens zijn verwijderd');
     expect(done).toContain('Adviesvragen');
     await c.testBot.worker.drain();
-    // The request stays for the statistics, counted as before.
-    expect(await c.testBot.services.advice.stats(new Date())).toEqual(before);
+    // The requests stay for the statistics, counted as before; the open one is closed, out of the queues.
+    expect(await beleid()).toEqual(before);
+    expect((await c.testBot.services.advice.stats(new Date())).find((row) => row.theme === 'algemeen')).toMatchObject({ requests: 1 });
+    expect(await c.testBot.db.prisma.adviceRequest.findUniqueOrThrow({ where: { number: open } })).toMatchObject({ status: 'closed' });
+    expect(await c.say('coco', '/advies mijn')).not.toContain(open);
     const row = await c.testBot.db.prisma.adviceRequest.findUniqueOrThrow({ where: { number } });
     expect(row).toMatchObject({ status: 'closed', theme: 'beleid', rating: 4, summaryEncrypted: null, ratingCommentEncrypted: null, organisationEncrypted: null });
     for (const [name, secret] of Object.entries(SECRETS)) expect(await tablesContaining(c.testBot, secret), name).toEqual([]);

@@ -92,6 +92,13 @@ async function eraseAdvice(ctx: EraseContext, memberId: string): Promise<number>
         data: { requesterId: ERASED_MEMBER_ID, questionEncrypted: ctx.cipher.encrypt('—'), organisationEncrypted: null, summaryEncrypted: null, ratingCommentEncrypted: null },
       })
     ).count;
+    // A request still open has nobody left to answer: closed now, out of every queue.
+    const stillOpen = await ctx.store.adviceRequest.findMany({ where: { id: { in: ids }, status: { in: OPEN_STATUSES } }, select: { id: true } });
+    if (stillOpen.length > 0) {
+      const now = new Date();
+      await ctx.store.adviceRequest.updateMany({ where: { id: { in: stillOpen.map((row) => row.id) } }, data: { status: 'closed', closedAt: now, waitingSince: null } });
+      await ctx.store.adviceEvent.createMany({ data: stillOpen.map((row) => ({ requestId: row.id, action: 'closed', createdAt: now })) });
+    }
     await ctx.store.adviceEvent.updateMany({ where: { requestId: { in: ids } }, data: { reasonEncrypted: null } });
     await ctx.store.adviceEvent.updateMany({ where: { requestId: { in: ids }, actorId: memberId }, data: { actorId: ERASED_MEMBER_ID } });
   }
