@@ -348,7 +348,7 @@ function showSections(ctx: CommandContext, shown: NonNullable<Awaited<ReturnType
   sections.push({
     title: ctx.t('advice.show.history'),
     text: history
-      .map((event) => `- ${ctx.format.dateTime(event.at)} · ${event.actorName ?? ctx.t('advice.show.system')} · ${ctx.t(`advice.events.${event.action}`, { to: event.toName ?? ctx.t('advice.show.queue') })}${event.reason ? ` (${event.reason})` : ''}`)
+      .map((event) => `- ${ctx.format.dateTime(event.at)} · ${event.actorName ?? (event.actorRole ? ctx.t(`roles.${event.actorRole}`) : ctx.t('advice.show.system'))} · ${ctx.t(`advice.events.${event.action}`, { to: event.toName ?? (event.toRole ? ctx.t(`roles.${event.toRole}`) : ctx.t('advice.show.queue')) })}${event.reason ? ` (${event.reason})` : ''}`)
       .join('\n'),
   });
   sections.push({

@@ -10,6 +10,7 @@ import { joinMessageRef } from '../../src/core/messages/message-ref.ts';
 import { createServices } from '../../src/core/services.ts';
 import { approveMember, createTestBot, recordDeliveries, type TestBot } from '../support/bot.ts';
 import { testBackends } from '../support/db.ts';
+import { tablesContaining as tablesIn } from './tables.ts';
 
 const SLACK = 'slack' as const;
 const place = { platform: SLACK, channelRef: 'CUPDATES', channelName: 'updates' };
@@ -35,18 +36,7 @@ describe.each(testBackends())('export and deletion on %s', (kind) => {
     await env.worker.drain();
     return sent.filter((item) => item.target.ref === userId).flatMap((item) => item.reply.files ?? []);
   };
-  /** Every row of every table as text: the database's content, searched for a string. */
-  const tablesContaining = async (needle: string) => {
-    const tables = await env.db.prisma.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
-    const found: string[] = [];
-    for (const { tablename } of tables) {
-      const rows = await env.db.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
-      // Sealed payloads and fields are opened too: the key is on this machine.
-      const readable = rows.map((r) => r.row.replace(/v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]*/g, (sealed) => env.services.cipher.decrypt(sealed)));
-      if (readable.some((row) => row.includes(needle))) found.push(tablename);
-    }
-    return found;
-  };
+  const tablesContaining = (needle: string) => tablesIn(env, needle);
 
   beforeAll(async () => {
     env = await createTestBot({ kind, admins: ['slack:UADMIN'] });

@@ -56,6 +56,9 @@ export interface AdviceEventView {
   action: string;
   actorName?: string;
   toName?: string;
+  /** Of someone since erased: their role then (`adviser`, `coordinator`…), shown instead of a name. */
+  actorRole?: string;
+  toRole?: string;
   reason?: string;
   at: Date;
 }
@@ -467,6 +470,8 @@ export class AdviceManager {
       action: row.action,
       actorName: row.actor?.displayName,
       toName: row.toMemberId ? names.get(row.toMemberId) : undefined,
+      actorRole: row.actorRole ?? undefined,
+      toRole: row.toRole ?? undefined,
       reason: row.reasonEncrypted ? this.cipher.decrypt(row.reasonEncrypted) : undefined,
       at: row.createdAt,
     }));

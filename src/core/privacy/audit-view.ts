@@ -49,11 +49,16 @@ export async function auditLines(store: Store, t: Translate, query: { memberIds?
     at: row.createdAt,
     action: actionLabel(t, row.action),
     by: nameOf(row.actorId),
-    about: row.subject && row.subject !== row.actorId && isMemberSubject(row.subject) ? nameOf(row.subject) : undefined,
+    about: row.subject && row.subject !== row.actorId && isMemberSubject(row.subject) ? nameOf(row.subject) : row.subject && isRequestNumber(row.subject) ? row.subject : undefined,
   }));
 }
 
 /** Subjects are member ids (uuids); other subjects (a table name for retention) are not people. */
 function isMemberSubject(subject: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject);
+}
+
+/** An advice request's number (A-2026-0001): which request was seen or handled; it names nobody. */
+function isRequestNumber(subject: string): boolean {
+  return /^A-\d{4}-\d{4,}$/.test(subject);
 }

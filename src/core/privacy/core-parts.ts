@@ -64,8 +64,9 @@ const identities: PrivacyPart = {
     const accounts = await ctx.store.platformIdentity.findMany({ where: { memberId }, select: { platform: true, externalId: true } });
     // Messages to these accounts (not routed by member) would name them after the member is gone.
     // (Not counted: the member is told about accounts, not about the bot's bookkeeping.)
+    // Edits of earlier messages to them too (H14: an adviser's DMs about others' requests).
     for (const account of accounts) {
-      await ctx.store.outboxMessage.deleteMany({ where: { platform: account.platform, targetKind: 'user', targetRef: account.externalId, action: 'post' } });
+      await ctx.store.outboxMessage.deleteMany({ where: { platform: account.platform, targetKind: 'user', targetRef: account.externalId } });
     }
     let count = (await ctx.store.accountLinkCode.deleteMany({ where: { memberId } })).count;
     count += (await ctx.store.platformIdentity.deleteMany({ where: { memberId } })).count;

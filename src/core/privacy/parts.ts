@@ -22,6 +22,8 @@ export interface PartContext {
 export interface EraseContext extends Omit<PartContext, 't'> {
   /** Updates: removed, or kept under "verwijderd lid" (the alliance's setting). */
   updates: 'anonymise' | 'remove';
+  /** The member's accounts as they were before any part ran (the accounts part removes them early). */
+  accounts: { platform: string; externalId: string }[];
   /** Queues the edit that makes one of the bot's posts say "verwijderd" (where the platform allows it). */
   blankPost(of: { key: string } | { updateId: string }): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { fromDbPlatform, toDbPlatform, type PlatformName } from '../platform.ts'
 import type { Store } from '../store.ts';
 import type { UpdateChannels } from '../updates/channels.ts';
 import { auditLines, memberAliases, type AuditLine } from './audit-view.ts';
-import { registerCoreParts } from './core-parts.ts';
+import { registerAllParts } from './all-parts.ts';
 import { ERASED_MEMBER_ID } from './erased-member.ts';
 import { PrivacyRegistry, type EraseContext, type PartContext } from './parts.ts';
 
@@ -41,7 +41,7 @@ export class PrivacyManager {
     private readonly updateChannels: UpdateChannels,
     private readonly options: PrivacyOptions,
   ) {
-    registerCoreParts(this.registry);
+    registerAllParts(this.registry);
   }
 
   /** The member behind an account, without creating one: someone the bot never met has no data. */
@@ -84,6 +84,7 @@ export class PrivacyManager {
       defaultLocale: this.options.defaultLocale,
       memberIds: await memberAliases(this.store, memberId),
       updates: this.options.updatesOnErase ?? 'anonymise',
+      accounts: accounts.map((account) => ({ platform: account.platform, externalId: account.externalId })),
       blankPost: async (of) => {
         posts += 'updateId' in of ? await this.blankUpdate(of.updateId) : await this.blankMessage(of.key);
       },

@@ -5,6 +5,7 @@
 // digest records after 3 months). `npm run prune -- --dry-run` counts without removing.
 import { AUDIT_PRUNED, recordAudit } from '../audit.ts';
 import type { Store, Tx } from '../store.ts';
+import { adviceRetentionRule } from '../advice/privacy-part.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -21,6 +22,10 @@ export interface RetentionRule {
   where?: Record<string, unknown>;
   /** The default period in days (0: as soon as the moment has passed). */
   days: number;
+  /** More columns read for `before`. */
+  select?: string[];
+  /** Removes what belongs to a batch without a foreign key to cascade over (a request's conversation). */
+  before?(store: Store | Tx, rows: Record<string, unknown>[]): Promise<void>;
 }
 
 export const retentionRules: RetentionRule[] = [
@@ -33,6 +38,8 @@ export const retentionRules: RetentionRule[] = [
   { name: 'drafts', model: 'formDraft', idColumn: 'token', ageColumn: 'expiresAt', days: 0 },
   // The audit log: 24 months for accountability (removed oldest first; the chain keeps its anchor).
   { name: 'audit', model: 'auditLog', idColumn: 'id', ageColumn: 'createdAt', days: 730 },
+  // Closed advice requests with their history and conversation: a year after closing.
+  adviceRetentionRule,
 ];
 
 export interface RetentionOptions {
@@ -86,8 +93,10 @@ export class Retention {
     let total = 0;
     for (;;) {
       const delegate = this.delegate(this.store, rule);
-      const batch = await delegate.findMany({ where, select: { [rule.idColumn]: true }, take: this.batchSize });
+      const select = Object.fromEntries([rule.idColumn, ...(rule.select ?? [])].map((column) => [column, true]));
+      const batch = await delegate.findMany({ where, select, take: this.batchSize });
       if (batch.length === 0) return total;
+      await rule.before?.(this.store, batch);
       const { count } = await delegate.deleteMany({ where: { ...where, [rule.idColumn]: { in: batch.map((row) => row[rule.idColumn]) } } });
       total += count;
       if (batch.length < this.batchSize) return total;

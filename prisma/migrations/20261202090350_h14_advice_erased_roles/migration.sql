@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "AdviceEvent" ADD COLUMN     "actorRole" TEXT,
+ADD COLUMN     "toRole" TEXT;
