@@ -14,7 +14,8 @@ import {
 } from '../../src/db/schema-engine.ts';
 import { createTestDatabase, testBackends, type TestDatabase } from '../support/db.ts';
 
-describe('schema.prisma and prisma/migrations', () => {
+// The schema engine replays every migration in WebAssembly: more than 30 s on a busy machine.
+describe('schema.prisma and prisma/migrations', { timeout: 120_000 }, () => {
   it('agree: the wasm schema engine finds nothing to migrate', async () => {
     const sql = await diffMigrationsToSchema();
     expect(sql, `schema.prisma has changes without a migration; run npm run db:diff -- <name>:\n${sql}`).toBe('');

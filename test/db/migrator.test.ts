@@ -27,7 +27,9 @@ interface MigrationRow {
 const rows = (sql: SqlExecutor) =>
   sql.query<MigrationRow>('SELECT * FROM "_prisma_migrations" ORDER BY started_at, migration_name');
 
-describe.each(testBackends())('migrator on %s', (kind) => {
+// Each test applies every migration to a new database (20 and counting): seconds each on a
+// quiet machine, but more than the default 30 s on PGlite when the machine is busy.
+describe.each(testBackends())('migrator on %s', { timeout: 120_000 }, (kind) => {
   let blank: BlankDatabase;
   beforeEach(async () => {
     blank = await createBlankDatabase(kind);
