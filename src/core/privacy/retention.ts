@@ -33,6 +33,8 @@ export const retentionRules: RetentionRule[] = [
   { name: 'drafts', model: 'formDraft', idColumn: 'token', ageColumn: 'expiresAt', days: 0 },
   // The audit log: 24 months for accountability (removed oldest first; the chain keeps its anchor).
   { name: 'audit', model: 'auditLog', idColumn: 'id', ageColumn: 'createdAt', days: 730 },
+  // Digest run records only stop a period going twice (and say when it went): 3 months is ample.
+  { name: 'digests', model: 'digestRun', idColumn: 'id', ageColumn: 'createdAt', days: 91 },
 ];
 
 export interface RetentionOptions {
