@@ -125,6 +125,7 @@ describe('the advice part', () => {
     expect(text).toContain('Advies in cijfers');
     expect(text).toContain('nieuw 3 · beantwoord 3 · afgerond 1');
     expect(text).toContain('eerste reactie mediaan 1 werkuur');
+    expect(text).toContain('Bij minder dan 3 vragen laat de digest dit deel weg.');
     for (const secret of [QUESTION, SUMMARY, 'Stichting Geheim', 'Zwijgzame Zeger', 'Huwelijksdwang', 'huwelijksdwang', ...asked.map((request) => request.number)]) {
       expect(text, secret).not.toContain(secret);
     }

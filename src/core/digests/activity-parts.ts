@@ -49,7 +49,7 @@ export function advicePart(store: Store, calendar: WorkingCalendar): DigestPart 
       const counts = t('digest.adviceCounts', { requested: activity.requested, answered: activity.answered, closed: activity.closed });
       // A median of one or two answers is those requests' own times: only from MIN_REQUESTS on.
       const median = activity.firstResponseMinutes.length >= MIN_REQUESTS ? medianOf(activity.firstResponseMinutes) : undefined;
-      const lines = [counts, median === undefined ? undefined : t('digest.adviceMedian', { hours: hoursText(median, locale) }), `_${t('digest.adviceNote')}_`];
+      const lines = [counts, median === undefined ? undefined : t('digest.adviceMedian', { hours: hoursText(median, locale) }), `_${t('digest.adviceNote', { min: MIN_REQUESTS })}_`];
       return {
         summary: t('digest.adviceSummary', { count: activity.requested }),
         sections: [{ title: t('digest.adviceTitle'), text: lines.filter(Boolean).join('\n') }],
