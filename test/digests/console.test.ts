@@ -55,7 +55,7 @@ describe('/digest at the console', () => {
     expect(transcript.text).toContain("! '25:00' is geen tijd die ik begrijp.");
     expect(transcript.text).toContain("! 'maandag 9' is geen tijd die ik begrijp.");
     expect(transcript.text).toMatch(/! dag moet een van deze zijn: maandag, dinsdag/);
-    expect(transcript.text).toContain('! Deze delen ken ik niet: roddels. Kies uit: updates, tip.');
+    expect(transcript.text).toContain('! Deze delen ken ik niet: roddels. Kies uit: updates, overleg, advies, tip.');
     expect(transcript.text).toContain('! dag: hoort alleen bij wekelijks');
     // After all of them, still no subscription: the first real one is "now gets", not "changed".
     const first = answers().findIndex((answer) => answer.startsWith('Dit kanaal krijgt nu elke dinsdag om 09:00 een weekoverzicht'));
@@ -65,9 +65,9 @@ describe('/digest at the console', () => {
   });
 
   it('shows the subscription, and a second subscription changes the first and says so', () => {
-    expect(transcript.text).toContain('Dit kanaal krijgt elke dinsdag om 09:00 een weekoverzicht, in het Nederlands, met updates en een tip uit de handreiking.\nDe volgende komt di ');
+    expect(transcript.text).toContain('Dit kanaal krijgt elke dinsdag om 09:00 een weekoverzicht, in het Nederlands, met updates, overleggen, adviescijfers en een tip uit de handreiking.\nDe volgende komt di ');
     expect(transcript.text).toContain(
-      'Dit kanaal had al een digest (elke dinsdag om 09:00 een weekoverzicht, in het Nederlands, met updates en een tip uit de handreiking). Die is nu veranderd in: elke dag om 07:30 een dagoverzicht, in het Nederlands, met updates en een tip uit de handreiking.',
+      'Dit kanaal had al een digest (elke dinsdag om 09:00 een weekoverzicht, in het Nederlands, met updates, overleggen, adviescijfers en een tip uit de handreiking). Die is nu veranderd in: elke dag om 07:30 een dagoverzicht, in het Nederlands, met updates en een tip uit de handreiking.',
     );
   });
 
@@ -107,7 +107,7 @@ describe('/digest at the console in English', () => {
   }, SESSION_TIMEOUT);
 
   it('subscribes, previews and describes in English; taal:nl makes the digest Dutch', () => {
-    expect(transcript.text).toContain('This channel now gets a weekly summary every Friday at 16:00, in English, with updates and a tip from the handreiking, no message when nothing is new.');
+    expect(transcript.text).toContain('This channel now gets a weekly summary every Friday at 16:00, in English, with updates, meetings, advice figures and a tip from the handreiking, no message when nothing is new.');
     expect(transcript.text).toContain('== Weekly summary ');
     expect(transcript.text).toContain('Policy development (1)');
     expect(transcript.text).toContain('Preview: this is what the digest would say now. Only you see this; nothing was sent.');

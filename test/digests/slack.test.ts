@@ -107,6 +107,52 @@ describe('/digest on Slack', () => {
   });
 });
 
+// H15: the meetings and advice parts reach Slack as part of the digest.
+describe('the meetings and advice parts on Slack', () => {
+  it('a digest in the channel carries the coming meeting with its counts and the advice numbers, never a question', { timeout: 120_000 }, async () => {
+    const slackPlace = { platform: 'slack' as const, channelRef: CHANNEL.id };
+    const type = async (userId: string, command: string, text: string) => {
+      const outcome = await testBot.bot.handleText({ requester: { platform: 'slack', userId }, place: slackPlace, command, text });
+      await testBot.worker.drain();
+      return outcome.kind === 'reply' ? outcome.reply : undefined;
+    };
+    const press = async (userId: string, actionId: string, value: string) => {
+      await testBot.bot.handleAction({ requester: { platform: 'slack', userId }, place: slackPlace, actionId, value });
+      await testBot.worker.drain();
+    };
+    // A meeting planned in this channel, three days from now, Samira says Ja.
+    const preview = await type('UADMIN', 'overleg', 'plan wanneer:"3 maart 2027 10:00" genodigden:"<@USAMIRA>" Regiotafel Zwolle');
+    const draftId = preview!.buttons![0]!.value!;
+    const startsAt = new Date(Date.now() + 3 * 86_400_000);
+    await testBot.db.prisma.meeting.update({ where: { id: draftId }, data: { startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) } });
+    await press('UADMIN', 'overleg.versturen', draftId);
+    await press('USAMIRA', 'overleg.ja', draftId);
+    // Three advice requests in the last hours.
+    const question = 'Vraag over een meisje uit de wijk Holtenbroek';
+    for (let i = 1; i <= 3; i++) {
+      await testBot.services.unitOfWork.run(() =>
+        testBot.services.advice.ask({ requesterId: authorId, theme: 'huwelijksdwang', urgent: false, question: `${question} ${i}` }, new Date(Date.now() - i * 3_600_000)),
+      );
+    }
+    await testBot.worker.drain();
+    await slack.command('UADMIN', '/digest abonneer dagelijks delen:overleg,advies');
+    const since = slack.fake.calls.length;
+    await slack.command('UADMIN', '/digest nu');
+    await testBot.worker.drain();
+    const top = slack.fake.channelPosts(CHANNEL.id, since);
+    expect(top).toHaveLength(1);
+    const ts = top[0]!.response!.ts as string;
+    const thread = slack.fake.callsTo('chat.postMessage').filter((call) => call.body.thread_ts === ts && call.response?.ok);
+    const all = [top[0]!, ...thread].map((call) => seenMessage(call.body, 'channel').text).join('\n');
+    expect(all).toContain('1 overleg in de komende 14 dagen');
+    expect(all).toContain('Regiotafel Zwolle');
+    expect(all).toContain('ja 1 · misschien 0 · nee 0 · geen antwoord 0');
+    expect(all).toContain('3 nieuwe adviesvragen');
+    expect(all).toContain('nieuw 3 · beantwoord 0 · afgerond 0');
+    for (const secret of [question, 'Samira', 'Huwelijksdwang']) expect(all, secret).not.toContain(secret);
+  });
+});
+
 describe('a scheduled digest on Slack when Slack fails', () => {
   it('is retried through the outbox after a 429 and a lost answer, and lands in the channel once', { timeout: 90_000 }, async () => {
     await testBot.services.digests.stop({ platform: 'slack', ref: CHANNEL.id });

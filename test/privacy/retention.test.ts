@@ -42,7 +42,7 @@ describe.each(testBackends())('retention on %s', (kind) => {
   it('shows in a dry run what would go, and changes nothing', async () => {
     const retention = new Retention(env.db.prisma);
     const counts = await retention.run(NOW, { dryRun: true });
-    expect(counts).toEqual({ sent: 1, events: 1, inbox: 1, drafts: 0, audit: 5, advice: 0 });
+    expect(counts).toEqual({ sent: 1, events: 1, inbox: 1, drafts: 0, audit: 5, advice: 0, digests: 0 });
     expect(pruneReportLines(translator('nl'), retention.list(), counts, true)).toEqual([
       'Proefrun: dit zou nu weggaan (er verandert niets):',
       '- verzonden berichten (ouder dan 30 dagen): 1',
@@ -51,6 +51,7 @@ describe.each(testBackends())('retention on %s', (kind) => {
       '- verlopen formulieren (ouder dan 0 dagen): 0',
       '- auditregels (ouder dan 730 dagen): 5',
       '- afgesloten adviesvragen met hun gesprek (ouder dan 365 dagen): 0',
+      '- verslagen van verstuurde digests (ouder dan 91 dagen): 0',
     ]);
     expect(await env.db.prisma.outboxMessage.count()).toBe(3);
     expect(await env.db.prisma.auditLog.count()).toBe(6);
@@ -64,7 +65,7 @@ describe.each(testBackends())('retention on %s', (kind) => {
     (services[0] as { retention: Retention }).retention = new Retention(env.db.prisma, { batchSize: 2 });
     const schedulers = services.map((s) => new Scheduler([housekeeping], s, 'Europe/Amsterdam', silentLogger));
     const results = await Promise.all(schedulers.map((scheduler) => scheduler.run(housekeeping, NOW)));
-    expect(results.filter(Boolean)).toEqual([{ wiped: 0, sent: 1, events: 1, inbox: 1, drafts: 0, audit: 5, advice: 0 }]);
+    expect(results.filter(Boolean)).toEqual([{ wiped: 0, sent: 1, events: 1, inbox: 1, drafts: 0, audit: 5, advice: 0, digests: 0 }]);
     expect((await env.db.prisma.outboxMessage.findMany({ orderBy: { dedupeKey: 'asc' } })).map((m) => m.dedupeKey)).toEqual(['pending', 'sent-29']);
     expect((await env.db.prisma.processedEvent.findMany()).map((e) => e.key)).toEqual(['ev-6']);
     expect((await env.db.prisma.inboxEvent.findMany()).map((e) => e.key)).toEqual(['in-new']);

@@ -1,5 +1,5 @@
-// The digest manager with the parts that exist today; `overleg` and `advies` are registered
-// here too once meetings and advice have them (DigestManager.registerPart).
+// The digest manager with its parts: updates, meetings (`overleg`), advice counts (`advies`)
+// and the tip (DigestManager.registerPart).
 import type { ChannelRegistry } from '../channels.ts';
 import type { GuideManager } from '../guide/guide.ts';
 import type { Logger } from '../logger.ts';
@@ -11,6 +11,8 @@ import type { ThreadManager } from '../threads/threads.ts';
 import type { UpdateManager } from '../updates/updates.ts';
 import { DIGEST_KEY, DigestManager } from './digests.ts';
 import { tipPart, updatesPart, type MessageLinker } from './parts.ts';
+import { advicePart, meetingsPart } from './activity-parts.ts';
+import { WorkingCalendar } from '../calendar/working-time.ts';
 
 export { DigestManager };
 
@@ -30,6 +32,8 @@ export function createDigests(wiring: DigestWiring): DigestManager {
   const digests = new DigestManager(wiring.store, wiring.unitOfWork, wiring.channels, wiring.outbox, wiring.timezone, wiring.logger);
   const linker: MessageLinker = (ref: MessageRef, platform: PlatformName) => digests.links.get(platform)?.(ref);
   digests.registerPart(updatesPart(wiring.updates, wiring.threads, linker));
+  digests.registerPart(meetingsPart(wiring.store, wiring.timezone));
+  digests.registerPart(advicePart(wiring.store, new WorkingCalendar({ zone: wiring.timezone })));
   digests.registerPart(tipPart(wiring.guide));
   // A digest the platform refuses because the bot is no longer in the channel: paused, the
   // coordinator told, and this post done (not retried for a day), in one transaction.

@@ -40,6 +40,8 @@ export const retentionRules: RetentionRule[] = [
   { name: 'audit', model: 'auditLog', idColumn: 'id', ageColumn: 'createdAt', days: 730 },
   // Closed advice requests with their history and conversation: a year after closing.
   adviceRetentionRule,
+  // Digest run records only stop a period going twice (and say when it went): 3 months is ample.
+  { name: 'digests', model: 'digestRun', idColumn: 'id', ageColumn: 'createdAt', days: 91 },
 ];
 
 export interface RetentionOptions {
