@@ -19,6 +19,7 @@ import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { AdviceManager } from './advice/requests.ts';
 import { MeetingManager } from './meetings/meetings.ts';
+import { meetingsPrivacyPart } from './meetings/privacy-part.ts';
 import { pino, type Logger } from 'pino';
 import { PrivacyManager } from './privacy/privacy.ts';
 import { Retention } from './privacy/retention.ts';
@@ -138,6 +139,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
   );
   const updateChannels = new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale);
   const privacy = new PrivacyManager(store, cipher, outbox, updateChannels, { defaultLocale: settings.defaultLocale, updatesOnErase: settings.privacyUpdatesOnErase });
+  privacy.registry.register(meetingsPrivacyPart(settings.timezone));
   return {
     settings,
     cipher,

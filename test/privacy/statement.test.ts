@@ -7,6 +7,7 @@ import { replyToPlainText } from '../../src/core/framework/reply.ts';
 import { translator } from '../../src/core/i18n.ts';
 import { PrivacyRegistry } from '../../src/core/privacy/parts.ts';
 import { registerCoreParts } from '../../src/core/privacy/core-parts.ts';
+import { meetingsPrivacyPart } from '../../src/core/meetings/privacy-part.ts';
 import { privacyStatement, statementMarkdown } from '../../src/core/privacy/statement.ts';
 import { readmeBlock } from '../../src/core/privacy/readme.ts';
 import { createTestBot, type TestBot } from '../support/bot.ts';
@@ -23,6 +24,7 @@ describe('the privacy statement', () => {
   it('is what the README says, in Dutch and English', () => {
     const registry = new PrivacyRegistry();
     registerCoreParts(registry);
+    registry.register(meetingsPrivacyPart('Europe/Amsterdam'));
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const locale of ['nl', 'en'] as const) {
       const expected = statementMarkdown(privacyStatement(translator(locale), registry));
