@@ -5,6 +5,9 @@
 // Versturen: every invitee gets a DM with Ja / Nee / Misschien and an .ics invitation; an
 // answer edits that DM in place. With a capacity, a Ja beyond it goes on the waiting list and
 // a Nee gives the place to the first waiting, who is told.
+// With herhaal:wekelijks|tweewekelijks|maandelijks tot:<datum> it is a series (RRULE in the
+// .ics, reminders per occurrence; src/core/meetings/recurrence.ts); herinnering:"2d,30m" sets
+// its reminders (default 24 h and 1 h; `geen`: none).
 // /overleg lijst — upcoming meetings with their counts; the organiser sees who said what.
 // /overleg verplaats <nummer> wanneer:<tijd>, /overleg annuleer <nummer> [reden] — (organiser,
 // coordinators) at once: every invitee gets a new DM with an updated or cancelling .ics (same
@@ -32,6 +35,7 @@ import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView } 
 import {
   cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, previewReply, reminderReply, repeatLine, when, whoLines,
 } from '../src/core/meetings/messages.ts';
+import { MAX_REMINDERS, parseReminderTimes } from '../src/core/meetings/reminder-times.ts';
 import {
   endOfDay, lastStart, MAX_OCCURRENCES, nextOccurrence, occurrenceStarts, REPEAT_WORDS, type Recurrence,
 } from '../src/core/meetings/recurrence.ts';
@@ -53,9 +57,10 @@ const planOptions = {
 const repeatOptions = {
   herhaal: choice(Object.keys(REPEAT_WORDS) as (keyof typeof REPEAT_WORDS)[]),
   tot: string({ maxLength: 60 }),
+  herinnering: string({ maxLength: 80 }),
 };
 
-type PlanInput = { wanneer: string; duur?: string; plek?: string; genodigden?: string; capaciteit?: number; titel: string; herhaal?: keyof typeof REPEAT_WORDS; tot?: string };
+type PlanInput = { wanneer: string; duur?: string; plek?: string; genodigden?: string; capaciteit?: number; titel: string; herhaal?: keyof typeof REPEAT_WORDS; tot?: string; herinnering?: string };
 
 export default defineCommand({
   name: 'overleg',
@@ -166,8 +171,11 @@ async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Pr
   // Aanpassen (the form has no herhaal:) keeps the draft's series.
   const recurrence = input.herhaal || input.tot ? readRecurrence(ctx, input, start) : { ok: true as const, recurrence: draft?.recurrence };
   if (!recurrence.ok) return recurrence.refused;
+  const reminders = input.herinnering ? parseReminderTimes(input.herinnering) : { ok: true as const, minutes: undefined };
+  if (!reminders.ok) return errorReply(ctx.t(`meetings.errors.reminders.${reminders.reason}`, { part: 'part' in reminders ? reminders.part : '', max: MAX_REMINDERS }));
   const details = {
     recurrence: recurrence.recurrence,
+    reminderMinutes: reminders.minutes,
     title: input.titel.replace(/\s+/g, ' ').trim(),
     startsAt: start,
     endsAt: meetingEnd(start, moment.ok ? moment.end : undefined, duration.minutes),

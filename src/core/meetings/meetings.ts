@@ -55,6 +55,8 @@ export interface NewMeeting {
   location?: string;
   capacity?: number;
   recurrence?: Recurrence;
+  /** Minutes before the start (`herinnering:`); default 24 h and 1 h. */
+  reminderMinutes?: number[];
   inviteeIds: string[];
   channel?: { platform: PlatformName; ref: string };
 }
@@ -139,6 +141,7 @@ export class MeetingManager {
         capacity: input.capacity,
         repeat: input.recurrence?.frequency,
         repeatUntil: input.recurrence?.until,
+        reminderMinutes: input.reminderMinutes,
         organizerId: input.organizerId,
         channelPlatform: input.channel ? toDbPlatform(input.channel.platform) : undefined,
         channelRef: input.channel?.ref,
@@ -153,7 +156,7 @@ export class MeetingManager {
   async updateDraft(id: string, input: Omit<NewMeeting, 'organizerId' | 'channel'>): Promise<MeetingView | undefined> {
     const { count } = await this.store.meeting.updateMany({
       where: { id, status: 'DRAFT' },
-      data: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, location: input.location ?? null, capacity: input.capacity ?? null, repeat: input.recurrence?.frequency ?? null, repeatUntil: input.recurrence?.until ?? null },
+      data: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, location: input.location ?? null, capacity: input.capacity ?? null, repeat: input.recurrence?.frequency ?? null, repeatUntil: input.recurrence?.until ?? null, ...(input.reminderMinutes ? { reminderMinutes: input.reminderMinutes } : {}) },
     });
     if (count === 0) return undefined;
     await this.store.meetingInvitee.deleteMany({ where: { meetingId: id } });

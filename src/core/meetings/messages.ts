@@ -6,6 +6,7 @@ import { ephemeral, type Button, type Field, type Reply } from '../framework/rep
 import { textFile } from '../framework/files.ts';
 import { dateToken } from '../mentions-text.ts';
 import { formatMeetingDate, formatMeetingSpan } from './format.ts';
+import { describeReminderTimes } from './reminder-times.ts';
 import { cancellationIcs, chatAddress, invitationIcs, meetingUid, type IcsAnswer, type IcsMeeting } from './ics.ts';
 import { countAnswers, type Answer, type InviteeView, type MeetingView } from './meetings.ts';
 
@@ -23,6 +24,7 @@ function details(t: Translate, locale: Locale, meeting: MeetingView, timezone: s
   if (meeting.location) fields.push({ label: t('meetings.fields.where'), value: meeting.location });
   fields.push({ label: t('meetings.fields.organizer'), value: meeting.organizer.name });
   if (meeting.capacity !== undefined) fields.push({ label: t('meetings.fields.capacity'), value: String(meeting.capacity) });
+  fields.push({ label: t('meetings.fields.reminders'), value: describeReminderTimes(t, meeting.reminderMinutes) });
   return fields;
 }
 

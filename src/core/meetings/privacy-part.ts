@@ -6,7 +6,7 @@
 // Erase, and why:
 // - their answers, votes and feed go: they are theirs alone;
 // - their drafts go: nobody else ever saw them;
-// - their sent meetings that have not begun are cancelled, with the usual cancelling .ics and a
+// - their sent meetings that have not begun (a series: with occurrences to come) are cancelled, with the usual cancelling .ics and a
 //   notice to every invitee (through the outbox), because nobody is left to run them and an
 //   invitee must not turn up, or keep it in their calendar, for a meeting that will not happen;
 // - their past and already cancelled meetings stay, under "verwijderd lid": they are the
@@ -20,6 +20,7 @@ import type { EraseContext, PartContext, PrivacyPart } from '../privacy/parts.ts
 import { roleOf } from '../privacy/audit-view.ts';
 import { MeetingManager, meetingCode, type MeetingView } from './meetings.ts';
 import { cancellationFile, cancelledNotice, invitationReply } from './messages.ts';
+import { lastStart, type RecurrenceFrequency } from './recurrence.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 const pollCode = (number: number) => `P-${number}`;
@@ -83,7 +84,7 @@ function erasedNotice(timezone: string, stamp: Date) {
 async function eraseOrganised(ctx: EraseContext, memberId: string, timezone: string): Promise<number> {
   const now = new Date();
   let count = (await ctx.store.meeting.deleteMany({ where: { organizerId: memberId, status: 'DRAFT' } })).count;
-  const rest = await ctx.store.meeting.findMany({ where: { organizerId: memberId }, select: { id: true, status: true, startsAt: true } });
+  const rest = await ctx.store.meeting.findMany({ where: { organizerId: memberId }, select: { id: true, status: true, startsAt: true, repeat: true, repeatUntil: true } });
   if (rest.length === 0) return count;
   // First "verwijderd lid" everywhere, so the cancelling notices and files name nobody.
   await ensureErasedMember(ctx.store, ctx.defaultLocale);
@@ -92,7 +93,9 @@ async function eraseOrganised(ctx: EraseContext, memberId: string, timezone: str
   // and needs nothing of the manager but its store and outbox (no invitees are looked up).
   const meetings = new MeetingManager(ctx.store, ctx.outbox, new MemberManager(ctx.store, ctx.outbox, new Set()), ctx.defaultLocale, timezone);
   const stamp = new Date();
-  for (const row of rest.filter((meeting) => meeting.status === 'SENT' && meeting.startsAt > now)) {
+  // A series with occurrences still to come counts as upcoming: the whole of it is cancelled.
+  const upcoming = rest.filter((row) => row.status === 'SENT' && lastStart({ startsAt: row.startsAt, recurrence: row.repeat && row.repeatUntil ? { frequency: row.repeat as RecurrenceFrequency, until: row.repeatUntil } : undefined }, timezone) > now);
+  for (const row of upcoming) {
     await meetings.cancel(row.id, undefined, now, {
       notice: erasedNotice(timezone, stamp),
       invitation: (t, locale, meeting, invitee) => invitationReply(t, locale, meeting, invitee, timezone),
