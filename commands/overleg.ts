@@ -5,6 +5,9 @@
 // Versturen: every invitee gets a DM with Ja / Nee / Misschien and an .ics invitation; an
 // answer edits that DM in place. With a capacity, a Ja beyond it goes on the waiting list and
 // a Nee gives the place to the first waiting, who is told.
+// With herhaal:wekelijks|tweewekelijks|maandelijks tot:<datum> it is a series (RRULE in the
+// .ics, reminders per occurrence; src/core/meetings/recurrence.ts); herinnering:"2d,30m" sets
+// its reminders (default 24 h and 1 h; `geen`: none).
 // /overleg lijst — upcoming meetings with their counts; the organiser sees who said what.
 // /overleg verplaats <nummer> wanneer:<tijd>, /overleg annuleer <nummer> [reden] — (organiser,
 // coordinators) at once: every invitee gets a new DM with an updated or cancelling .ics (same
@@ -30,8 +33,12 @@ import { MAX_POLL_OPTIONS } from '../src/core/meetings/polls.ts';
 import { ballotReply, optionLabel, tableReply } from '../src/core/meetings/poll-messages.ts';
 import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView } from '../src/core/meetings/meetings.ts';
 import {
-  cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, previewReply, reminderReply, when, whoLines,
+  cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, previewReply, reminderReply, repeatLine, when, whoLines,
 } from '../src/core/meetings/messages.ts';
+import { MAX_REMINDERS, parseReminderTimes } from '../src/core/meetings/reminder-times.ts';
+import {
+  endOfDay, lastStart, MAX_OCCURRENCES, nextOccurrence, occurrenceStarts, REPEAT_WORDS, type Recurrence,
+} from '../src/core/meetings/recurrence.ts';
 import { mayAccess } from '../src/core/framework/preconditions.ts';
 
 // The title first: typed on Slack or the console, every word that is no `naam:waarde` is the
@@ -46,7 +53,14 @@ const planOptions = {
   capaciteit: integer({ min: 1, max: MAX_INVITEES }),
 };
 
-type PlanInput = { wanneer: string; duur?: string; plek?: string; genodigden?: string; capaciteit?: number; titel: string };
+// Typed only (not in the form, which platforms keep to five fields): a series and its end date.
+const repeatOptions = {
+  herhaal: choice(Object.keys(REPEAT_WORDS) as (keyof typeof REPEAT_WORDS)[]),
+  tot: string({ maxLength: 60 }),
+  herinnering: string({ maxLength: 80 }),
+};
+
+type PlanInput = { wanneer: string; duur?: string; plek?: string; genodigden?: string; capaciteit?: number; titel: string; herhaal?: keyof typeof REPEAT_WORDS; tot?: string; herinnering?: string };
 
 export default defineCommand({
   name: 'overleg',
@@ -55,7 +69,7 @@ export default defineCommand({
       name: 'plan',
       shortcut: true,
       access: 'approved',
-      options: planOptions,
+      options: { ...planOptions, ...repeatOptions },
       run: (ctx, input) => plan(ctx, input),
     }),
     subcommand({
@@ -154,7 +168,14 @@ async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Pr
     if (invitees.reason === 'channel-unsupported') return errorReply(ctx.t('meetings.errors.channelUnsupported'));
     return errorReply(ctx.t('meetings.errors.unknownInvitees', { words: invitees.words.join(', ') }));
   }
+  // Aanpassen (the form has no herhaal:) keeps the draft's series.
+  const recurrence = input.herhaal || input.tot ? readRecurrence(ctx, input, start) : { ok: true as const, recurrence: draft?.recurrence };
+  if (!recurrence.ok) return recurrence.refused;
+  const reminders = input.herinnering ? parseReminderTimes(input.herinnering) : { ok: true as const, minutes: undefined };
+  if (!reminders.ok) return errorReply(ctx.t(`meetings.errors.reminders.${reminders.reason}`, { part: 'part' in reminders ? reminders.part : '', max: MAX_REMINDERS }));
   const details = {
+    recurrence: recurrence.recurrence,
+    reminderMinutes: reminders.minutes,
     title: input.titel.replace(/\s+/g, ' ').trim(),
     startsAt: start,
     endsAt: meetingEnd(start, moment.ok ? moment.end : undefined, duration.minutes),
@@ -172,6 +193,22 @@ async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Pr
   }
   if (!moment.ok) return clockQuestion(ctx, meeting, moment, asked!);
   return previewReply(ctx.t, ctx.locale, meeting, tz);
+}
+
+/** `herhaal:` with `tot:` → the series; both are needed, the end on or after the start, at most a year of weeks. */
+function readRecurrence(ctx: CommandContext, input: PlanInput, start: Date): { ok: true; recurrence: Recurrence } | { ok: false; refused: Reply } {
+  const refuse = (key: string, values: Record<string, unknown> = {}) => ({ ok: false as const, refused: errorReply(ctx.t(`meetings.errors.repeat.${key}`, values)) });
+  if (!input.herhaal) return refuse('noFrequency');
+  if (!input.tot) return refuse('noEnd');
+  const tz = timezone(ctx);
+  // A date without a time: read at noon (never in a clock change), then to the end of that day.
+  const end = parseWhen(`${input.tot} 12:00`, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  if (!end.ok) return refuse('badEnd', { typed: input.tot });
+  const recurrence: Recurrence = { frequency: REPEAT_WORDS[input.herhaal], until: endOfDay(end.start, tz) };
+  if (recurrence.until < start) return refuse('endBeforeStart');
+  const count = occurrenceStarts(start, recurrence, tz).length;
+  if (count > MAX_OCCURRENCES) return refuse('tooMany', { max: MAX_OCCURRENCES });
+  return { ok: true, recurrence };
 }
 
 /** The moments a typed time around a clock change can mean (undefined: not such a case). */
@@ -287,10 +324,15 @@ async function withdrawByNumber(ctx: CommandContext, typed: string): Promise<Rep
 
 async function list(ctx: CommandContext): Promise<Reply> {
   const channel = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
-  const meetings = await ctx.services.meetings.upcoming(ctx.actor.id, ctx.now, channel);
+  const tz = timezone(ctx);
+  // A series shows its next occurrence, and sorts by it.
+  const meetings = (await ctx.services.meetings.upcoming(ctx.actor.id, ctx.now, channel))
+    .map((meeting) => ({ meeting, next: nextOccurrence(meeting, ctx.now, tz) }))
+    .filter((item) => item.next !== undefined)
+    .sort((a, b) => a.next!.startsAt.getTime() - b.next!.startsAt.getTime());
   if (meetings.length === 0) return ephemeral({ text: ctx.t('meetings.list.none') });
-  const sections: Section[] = meetings.map((meeting) => {
-    const lines = [when(meeting, ctx.locale, timezone(ctx)), meeting.location, countsLine(ctx.t, meeting)];
+  const sections: Section[] = meetings.map(({ meeting, next }) => {
+    const lines = [when(next!, ctx.locale, tz), meeting.recurrence ? repeatLine(ctx.t, ctx.locale, meeting, tz) : undefined, meeting.location, countsLine(ctx.t, meeting)];
     if (meeting.organizer.id === ctx.actor.id) lines.push(whoLines(ctx.t, meeting));
     const mine = meeting.invitees.find((invitee) => invitee.memberId === ctx.actor.id);
     if (mine) lines.push(ctx.t('meetings.list.yours', { answer: ctx.t(`meetings.answerWord.${mine.waitlisted ? 'waiting' : mine.answer}`) }));
@@ -308,7 +350,7 @@ async function mine(ctx: CommandContext, typed: string): Promise<{ meeting: Meet
     return { refused: errorReply(ctx.t('meetings.errors.notYours', { code: meeting.code })) };
   }
   if (meeting.status === 'cancelled') return { refused: errorReply(ctx.t('meetings.errors.alreadyCancelled', { code: meeting.code })) };
-  if (meeting.startsAt <= ctx.now) return { refused: errorReply(ctx.t('meetings.errors.begun', { code: meeting.code })) };
+  if (lastStart(meeting, timezone(ctx)) <= ctx.now) return { refused: errorReply(ctx.t('meetings.errors.begun', { code: meeting.code })) };
   return { meeting };
 }
 

@@ -23,7 +23,6 @@ import { pino, type Logger } from 'pino';
 import { PrivacyManager } from './privacy/privacy.ts';
 import { Retention } from './privacy/retention.ts';
 import { createDigests, type DigestManager } from './digests/wiring.ts';
-import { digestsPrivacyPart } from './digests/privacy-part.ts';
 
 export interface CoreSettings {
   timezone: string;
@@ -143,8 +142,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     }),
   );
   const updateChannels = new UpdateChannels(store, channels, outbox, threads, settings.defaultLocale);
-  const privacy = new PrivacyManager(store, cipher, outbox, updateChannels, { defaultLocale: settings.defaultLocale, updatesOnErase: settings.privacyUpdatesOnErase });
-  privacy.registry.register(digestsPrivacyPart);
+  const privacy = new PrivacyManager(store, cipher, outbox, updateChannels, { defaultLocale: settings.defaultLocale, updatesOnErase: settings.privacyUpdatesOnErase, timezone: settings.timezone });
   const updates = new UpdateManager(store, cipher);
   const guide = new GuideManager(store);
   return {

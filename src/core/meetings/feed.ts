@@ -49,7 +49,8 @@ export class MeetingFeeds {
     const rows = await this.store.meeting.findMany({
       where: {
         status: { in: ['SENT', 'CANCELLED'] },
-        endsAt: { gt: new Date(now.getTime() - PAST_DAYS * DAY_MS) },
+        // A series stays in the feed (with its RRULE) while its end date is recent.
+        AND: [{ OR: [{ endsAt: { gt: new Date(now.getTime() - PAST_DAYS * DAY_MS) } }, { repeatUntil: { gt: new Date(now.getTime() - PAST_DAYS * DAY_MS) } }] }],
         OR: [{ organizerId: feed.memberId }, { invitees: { some: { memberId: feed.memberId } } }],
       },
       orderBy: { startsAt: 'asc' },

@@ -2,6 +2,7 @@
 // and an .ics, answers that edit the invitation in place, and a waiting list when a meeting
 // has a capacity. Runs inside the handler's unit of work: the meeting and the messages about
 // it are one transaction, so an invitation never goes out for a meeting that was not stored.
+import { lastStart, type Recurrence, type RecurrenceFrequency } from './recurrence.ts';
 import { translator, toLocale, type Locale, type Translate } from '../i18n.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { toDbPlatform, type PlatformName } from '../platform.ts';
@@ -40,6 +41,8 @@ export interface MeetingView {
   /** Minutes before the start at which Ja and Misschien are reminded. */
   reminderMinutes: number[];
   cancelReason?: string;
+  /** A series: its occurrences follow from `startsAt` (recurrence.ts). */
+  recurrence?: Recurrence;
   organizer: { id: string; name: string };
   invitees: InviteeView[];
 }
@@ -51,6 +54,9 @@ export interface NewMeeting {
   endsAt: Date;
   location?: string;
   capacity?: number;
+  recurrence?: Recurrence;
+  /** Minutes before the start (`herinnering:`); default 24 h and 1 h. */
+  reminderMinutes?: number[];
   inviteeIds: string[];
   channel?: { platform: PlatformName; ref: string };
 }
@@ -117,12 +123,12 @@ export class MeetingManager {
     private readonly outbox: Outbox,
     members: MemberManager,
     private readonly defaultLocale: Locale,
-    timezone: string,
+    private readonly timezone: string,
   ) {
     this.invitees = new InviteeResolver(store, members);
     this.feeds = new MeetingFeeds(store, timezone);
     this.polls = new PollManager(store, outbox);
-    this.reminders = new MeetingReminders(store, outbox, defaultLocale);
+    this.reminders = new MeetingReminders(store, outbox, defaultLocale, timezone);
   }
 
   async createDraft(input: NewMeeting): Promise<MeetingView> {
@@ -133,6 +139,9 @@ export class MeetingManager {
         endsAt: input.endsAt,
         location: input.location,
         capacity: input.capacity,
+        repeat: input.recurrence?.frequency,
+        repeatUntil: input.recurrence?.until,
+        reminderMinutes: input.reminderMinutes,
         organizerId: input.organizerId,
         channelPlatform: input.channel ? toDbPlatform(input.channel.platform) : undefined,
         channelRef: input.channel?.ref,
@@ -147,7 +156,7 @@ export class MeetingManager {
   async updateDraft(id: string, input: Omit<NewMeeting, 'organizerId' | 'channel'>): Promise<MeetingView | undefined> {
     const { count } = await this.store.meeting.updateMany({
       where: { id, status: 'DRAFT' },
-      data: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, location: input.location ?? null, capacity: input.capacity ?? null },
+      data: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, location: input.location ?? null, capacity: input.capacity ?? null, repeat: input.recurrence?.frequency ?? null, repeatUntil: input.recurrence?.until ?? null, ...(input.reminderMinutes ? { reminderMinutes: input.reminderMinutes } : {}) },
     });
     if (count === 0) return undefined;
     await this.store.meetingInvitee.deleteMany({ where: { meetingId: id } });
@@ -208,7 +217,7 @@ export class MeetingManager {
     const mine = before.invitees.find((invitee) => invitee.memberId === memberId);
     if (!mine) return { kind: 'not-invited' };
     if (before.status === 'cancelled') return { kind: 'cancelled' };
-    if (before.startsAt <= now) return { kind: 'past' };
+    if (lastStart(before, this.timezone) <= now) return { kind: 'past' };
     // Serialises answers to one meeting (the row lock), so two Ja's never take the last place.
     await this.store.meeting.update({ where: { id }, data: { updatedAt: now } });
     const current = (await this.get(id))!;
@@ -279,7 +288,7 @@ export class MeetingManager {
     const meeting = await this.get(id);
     if (!meeting || meeting.status === 'draft') return { kind: 'missing' };
     if (meeting.status === 'cancelled') return { kind: 'cancelled' };
-    if (meeting.startsAt <= now) return { kind: 'past' };
+    if (lastStart(meeting, this.timezone) <= now) return { kind: 'past' };
     return meeting;
   }
 
@@ -301,7 +310,8 @@ export class MeetingManager {
     const rows = await this.store.meeting.findMany({
       where: {
         status: 'SENT',
-        endsAt: { gt: now },
+        // A series is upcoming until its last occurrence (by its end date; `list` finds the next one).
+        AND: [{ OR: [{ endsAt: { gt: now } }, { repeatUntil: { gt: now } }] }],
         OR: [
           { organizerId: memberId },
           { invitees: { some: { memberId } } },
@@ -341,6 +351,8 @@ type Row = {
   capacity: number | null;
   reminderMinutes: number[];
   cancelReason: string | null;
+  repeat: string | null;
+  repeatUntil: Date | null;
   organizer: { id: string; displayName: string };
   invitees: { memberId: string; answer: string; waitlistedAt: Date | null; member: { displayName: string; locale: string | null } }[];
 };
@@ -359,6 +371,7 @@ export function toMeetingView(row: Row): MeetingView {
     capacity: row.capacity ?? undefined,
     reminderMinutes: row.reminderMinutes,
     cancelReason: row.cancelReason ?? undefined,
+    recurrence: row.repeat && row.repeatUntil ? { frequency: row.repeat as RecurrenceFrequency, until: row.repeatUntil } : undefined,
     organizer: { id: row.organizer.id, name: row.organizer.displayName },
     invitees: row.invitees.map((invitee) => ({
       memberId: invitee.memberId,

@@ -5,7 +5,8 @@ import type { Locale, Translate } from '../i18n.ts';
 import { ephemeral, type Button, type Field, type Reply } from '../framework/reply.ts';
 import { textFile } from '../framework/files.ts';
 import { dateToken } from '../mentions-text.ts';
-import { formatMeetingSpan } from './format.ts';
+import { formatMeetingDate, formatMeetingSpan } from './format.ts';
+import { describeReminderTimes } from './reminder-times.ts';
 import { cancellationIcs, chatAddress, invitationIcs, meetingUid, type IcsAnswer, type IcsMeeting } from './ics.ts';
 import { countAnswers, type Answer, type InviteeView, type MeetingView } from './meetings.ts';
 
@@ -19,10 +20,18 @@ export function when(meeting: Pick<MeetingView, 'startsAt' | 'endsAt'>, locale: 
 
 function details(t: Translate, locale: Locale, meeting: MeetingView, timezone: string): Field[] {
   const fields: Field[] = [{ label: t('meetings.fields.when'), value: when(meeting, locale, timezone) }];
+  if (meeting.recurrence) fields.push({ label: t('meetings.fields.repeat'), value: repeatLine(t, locale, meeting, timezone) });
   if (meeting.location) fields.push({ label: t('meetings.fields.where'), value: meeting.location });
   fields.push({ label: t('meetings.fields.organizer'), value: meeting.organizer.name });
   if (meeting.capacity !== undefined) fields.push({ label: t('meetings.fields.capacity'), value: String(meeting.capacity) });
+  fields.push({ label: t('meetings.fields.reminders'), value: describeReminderTimes(t, meeting.reminderMinutes) });
   return fields;
+}
+
+/** "elke week, t/m di 20 apr 2027". */
+export function repeatLine(t: Translate, locale: Locale, meeting: Pick<MeetingView, 'recurrence'>, timezone: string): string {
+  if (!meeting.recurrence) return '';
+  return t(`meetings.repeat.${meeting.recurrence.frequency}`, { until: formatMeetingDate(meeting.recurrence.until, locale, timezone) });
 }
 
 /** The organiser's check before anything is sent: Versturen / Aanpassen / Annuleren. */
@@ -66,6 +75,7 @@ export function icsMeeting(meeting: MeetingView): IcsMeeting {
     end: meeting.endsAt,
     organizer: { name: meeting.organizer.name, email: chatAddress(meeting.organizer.id, ICS_HOST) },
     attendees: meeting.invitees.map((invitee) => ({ name: invitee.name, email: chatAddress(invitee.memberId, ICS_HOST), answer: icsAnswer[invitee.answer] })),
+    recurrence: meeting.recurrence,
     cancelled,
   };
 }

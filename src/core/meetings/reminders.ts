@@ -8,11 +8,14 @@
 // the rows of the old sequence are dropped and new ones queued; a cancellation drops them all.
 // A reminder that fell due while no instance ran goes at start-up only if the meeting has not
 // begun (`dropBegun`, run before the outbox worker starts and every minute after).
+// A series has its reminders per occurrence: the group key ends in the occurrence's start (in
+// seconds), and the reminder's text names that occurrence's moment.
 import type { Locale, Translate } from '../i18n.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Reply } from '../framework/reply.ts';
 import type { Store } from '../store.ts';
 import type { InviteeView, MeetingView } from './meetings.ts';
+import { occurrenceStarts } from './recurrence.ts';
 
 /** Never, in practice: a held reminder waits here until its invitee answers Ja or Misschien. */
 export const HELD = new Date('9999-12-31T00:00:00.000Z');
@@ -22,7 +25,14 @@ export type ReminderMessage = (t: Translate, locale: Locale, meeting: MeetingVie
 const prefix = (meetingId: string) => `meeting:${meetingId}:reminder:`;
 
 function groupKey(meeting: MeetingView, minutes: number, memberId: string): string {
-  return `${prefix(meeting.id)}s${meeting.sequence}:${minutes}:${memberId}`;
+  const occurrence = meeting.recurrence ? `:${Math.floor(meeting.startsAt.getTime() / 1000)}` : '';
+  return `${prefix(meeting.id)}s${meeting.sequence}:${minutes}:${memberId}${occurrence}`;
+}
+
+/** The start of the occurrence a series' reminder is about (undefined: a single meeting's). */
+function occurrenceOf(key: string): Date | undefined {
+  const seconds = /:(\d{9,11})$/.exec(key)?.[1];
+  return seconds ? new Date(Number(seconds) * 1000) : undefined;
 }
 
 /** When this invitee's reminder goes: its time for Ja/Misschien, else held; undefined when already past. */
@@ -38,10 +48,21 @@ export class MeetingReminders {
     private readonly store: Store,
     private readonly outbox: Outbox,
     private readonly defaultLocale: Locale,
+    private readonly timezone: string,
   ) {}
 
+  /** The meeting as each occurrence is: its own start and end, the rest the same. */
+  private occurrences(meeting: MeetingView): MeetingView[] {
+    const length = meeting.endsAt.getTime() - meeting.startsAt.getTime();
+    return occurrenceStarts(meeting.startsAt, meeting.recurrence, this.timezone).map((startsAt) => ({ ...meeting, startsAt, endsAt: new Date(startsAt.getTime() + length) }));
+  }
+
   /** Queues every invitee's reminders of this meeting's current sequence. */
-  async queue(meeting: MeetingView, offsets: readonly number[], now: Date, build: ReminderMessage): Promise<void> {
+  async queue(series: MeetingView, offsets: readonly number[], now: Date, build: ReminderMessage): Promise<void> {
+    for (const meeting of this.occurrences(series)) await this.queueOne(meeting, offsets, now, build);
+  }
+
+  private async queueOne(meeting: MeetingView, offsets: readonly number[], now: Date, build: ReminderMessage): Promise<void> {
     for (const minutes of offsets) {
       for (const invitee of meeting.invitees) {
         const sendAt = dueAt(meeting, minutes, invitee, now);
@@ -54,10 +75,12 @@ export class MeetingReminders {
   }
 
   /** An answer changed: this invitee's reminders go at their time, or are held. */
-  async follow(meeting: MeetingView, offsets: readonly number[], invitee: InviteeView, now: Date): Promise<void> {
-    for (const minutes of offsets) {
-      const sendAt = dueAt(meeting, minutes, invitee, now);
-      if (sendAt) await this.outbox.rescheduleGroup(this.store, groupKey(meeting, minutes, invitee.memberId), sendAt);
+  async follow(series: MeetingView, offsets: readonly number[], invitee: InviteeView, now: Date): Promise<void> {
+    for (const meeting of this.occurrences(series)) {
+      for (const minutes of offsets) {
+        const sendAt = dueAt(meeting, minutes, invitee, now);
+        if (sendAt) await this.outbox.rescheduleGroup(this.store, groupKey(meeting, minutes, invitee.memberId), sendAt);
+      }
     }
   }
 
@@ -76,10 +99,15 @@ export class MeetingReminders {
       select: { groupKey: true },
       distinct: ['groupKey'],
     });
-    const ids = [...new Set(due.map((row) => /^meeting:([^:]+):reminder:/.exec(row.groupKey ?? '')?.[1]).filter((id): id is string => Boolean(id)))];
-    if (ids.length === 0) return 0;
-    const begun = await this.store.meeting.findMany({ where: { id: { in: ids }, startsAt: { lte: now } }, select: { id: true } });
+    const keys = due.map((row) => row.groupKey ?? '').filter((key) => /^meeting:[^:]+:reminder:/.test(key));
+    // A series' reminder is about its own occurrence: only that one's having begun drops it.
     let dropped = 0;
+    for (const key of keys.filter((key) => occurrenceOf(key))) {
+      if (occurrenceOf(key)! <= now) dropped += await this.outbox.cancelGroups(this.store, key);
+    }
+    const ids = [...new Set(keys.filter((key) => !occurrenceOf(key)).map((key) => /^meeting:([^:]+):reminder:/.exec(key)![1]!))];
+    if (ids.length === 0) return dropped;
+    const begun = await this.store.meeting.findMany({ where: { id: { in: ids }, startsAt: { lte: now } }, select: { id: true } });
     for (const { id } of begun) dropped += await this.drop(id);
     return dropped;
   }

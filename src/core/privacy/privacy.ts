@@ -17,6 +17,8 @@ export interface PrivacyOptions {
   defaultLocale: Locale;
   /** What happens to a deleted member's updates (default: kept, under "verwijderd lid"). */
   updatesOnErase?: 'anonymise' | 'remove';
+  /** The alliance's time zone (meetings that have begun are kept, later ones cancelled). */
+  timezone?: string;
 }
 
 export interface PersonView {
@@ -41,7 +43,7 @@ export class PrivacyManager {
     private readonly updateChannels: UpdateChannels,
     private readonly options: PrivacyOptions,
   ) {
-    registerAllParts(this.registry);
+    registerAllParts(this.registry, options.timezone);
   }
 
   /** The member behind an account, without creating one: someone the bot never met has no data. */

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Meeting" ADD COLUMN     "repeat" TEXT,
+ADD COLUMN     "repeatUntil" TIMESTAMP(3);
