@@ -5,5 +5,8 @@ import { figure as ack } from './ack.ts';
 import { figure as reply } from './reply.ts';
 import { figure as discord } from './discord.ts';
 import { figure as throughput } from './throughput.ts';
+import { figure as growth } from './growth.ts';
+import { figure as outbox } from './outbox.ts';
+import { figure as memory } from './memory.ts';
 
-export const figures: Figure[] = [ack, reply, discord, throughput];
+export const figures: Figure[] = [ack, reply, discord, throughput, growth, outbox, memory];
