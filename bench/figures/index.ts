@@ -8,5 +8,6 @@ import { figure as throughput } from './throughput.ts';
 import { figure as growth } from './growth.ts';
 import { figure as outbox } from './outbox.ts';
 import { figure as memory } from './memory.ts';
+import { figure as guide } from './guide.ts';
 
-export const figures: Figure[] = [ack, reply, discord, throughput, growth, outbox, memory];
+export const figures: Figure[] = [ack, reply, discord, throughput, growth, outbox, memory, guide];
