@@ -27,7 +27,7 @@ export const figure: Figure = {
           const before = posts();
           const figures = await measure(bot);
           // The answers behind the acks (bounded): the next figure starts on a quiet bot.
-          await until(() => posts() - before >= count + 20, 120_000, 100);
+          await until(() => posts() - before >= count + 20, 90_000, 100);
           ctx.report({
             label: `ack ${count} at c${CONCURRENCY} ${kind}`,
             value: p50p99(figures),

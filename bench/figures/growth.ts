@@ -12,7 +12,7 @@ const CASES: { name: string; lines: Line[] }[] = [{ name: '/update lijst', lines
 export const figure: Figure = {
   name: 'growth',
   async run(ctx: Context) {
-    const count = ctx.quick ? 40 : 200;
+    const count = ctx.quick ? 40 : 150;
     const fake = await startFakeSlack();
     try {
       for (const kind of ctx.backends) {

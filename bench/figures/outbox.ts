@@ -37,7 +37,7 @@ export const figure: Figure = {
           let done = 0;
           while ((done = await sent()) < total && performance.now() - t0 < budgetMs) await sleep(500);
           const seconds = (performance.now() - t0) / 1000;
-          const posted = fake.callsTo('chat.postMessage').filter((call) => call.status === 200).length;
+          const posted = fake.callsTo('chat.postMessage').filter((call) => call.status === 200 && String(call.body.channel).startsWith('CBENCH')).length;
           ctx.report({
             label: `outbox drain ${total} (10% 429) ${kind}`,
             value: `${(done / seconds).toFixed(0)} messages/s (${done}/${total} sent in ${seconds.toFixed(1)} s, queued in ${queuedS.toFixed(1)} s, ${faults.counts['rate-limited']} × 429, ${posted - done} posted twice)`,

@@ -45,7 +45,7 @@ export const CASES: Case[] = [
 export const figure: Figure = {
   name: 'reply',
   async run(ctx: Context) {
-    const count = ctx.quick ? 30 : 200;
+    const count = ctx.quick ? 30 : 150;
     const fake = await startFakeSlack();
     try {
       for (const kind of ctx.backends) {
@@ -65,6 +65,8 @@ export const figure: Figure = {
             const baseline = await measureBare().finally(() => bare.stop());
             await sequentialReplies(fake, bot, c.lines, 10); // warm-up
             const figures = stats(await sequentialReplies(fake, bot, c.lines, count));
+            // What the bot answered (a list, passages), so a figure never times an error message.
+            ctx.log(`${kind} ${c.name} answered: ${JSON.stringify(fake.responses.at(-1)?.body).slice(0, 200)}`);
             ctx.report({
               label: `reply ${c.name} ${kind}`,
               value: p50p99(figures),
