@@ -17,7 +17,8 @@ import { figures } from './figures/index.ts';
 const quick = process.argv.includes('--quick');
 const only = option('only', '').split(',').filter(Boolean);
 const backends = option('backends', 'pglite,postgres').split(',') as DatabaseKind[];
-const selected: Figure[] = only.length ? figures.filter((f) => only.includes(f.name)) : figures;
+// --only runs the figures in the order given.
+const selected: Figure[] = only.length ? only.map((name) => figures.find((f) => f.name === name)).filter((f): f is Figure => f !== undefined) : figures;
 const postgres = new PostgresServer();
 const rows: Row[] = [];
 const started = new Date();

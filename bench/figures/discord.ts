@@ -56,7 +56,7 @@ async function measure(fake: FakeDiscord, count: number): Promise<(number | unde
 export const figure: Figure = {
   name: 'discord',
   async run(ctx: Context) {
-    const count = ctx.quick ? 100 : 300;
+    const count = ctx.quick ? 50 : 300;
     for (const kind of ctx.backends) {
       const fake = new FakeDiscord();
       await fake.start();

@@ -145,8 +145,8 @@ async function benchBackend(kind: DatabaseKind, size: number, rounds: number, lo
 export const figure: Figure = {
   name: 'guide',
   async run(ctx: Context) {
-    const size = ctx.quick ? 1000 : 5000;
-    const rounds = ctx.quick ? 2 : 3;
+    const size = ctx.quick ? 500 : 5000;
+    const rounds = ctx.quick ? 1 : 3;
     for (const kind of ctx.backends) {
       const r = await benchBackend(kind, size, rounds, ctx.log, kind === 'postgres' ? await ctx.postgresDatabase() : undefined);
       const percent = (n: number, of: number) => `${n}/${of}`;

@@ -14,7 +14,7 @@ const CHANNELS = 500;
 export const figure: Figure = {
   name: 'outbox',
   async run(ctx: Context) {
-    const total = ctx.quick ? 1_000 : 10_000;
+    const total = ctx.quick ? 500 : 10_000;
     const budgetMs = ctx.quick ? 120_000 : 600_000;
     for (const kind of ctx.backends) {
       const fake = await startFakeSlack();

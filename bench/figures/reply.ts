@@ -45,7 +45,7 @@ export const CASES: Case[] = [
 export const figure: Figure = {
   name: 'reply',
   async run(ctx: Context) {
-    const count = ctx.quick ? 30 : 150;
+    const count = ctx.quick ? 20 : 150;
     const fake = await startFakeSlack();
     try {
       for (const kind of ctx.backends) {

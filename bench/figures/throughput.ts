@@ -47,7 +47,7 @@ const describe = (steps: Step[]) => steps.map((s) => `${s.rate}/s→p99 ${Number
 export const figure: Figure = {
   name: 'throughput',
   async run(ctx: Context) {
-    const seconds = ctx.quick ? 2 : 5;
+    const seconds = ctx.quick ? 1.5 : 5;
     const fake = await startFakeSlack();
     try {
       for (const kind of ctx.backends) {
