@@ -47,6 +47,13 @@ export interface AppOptions {
 
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
+  // The SDKs load while the database opens (PGlite works in a thread of its own): start-up
+  // overlaps the two instead of paying for both (npm run bench, figure memory). Loaded only
+  // when configured: Bolt stays out of a console-only or Discord-only start, discord.js out of
+  // a Slack-only one. The catch only marks a failure as seen; awaiting below still throws it.
+  const slackModule = config.slack ? import('./adapters/slack/slack-adapter.ts') : undefined;
+  const discordModule = config.discord ? import('./adapters/discord/discord-adapter.ts') : undefined;
+  for (const loading of [slackModule, discordModule]) loading?.catch(() => {});
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const useConsole = !config.slack && !config.discord;
   // Warnings about the set-up wait until start-up succeeded: a start that fails prints its one
@@ -89,8 +96,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const httpRoutes = [feedRoute(() => services.meetings.feeds)];
   const httpServer = !config.slack && (config.discord || config.portExplicit) ? await ownHttpServer(config, db, httpRoutes, logger) : undefined;
   if (config.slack) {
-    // Loaded only when configured: Bolt stays out of a console-only or Discord-only start.
-    const { SlackAdapter } = await import('./adapters/slack/slack-adapter.ts');
+    const { SlackAdapter } = await slackModule!;
     adapters.push(
       new SlackAdapter(bot, {
         botToken: config.slack.botToken,
@@ -107,8 +113,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     );
   }
   if (config.discord) {
-    // Loaded only when configured: discord.js stays out of a console-only or Slack-only start.
-    const { DiscordAdapter } = await import('./adapters/discord/discord-adapter.ts');
+    const { DiscordAdapter } = await discordModule!;
     adapters.push(
       new DiscordAdapter(bot, {
         token: config.discord.token,

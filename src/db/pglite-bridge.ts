@@ -42,9 +42,13 @@ export interface BridgeOptions {
 // execArgv on Node 20 (ERR_UNKNOWN_FILE_EXTENSION), so a tiny plain-JS entry registers tsx's ESM
 // hooks inside the thread first and then imports the worker. Works under `npm start` (tsx) and
 // under vitest (whose own transform does not reach worker threads either).
-const workerFile = new URL('./pglite-worker.ts', import.meta.url).href;
-const tsxApi = tsxEsmApi();
-const workerEntry = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerFile)}); });`;
+// Compiled by `npm run build` (this file is then .js), the worker is plain JavaScript next to it
+// and starts without tsx: start-up pays for no TypeScript transform.
+const compiled = import.meta.url.endsWith('.js');
+const workerFile = new URL(compiled ? './pglite-worker.js' : './pglite-worker.ts', import.meta.url).href;
+const workerEntry = compiled
+  ? `import(${JSON.stringify(workerFile)});`
+  : `import(${JSON.stringify(tsxEsmApi())}).then(({ register }) => { register(); return import(${JSON.stringify(workerFile)}); });`;
 
 /** tsx's ESM API module (require.resolve would give its CommonJS twin, which cannot register). */
 function tsxEsmApi(): string {

@@ -426,6 +426,37 @@ export class FakeDiscord {
   /** When set, creating a thread without a message answers 403 Missing Access (50001), as in a channel the bot may not use. */
   refuseThreads = false;
   /** People who left the server: adding them to a thread answers 404 Unknown Member (10007). */
+  // ---- H13: benchmarks (when each interaction callback arrived, and waiting for one) ----
+
+  /** Arrival time of each interaction's first callback by token, ms since the epoch. */
+  readonly callbackArrivals = new Map<string, number>();
+  private readonly callbackWaiters = new Map<string, () => void>();
+
+  /** Resolves with the arrival time of the callback for `token`, or undefined after timeoutMs. */
+  waitForCallback(token: string, timeoutMs = 30_000): Promise<number | undefined> {
+    const arrived = this.callbackArrivals.get(token);
+    if (arrived !== undefined) return Promise.resolve(arrived);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.callbackWaiters.delete(token);
+        resolve(undefined);
+      }, timeoutMs);
+      this.callbackWaiters.set(token, () => {
+        clearTimeout(timer);
+        resolve(this.callbackArrivals.get(token));
+      });
+    });
+  }
+
+  private callbackArrived(token: string): void {
+    if (this.callbackArrivals.has(token)) return;
+    this.callbackArrivals.set(token, performance.timeOrigin + performance.now());
+    this.callbackWaiters.get(token)?.();
+    this.callbackWaiters.delete(token);
+  }
+
+  // ---- end H13 ----
+
   readonly goneMembers = new Set<string>();
   /** Threads created without a message (private ones), with their people. */
   readonly privateThreads = new Map<string, { parent: string; name: string; type: number; invitable?: boolean; members: string[] }>();
@@ -468,6 +499,7 @@ export class FakeDiscord {
     if (!record) return { status: 404, data: { message: 'Unknown interaction', code: 10062 } };
     if (record.callbacks.length) return { status: 400, data: { message: 'Interaction has already been acknowledged.', code: 40060 } };
     record.callbacks.push(body.type);
+    this.callbackArrived(token); // H13
     const channelId = (record.payload.channel as { id: string }).id;
     if (body.type === 4) record.original = this.message(channelId, body.data ?? {});
     if (body.type === 5) record.original = { ...this.message(channelId, { flags: body.data?.flags }), deferred: true };

@@ -224,6 +224,7 @@ export class FakeSlack {
     if (path.startsWith('/respond/')) {
       if (this.expired.has(`${this.url}${path}`)) return send(res, 404, { ok: false, error: 'expired_url' });
       this.responses.push({ url: `${this.url}${path}`, body: JSON.parse(raw) });
+      this.responseArrived(`${this.url}${path}`); // H13
       return send(res, 200, { ok: true });
     }
     const method = path.replace(/^\/api\//, '');
@@ -428,6 +429,37 @@ export class FakeSlack {
 
   // --- H6 (private conversations in group DMs) ---
   /** People who left the workspace: conversations.open with them answers user_not_found. */
+  // ---- H13: benchmarks (when each response_url post arrived, and waiting for one) ----
+
+  /** Arrival time of each response_url post, ms since the epoch (the clock of every process). */
+  readonly responseArrivals = new Map<string, number>();
+  private readonly responseWaiters = new Map<string, () => void>();
+
+  /** Resolves with the arrival time of the first post to `url`, or undefined after timeoutMs. */
+  waitForResponse(url: string, timeoutMs = 30_000): Promise<number | undefined> {
+    const arrived = this.responseArrivals.get(url);
+    if (arrived !== undefined) return Promise.resolve(arrived);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.responseWaiters.delete(url);
+        resolve(undefined);
+      }, timeoutMs);
+      this.responseWaiters.set(url, () => {
+        clearTimeout(timer);
+        resolve(this.responseArrivals.get(url));
+      });
+    });
+  }
+
+  private responseArrived(url: string): void {
+    if (this.responseArrivals.has(url)) return;
+    this.responseArrivals.set(url, performance.timeOrigin + performance.now());
+    this.responseWaiters.get(url)?.();
+    this.responseWaiters.delete(url);
+  }
+
+  // ---- end H13 ----
+
   readonly goneUsers = new Set<string>();
   /** Group DMs opened, by channel id, with their people. */
   readonly groupDms = new Map<string, string[]>();

@@ -64,10 +64,16 @@ export class PlaceRefusedError extends Error {}
  */
 export class ChannelGoneError extends Error {}
 
+/** Messages claimed at a time. */
+const BATCH_SIZE = 20;
+/** A pass that keeps finding full batches ends after this long; the next tick goes on. */
+const PASS_BUDGET_MS = 15_000;
+
 export class OutboxWorker {
   private readonly passes: PeriodicPass;
   /** Running on its timer: says on every pass which platforms run here (routing.ts). */
   private announcing = false;
+  private stopping = false;
 
   constructor(
     private readonly outbox: Outbox,
@@ -83,6 +89,7 @@ export class OutboxWorker {
   }
 
   stop(): Promise<void> {
+    this.stopping = true;
     return this.passes.stop();
   }
 
@@ -99,11 +106,27 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * A pass goes on while batches come back full: a burst (a fan-out to many channels) drains at
+   * the platform's pace instead of one batch per timer tick (npm run bench: 20 every 2 s, about
+   * 9 messages a second, before). It ends when a batch is not full, at stop() (after the batch
+   * in hand) or after PASS_BUDGET_MS, so a pass stays bounded.
+   */
   private async runOnce(): Promise<number> {
+    const started = Date.now();
+    let total = 0;
+    for (;;) {
+      const claimed = await this.runBatch();
+      total += claimed;
+      if (claimed < BATCH_SIZE || this.stopping || Date.now() - started > PASS_BUDGET_MS) return total;
+    }
+  }
+
+  private async runBatch(): Promise<number> {
     const running = [...this.deliverers.keys()];
     // Member DMs first get the platform they go out on (routing.ts), then are claimed as usual.
     await this.outbox.routing.route(running, new Date(), this.announcing);
-    const items = await this.outbox.claimDue(running);
+    const items = await this.outbox.claimDue(running, BATCH_SIZE);
     // A post that failed holds up the later ones to the same place (they keep their order):
     // they are released for a later pass, where they wait for it (Outbox.claimDue).
     const heldUp = new Set<string>();

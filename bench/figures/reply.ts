@@ -1,0 +1,88 @@
+// Figure 2, end-to-end reply: a signed slash command to its reply reaching the fake Slack API
+// (the response_url post), one at a time, p50/p99, next to a bare Bolt app that acks, runs one
+// indexed query of similar size on the same database and replies. Target: p99 ratio ≤ 2.
+// The database at scale: 200 members, 100,000 updates, 5,000 guide passages (quick: 10,000
+// and 1,000). `/advies mijn` and `/overleg lijst` join here once advice and meetings land: a
+// line in CASES and their load in lib/seed.ts.
+import type { Database } from '../../src/db/index.ts';
+import { type Context, type Figure, p50p99, stats } from '../lib/harness.ts';
+import { seedGuide, seedMembers, seedUpdates } from '../lib/seed.ts';
+import { type Line, sequentialReplies, startBareBolt, startFakeSlack, startSlackBot } from '../lib/slack.ts';
+
+interface Case {
+  name: string;
+  lines: Line[];
+  /** The bare app's one query of similar size: what it reads to reply. */
+  baseline(db: Database, text: string): Promise<string>;
+}
+
+const QUESTIONS = ['financiering', 'samenwerking met de gemeente', 'huwelijksdwang signalen', 'eergerelateerd geweld aanpak', 'lhbti acceptatie', 'vrijwilligers werven'];
+
+export const CASES: Case[] = [
+  {
+    name: '/handreiking zoek',
+    lines: QUESTIONS.map((q) => ({ command: '/handreiking', text: `zoek ${q}` })),
+    async baseline(db, text) {
+      const rows = await db.prisma.$queryRawUnsafe<{ title: string; body: string }[]>(
+        `SELECT title, left(body, 300) AS body FROM "GuidePassage" WHERE "search" @@ plainto_tsquery('dutch', $1) LIMIT 3`,
+        text.replace(/^zoek /, ''),
+      );
+      return rows.map((row) => `*${row.title}*\n${row.body}`).join('\n\n') || 'niets';
+    },
+  },
+  {
+    name: '/update lijst',
+    lines: [{ command: '/update', text: 'lijst' }],
+    async baseline(db) {
+      const rows = await db.prisma.$queryRawUnsafe<{ body: string; createdAt: Date }[]>(
+        `SELECT body, "createdAt" FROM "Update" WHERE "withdrawnAt" IS NULL ORDER BY "createdAt" DESC LIMIT 10`,
+      );
+      return rows.map((row) => `${row.createdAt.toISOString()} ${row.body.slice(0, 80)}`).join('\n');
+    },
+  },
+];
+
+export const figure: Figure = {
+  name: 'reply',
+  async run(ctx: Context) {
+    const count = ctx.quick ? 20 : 150;
+    const fake = await startFakeSlack();
+    try {
+      for (const kind of ctx.backends) {
+        const bot = await startSlackBot(fake, kind, kind === 'postgres' ? await ctx.postgresDatabase() : undefined);
+        try {
+          const t0 = performance.now();
+          await seedMembers(bot.app.services, ctx.quick ? 20 : 200);
+          await seedUpdates(bot.app.db, ctx.quick ? 10_000 : 100_000, bot.memberId, bot.organisationId);
+          await seedGuide(bot.app.services, bot.app.db, ctx.quick ? 1000 : 5000);
+          ctx.log(`${kind}: seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+          for (const c of CASES) {
+            const bare = await startBareBolt(fake, (text) => c.baseline(bot.app.db, text));
+            const measureBare = async () => {
+              await sequentialReplies(fake, bare, c.lines, 10);
+              return stats(await sequentialReplies(fake, bare, c.lines, count));
+            };
+            const baseline = await measureBare().finally(() => bare.stop());
+            await sequentialReplies(fake, bot, c.lines, 10); // warm-up
+            const figures = stats(await sequentialReplies(fake, bot, c.lines, count));
+            // What the bot answered (a list, passages), so a figure never times an error message.
+            ctx.log(`${kind} ${c.name} answered: ${JSON.stringify(fake.responses.at(-1)?.body).slice(0, 200)}`);
+            ctx.report({
+              label: `reply ${c.name} ${kind}`,
+              value: p50p99(figures),
+              baseline: `bare Bolt + 1 query ${p50p99(baseline)}`,
+              ratio: figures.p99 / baseline.p99,
+              target: 'p99 ratio ≤ 2',
+              met: figures.lost === 0 && figures.p99 / baseline.p99 <= 2,
+              detail: { bot: figures, bare: baseline },
+            });
+          }
+        } finally {
+          await bot.stop();
+        }
+      }
+    } finally {
+      await fake.stop();
+    }
+  },
+};
