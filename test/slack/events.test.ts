@@ -52,7 +52,13 @@ describe('Slack events', () => {
     expect(text).toContain('Samenwerkingsverband Marokkaanse Nederlanders');
     expect(text).toContain('Training over acceptatie in Utrecht');
     const labels = blocksButtons(view.blocks).map((button) => button.label);
-    expect(labels).toEqual(['Plaats een update voor de alliantie', 'Zoek passages in de handreiking', 'Vraag om gekoppeld te worden aan je organisatie of gemeente']);
+    expect(labels).toEqual([
+      'Plaats een update voor de alliantie',
+      'Stel een adviesvraag aan Movisie (noem geen cliënten of slachtoffers)',
+      'Plan een overleg en nodig mensen uit',
+      'Zoek passages in de handreiking',
+      'Vraag om gekoppeld te worden aan je organisatie of gemeente',
+    ]);
   });
 
   it('shows a newcomer the same tab, with the explanation of how to be linked instead of updates', async () => {
