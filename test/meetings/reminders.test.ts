@@ -122,7 +122,7 @@ describe.each(testBackends())('reminders in the outbox (%s)', (kind) => {
     const otherWorker = new OutboxWorker(other.outbox, new Map([['console', async (item: OutboxItem) => void otherSent.push(item)]]), pino({ level: 'silent' }));
     try {
       // Room for planning, sending and three answers on a busy machine before the reminder is due.
-      const start = new Date(Date.now() + 3_600_000 + 15_000);
+      const start = new Date(Date.now() + 3_600_000 + 8_000);
       const meeting = await meetingAt(start, 'Zo meteen');
       expect(sent.some((item) => item.dedupeKey.includes(':reminder:'))).toBe(false);
       await sleep(start.getTime() - 3_600_000 - Date.now() + 500);
@@ -150,7 +150,7 @@ describe.each(platformNames)('a reminder on %s', (platform) => {
   it('reaches who said Ja as a DM an hour before, and not who did not answer', async () => {
     const preview = await p.command('uorg', `/overleg plan wanneer:"3 maart 2027 10:00" genodigden:"${p.mention('ufatima')} ${p.mention('ujohn')}" Straks`);
     const draftId = button(preview, 'Versturen')!.value!;
-    const start = new Date(Date.now() + 3_600_000 + 15_000);
+    const start = new Date(Date.now() + 3_600_000 + 8_000);
     await p.testBot.db.prisma.meeting.update({ where: { id: draftId }, data: { startsAt: start, endsAt: new Date(start.getTime() + 3_600_000) } });
     await p.press('uorg', button(preview, 'Versturen')!);
     const invitation = (await p.directMessages('ufatima')).filter((m) => m.text.includes('Straks')).at(-1)!;
