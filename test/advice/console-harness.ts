@@ -64,7 +64,14 @@ export async function startAdviceConsole(kind: DatabaseKind = 'pglite'): Promise
       return all.slice(from).join('\n');
     },
     async press(user, label, extra) {
-      const index = adapter.pressableBy(user).findIndex((button) => button.label === label);
+      // The message with the button comes through the outbox: on a busy machine it may still be
+      // on its way when the test presses, so wait for it (a little) before saying it is missing.
+      const find = () => adapter.pressableBy(user).findIndex((button) => button.label === label);
+      for (let tries = 0; find() < 0 && tries < 50; tries++) {
+        await testBot.worker.drain();
+        if (find() < 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const index = find();
       if (index < 0) throw new Error(`${user} sees no button "${label}": ${adapter.pressableBy(user).map((b) => b.label).join(', ')}`);
       return say(user, `!${index + 1}${extra ? ` ${extra}` : ''}`);
     },

@@ -41,7 +41,7 @@ describe.each(testBackends())('housekeeping on %s', (kind) => {
     const expiredDraft = await env.services.formDrafts.put({ values: { tekst: 'oud' } }, new Date(now.getTime() - 20 * 60_000));
     const openDraft = await env.services.formDrafts.put({ values: { tekst: 'nieuw' } }, new Date(now.getTime() - 60_000));
     const scheduler = new Scheduler([housekeeping], env.services, 'Europe/Amsterdam', silentLogger);
-    expect(await scheduler.run(housekeeping, now)).toEqual({ events: 1, sent: 1, wiped: 1, drafts: 1, inbox: 0, audit: 0 });
+    expect(await scheduler.run(housekeeping, now)).toEqual({ events: 1, sent: 1, wiped: 1, drafts: 1, inbox: 0, audit: 0, advice: 0, digests: 0 });
     expect((await prisma.formDraft.findMany()).map((draft) => draft.token)).toEqual([openDraft]);
     expect(expiredDraft).not.toBe(openDraft);
     expect((await prisma.processedEvent.findMany()).map((e) => e.key)).toEqual(['recent']);

@@ -17,7 +17,7 @@ describe('Slack app manifest', () => {
     expect(slash.map((command) => command.command)).toEqual(commands.map((command) => `/${command.name}`));
     const update = slash.find((command) => command.command === '/update')!;
     expect(update.description).toBe(translator('nl')('commands.update.description'));
-    expect(update.usage_hint).toBe('plaats [#thema] <tekst> [gemeente:…] | lijst [#thema] [organisatie] | kanaal [uit]');
+    expect(update.usage_hint).toBe('plaats [#thema] <tekst> [gemeente:…] | lijst [#thema] [organisatie] [gemeente:…] [sinds:…] | kanaal [uit]');
     expect(update.url).toBe('https://bot.example.org/slack/events');
     for (const command of slash) {
       expect(command.command.length).toBeLessThanOrEqual(32);

@@ -9,7 +9,7 @@ export function usageLine(command: CommandDeclaration, sub: string | undefined, 
   if (sub) parts.push(sub);
   let afterLong = false;
   for (const [name, option] of Object.entries(invocable.options)) {
-    const shown = option.hashPrefix ? `#${name}` : afterLong ? `${name}:…` : name;
+    const shown = option.hashPrefix ? `#${name}` : afterLong || option.namedOnly ? `${name}:…` : name;
     parts.push(option.required ? `<${shown}>` : `[${shown}]`);
     if (option.rest) afterLong = true;
   }
