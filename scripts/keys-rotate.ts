@@ -3,20 +3,12 @@
 // the key file under DATA_DIR). The old key is given once, for this run only, in
 // OLD_ENCRYPTION_KEY; it is never stored. Stop every instance first, and start them again
 // with the new key. Interrupted? Run it again: what the new key opens is left alone.
-import { existsSync } from 'node:fs';
-import { pino } from 'pino';
-import { ConfigError, formatConfigError, loadConfig } from '../src/config.ts';
 import { createFieldCipher, resolveEncryptionSecret } from '../src/core/crypto.ts';
-import { translator } from '../src/core/i18n.ts';
 import { dataModelOf } from '../src/core/privacy/completeness.ts';
 import { rotateKeys } from '../src/core/privacy/key-rotation.ts';
-import { openDatabase } from '../src/db/index.ts';
+import { runDatabaseScript } from './lib/database-script.ts';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-
-async function main(): Promise<number> {
-  const config = loadConfig();
-  const t = translator(config.defaultLocale);
+await runDatabaseScript(async ({ config, t, withDatabase }) => {
   const oldKey = process.env.OLD_ENCRYPTION_KEY;
   if (!oldKey) {
     process.stderr.write(`${t('privacy.keys.usage')}\n`);
@@ -27,8 +19,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${t('privacy.keys.same')}\n`);
     return 2;
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: pino({ level: 'silent' }) });
-  try {
+  return withDatabase(async (db) => {
     const report = await rotateKeys(db.prisma, dataModelOf(db.prisma), { from: createFieldCipher(oldKey), to: createFieldCipher(newKey) }, {
       onBatch: (column, done) => process.stdout.write(`${t('privacy.keys.progress', { column, count: done })}\n`),
     });
@@ -36,15 +27,5 @@ async function main(): Promise<number> {
     process.stdout.write(`${t('privacy.keys.done', { count: total, already: report.alreadyNew })}\n`);
     for (const row of report.unreadable) process.stdout.write(`${t('privacy.keys.unreadable', { row })}\n`);
     return report.unreadable.length > 0 ? 1 : 0;
-  } finally {
-    await db.close();
-  }
-}
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (error instanceof ConfigError) process.stderr.write(`${formatConfigError(error)}\n`);
-  else process.stderr.write(`${(error as Error).message.split('\n')[0]}\n`);
-  process.exitCode = 1;
-}
+  });
+});
