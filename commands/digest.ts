@@ -4,6 +4,7 @@
 // this period's now (it then counts as sent), `stop` ends it.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
 import { choice, string } from '../src/core/framework/options.ts';
+import { inChannel } from '../src/core/framework/preconditions.ts';
 import { ephemeral, errorReply } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
 import type { ChannelRef } from '../src/core/channels.ts';
@@ -18,10 +19,10 @@ export default defineCommand({
     subcommand({
       name: 'toon',
       access: 'approved',
+      preconditions: inChannel,
       options: {},
       async run(ctx) {
         const channel = here(ctx);
-        if (!channel) return errorReply(ctx.t('errors.channelOnly'));
         const view = await ctx.services.digests.get(channel);
         if (!view) return ephemeral({ text: ctx.t('digest.none') });
         if (view.pausedAt) return ephemeral({ text: ctx.t('digest.showPaused', { schedule: describe(ctx, view), when: ctx.format.dateTime(view.pausedAt) }) });
@@ -31,6 +32,7 @@ export default defineCommand({
     subcommand({
       name: 'abonneer',
       access: 'coordinator',
+      preconditions: inChannel,
       options: {
         frequentie: choice(['dagelijks', 'wekelijks'] as const),
         dag: choice(weekdayNames),
@@ -42,7 +44,6 @@ export default defineCommand({
       },
       async run(ctx, input) {
         const channel = here(ctx);
-        if (!channel) return errorReply(ctx.t('errors.channelOnly'));
         const frequency = input.frequentie === 'dagelijks' ? 'daily' : 'weekly';
         if (frequency === 'daily' && input.dag) return errorReply(ctx.t('digest.dayOnlyWeekly'));
         const clock = input.tijd === undefined ? { hour: 9, minute: 0 } : parseClock(input.tijd);
@@ -71,10 +72,10 @@ export default defineCommand({
     subcommand({
       name: 'voorbeeld',
       access: 'approved',
+      preconditions: inChannel,
       options: {},
       async run(ctx) {
         const channel = here(ctx);
-        if (!channel) return errorReply(ctx.t('errors.channelOnly'));
         const view = await ctx.services.digests.get(channel);
         if (!view) return ephemeral({ text: ctx.t('digest.none') });
         // Only to the person asking: whatever the digest itself would be, this answer is ephemeral.
@@ -85,10 +86,10 @@ export default defineCommand({
     subcommand({
       name: 'nu',
       access: 'coordinator',
+      preconditions: inChannel,
       options: {},
       async run(ctx) {
         const channel = here(ctx);
-        if (!channel) return errorReply(ctx.t('errors.channelOnly'));
         const result = await ctx.services.digests.sendNow(channel, ctx.now);
         if (result.kind === 'none') return ephemeral({ text: ctx.t('digest.none') });
         if (result.kind === 'paused') return errorReply(ctx.t('digest.showPaused', { schedule: describe(ctx, result.view), when: ctx.format.dateTime(result.view.pausedAt!) }));
@@ -102,10 +103,10 @@ export default defineCommand({
     subcommand({
       name: 'stop',
       access: 'coordinator',
+      preconditions: inChannel,
       options: {},
       async run(ctx) {
         const channel = here(ctx);
-        if (!channel) return errorReply(ctx.t('errors.channelOnly'));
         const stopped = await ctx.services.digests.stop(channel);
         return ephemeral({ text: ctx.t(stopped ? 'digest.stopped' : 'digest.notSubscribed') });
       },
@@ -113,9 +114,9 @@ export default defineCommand({
   ],
 });
 
-/** The channel the command was typed in; digests belong to channels, never to DMs. */
-function here(ctx: CommandContext): ChannelRef | undefined {
-  return ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef, name: ctx.place.channelName } : undefined;
+/** The channel the command was typed in (the inChannel precondition saw to it: digests belong to channels, never to DMs). */
+function here(ctx: CommandContext): ChannelRef {
+  return { platform: ctx.place.platform, ref: ctx.place.channelRef!, name: ctx.place.channelName };
 }
 
 async function nextText(ctx: CommandContext, view: DigestSubscriptionView): Promise<string> {

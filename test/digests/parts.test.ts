@@ -158,4 +158,13 @@ describe('delen: offers the new parts', () => {
     const refused = replyToPlainText((await run('local', '/digest abonneer dagelijks delen:roddels'))!);
     expect(refused).toContain('Kies uit: updates, overleg, advies, tip.');
   }, 60_000);
+
+  it('belongs to channels: every /digest sub-command in a direct message says so and stores nothing', async () => {
+    for (const line of ['/digest', '/digest abonneer wekelijks', '/digest voorbeeld', '/digest nu', '/digest stop']) {
+      const answer = (await run('local', line, { platform: 'console' }))!;
+      expect(answer.isError, line).toBe(true);
+      expect(replyToPlainText(answer), line).toContain('Dit werkt alleen in een kanaal, niet in een privébericht.');
+    }
+    expect(await testBot.db.prisma.digestSubscription.count()).toBe(0);
+  }, 60_000);
 });
