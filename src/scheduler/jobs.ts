@@ -31,7 +31,9 @@ export const housekeeping: Job = {
     // Removed first: what goes anyway needs no wiping.
     const pruned = await services.retention.run(now);
     const wiped = await services.outbox.wipeSentPayloads(new Date(now.getTime() - SENT_PAYLOAD_RETENTION_HOURS * 3_600_000));
-    return { ...pruned, wiped };
+    // H20: after deletions, the erased rows' bytes leave the database files (and PGlite's WAL).
+    const scrub = await services.privacy.scrubAfterErasures(now);
+    return { ...pruned, wiped, ...(scrub ? { scrubbedTables: scrub.tables } : {}) };
   },
 };
 
