@@ -16,6 +16,33 @@ const optionalUrl = (example: string) =>
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+// H20: retention periods from the environment, in days, by the rule they set
+// (src/core/privacy/retention.ts; unset: the rule's default). Events covers the inbox keys too.
+const retentionVariables = {
+  RETENTION_SENT_DAYS: ['sent'],
+  RETENTION_EVENTS_DAYS: ['events', 'inbox'],
+  RETENTION_AUDIT_DAYS: ['audit'],
+  RETENTION_ADVICE_DAYS: ['advice'],
+  RETENTION_DIGESTS_DAYS: ['digests'],
+} as const;
+const retentionDays = optionalString.pipe(
+  z
+    .string()
+    .regex(/^\d{1,5}$/, 'expected a whole number of days, e.g. 365')
+    .transform(Number)
+    .refine((days) => days >= 1, 'expected at least 1 day')
+    .optional(),
+);
+
+function retentionOverrides(raw: Partial<Record<keyof typeof retentionVariables, number | undefined>>): Record<string, number> {
+  const overrides: Record<string, number> = {};
+  for (const [variable, rules] of Object.entries(retentionVariables)) {
+    const days = raw[variable as keyof typeof retentionVariables];
+    if (days !== undefined) for (const rule of rules) overrides[rule] = days;
+  }
+  return overrides;
+}
+
 export const configSchema = z
   .object({
     DATABASE_URL: optionalString.pipe(
@@ -68,6 +95,12 @@ export const configSchema = z
     LOG_LEVEL: optionalString.pipe(z.enum(logLevels, `expected one of ${logLevels.join(', ')}`).optional()),
     // H12: what happens to a deleted member's updates.
     PRIVACY_UPDATES_ON_ERASE: optionalString.pipe(z.enum(['anonymise', 'remove'], 'expected anonymise or remove').optional()),
+    // H20: retention periods (days).
+    RETENTION_SENT_DAYS: retentionDays,
+    RETENTION_EVENTS_DAYS: retentionDays,
+    RETENTION_AUDIT_DAYS: retentionDays,
+    RETENTION_ADVICE_DAYS: retentionDays,
+    RETENTION_DIGESTS_DAYS: retentionDays,
     ADMINS: optionalString.pipe(
       z
         .string()
@@ -106,6 +139,8 @@ export interface Config {
   admins: string[];
   /** A deleted member's updates: kept under "verwijderd lid" (default) or removed. */
   privacyUpdatesOnErase: 'anonymise' | 'remove';
+  /** H20: retention periods other than the defaults, in days by rule name (RETENTION_*_DAYS). */
+  retentionDays: Record<string, number>;
   /** allowedTeams: workspaces besides the bot's own whose requests are served. */
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; allowedTeams: string[] };
   /** messageContent: the privileged intent that lets the bot read replies in its threads. */
@@ -138,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: raw.LOG_LEVEL ?? (raw.SLACK_BOT_TOKEN || raw.DISCORD_TOKEN ? 'info' : 'warn'),
     admins: raw.ADMINS ?? [],
     privacyUpdatesOnErase: raw.PRIVACY_UPDATES_ON_ERASE ?? 'anonymise',
+    retentionDays: retentionOverrides(raw),
     slack: raw.SLACK_BOT_TOKEN
       ? {
           botToken: raw.SLACK_BOT_TOKEN,

@@ -12,10 +12,7 @@ import { auditLines, memberAliases, type AuditLine } from './audit-view.ts';
 import { registerAllParts } from './all-parts.ts';
 import { ERASED_MEMBER_ID } from './erased-member.ts';
 import { PrivacyRegistry, type EraseContext, type PartContext } from './parts.ts';
-import { scrubDatabase, type ScrubReport } from './scrub.ts';
-
-/** Audit action of a scrub: erasures before it are gone from the database files too. */
-export const AUDIT_SCRUBBED = 'privacy.scrub';
+import { scrubAfterErasures, type ScrubReport } from './scrub.ts';
 
 export interface PrivacyOptions {
   defaultLocale: Locale;
@@ -130,15 +127,9 @@ export class PrivacyManager {
    * the database files so the erased rows' bytes are gone too (scrub.ts). Must run outside a
    * unit of work (VACUUM cannot run in a transaction). Undefined when there was nothing to do.
    */
-  async scrubAfterErasures(now: Date): Promise<ScrubReport | undefined> {
-    // By place in the chain, not by time: a clock set back (or a test's fake one) cannot hide one.
-    const last = await this.store.auditLog.findFirst({ where: { action: AUDIT_SCRUBBED, seq: { not: null } }, orderBy: { seq: 'desc' }, select: { seq: true } });
-    const erased = await this.store.auditLog.count({ where: { action: 'privacy.erase', ...(last ? { seq: { gt: last.seq! } } : {}) } });
-    if (erased === 0) return undefined;
-    const report = await scrubDatabase(this.store);
-    // Not recorded as done when busy transactions kept old rows: the next night tries again.
-    if (report.complete) await recordAudit(this.store, { action: AUDIT_SCRUBBED, details: { erasures: erased, tables: report.tables, walSegments: report.walSegments, wal: report.wal }, at: now });
-    return report;
+  /** After deletions, the erased rows leave the database files too (scrub.ts); nightly. */
+  scrubAfterErasures(now: Date): Promise<ScrubReport | undefined> {
+    return scrubAfterErasures(this.store, now);
   }
 
   verifyChain(): Promise<ChainReport> {

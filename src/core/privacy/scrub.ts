@@ -11,7 +11,11 @@
 // recycling off for the checkpointer (another process), and CHECKPOINT / pg_switch_wal need
 // rights a bot account usually lacks: there the table and index files are rewritten, and the
 // WAL, archives, replicas and backups are the operator's (the README says so).
+import { recordAudit } from '../audit.ts';
 import type { Store } from '../store.ts';
+
+/** Audit action of a scrub: erasures before it are gone from the database files too. */
+export const AUDIT_SCRUBBED = 'privacy.scrub';
 
 export interface ScrubReport {
   /** Tables rewritten. */
@@ -22,6 +26,22 @@ export interface ScrubReport {
   wal: boolean;
   /** False when other transactions kept old rows visible throughout: run it again later. */
   complete: boolean;
+}
+
+/**
+ * The nightly step after deletions (and `npm run prune`): when someone was erased since the
+ * last scrub, rewrites the database files so the erased rows' bytes are gone too. Must run
+ * outside a unit of work (VACUUM cannot run in a transaction). Undefined: nothing to do.
+ */
+export async function scrubAfterErasures(store: Store, now: Date): Promise<ScrubReport | undefined> {
+  // By place in the chain, not by time: a clock set back (or a test's fake one) cannot hide one.
+  const last = await store.auditLog.findFirst({ where: { action: AUDIT_SCRUBBED, seq: { not: null } }, orderBy: { seq: 'desc' }, select: { seq: true } });
+  const erased = await store.auditLog.count({ where: { action: 'privacy.erase', ...(last ? { seq: { gt: last.seq! } } : {}) } });
+  if (erased === 0) return undefined;
+  const report = await scrubDatabase(store);
+  // Not recorded as done when busy transactions kept old rows: the next run tries again.
+  if (report.complete) await recordAudit(store, { action: AUDIT_SCRUBBED, details: { erasures: erased, tables: report.tables, walSegments: report.walSegments, wal: report.wal }, at: now });
+  return report;
 }
 
 /** Rewrites every table of the schema and, where possible, clears the WAL of old segments. */
