@@ -1,7 +1,8 @@
 // What admins and coordinators did, kept for accountability. Never message text.
 // The log is a hash chain: each entry stores the hash of the entry before it and a hash over
 // its own content and that link, so editing or removing a row breaks the chain at that point
-// (verifyAuditChain). Appends are serialised by a transaction-scoped advisory lock, so two
+// (verifyAuditChain); the head (newest seq and hash) is kept in AuditHead too, so removing the
+// newest entries is found as well. Appends are serialised by a transaction-scoped advisory lock, so two
 // writers at once (two instances on one PostgreSQL) can never both extend the same last entry.
 import { createHash } from 'node:crypto';
 import type { Store, Tx } from './store.ts';
@@ -22,6 +23,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Written by retention when it removes the oldest entries: where the kept chain starts. */
 export const AUDIT_PRUNED = 'audit.pruned';
 const CHAIN_LOCK = 'binnenuit.audit.chain';
+/** The one row of AuditHead. */
+const HEAD_ID = 1;
 /** Details are ids, counts and short codes; anything longer smells like message text. */
 const MAX_DETAIL_LENGTH = 200;
 
@@ -47,7 +50,10 @@ async function append(tx: Tx, entry: AuditEntryInput): Promise<void> {
   const prevHash = last?.hash ?? GENESIS_HASH;
   const createdAt = entry.at ?? new Date();
   const row = { seq, prevHash, createdAt, actorId: entry.actorId ?? null, action: entry.action, subject: entry.subject ?? null, details: entry.details ?? null };
-  await tx.auditLog.create({ data: { ...row, details: entry.details, hash: entryHash(row) } });
+  const hash = entryHash(row);
+  await tx.auditLog.create({ data: { ...row, details: entry.details, hash } });
+  // The head, in another table and the same transaction: a log cut short no longer reaches it.
+  await tx.auditHead.upsert({ where: { id: HEAD_ID }, create: { id: HEAD_ID, seq, hash }, update: { seq, hash } });
 }
 
 export interface ChainedRow {
@@ -81,7 +87,17 @@ export type ChainProblem =
   /** Entries before this one are gone (a gap in the sequence). */
   | { kind: 'missing'; seq: number; id: string }
   /** A row without a place in the chain, written after the chain began (not by recordAudit). */
-  | { kind: 'unchained'; id: string };
+  | { kind: 'unchained'; id: string }
+  /** The log ends before the recorded head (entry `seq`): its newest entries were removed. */
+  | { kind: 'truncated'; seq: number; id: string }
+  /** The last entry is not the recorded head: it was changed, added past the bot, or the head removed. */
+  | { kind: 'head'; seq: number; id: string };
+
+/** The newest entry of the chain: what audit:verify prints, to be recorded outside the bot. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
 
 export interface ChainReport {
   ok: boolean;
@@ -90,6 +106,8 @@ export interface ChainReport {
   /** Entries from before the chain existed (older releases), left as they were. */
   legacy: number;
   problems: ChainProblem[];
+  /** The newest chained entry as found (undefined for an empty chain). */
+  head?: ChainHead;
 }
 
 /**
@@ -103,6 +121,7 @@ export async function verifyAuditChain(store: Tx, batchSize = 1000): Promise<Cha
   let prevHash = start.prevHash;
   let checked = 0;
   let firstChainedAt: Date | undefined;
+  let last: { seq: number; hash: string; id: string } | undefined;
   for (let after = 0; ; ) {
     const rows = await store.auditLog.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take: batchSize });
     if (rows.length === 0) break;
@@ -116,13 +135,35 @@ export async function verifyAuditChain(store: Tx, batchSize = 1000): Promise<Cha
       prevHash = row.hash ?? '';
       expectedSeq = seq + 1;
       checked++;
+      last = { seq, hash: row.hash ?? '', id: row.id };
     }
     after = rows.at(-1)!.seq!;
   }
   const unchained = await store.auditLog.findMany({ where: { seq: null }, select: { id: true, createdAt: true } });
   const late = firstChainedAt ? unchained.filter((row) => row.createdAt >= firstChainedAt!) : [];
   for (const row of late) problems.push({ kind: 'unchained', id: row.id });
-  return { ok: problems.length === 0, checked, legacy: unchained.length - late.length, problems };
+  const headProblem = compareHead(await store.auditHead.findUnique({ where: { id: HEAD_ID } }), last);
+  if (headProblem) problems.push(headProblem);
+  return { ok: problems.length === 0, checked, legacy: unchained.length - late.length, problems, head: last && { seq: last.seq, hash: last.hash } };
+}
+
+/**
+ * The hash chain alone cannot see its newest entries go (what is left is a valid, shorter
+ * chain) nor the last one rewritten with a recomputed hash: the head recorded with each append
+ * can. Someone who rewrites AuditHead as well is not caught here; a head recorded outside the
+ * database (audit:verify --head) catches that too.
+ */
+function compareHead(head: ChainHead | null, last: { seq: number; hash: string; id: string } | undefined): ChainProblem | undefined {
+  if (!head) return last ? { kind: 'head', seq: last.seq, id: last.id } : undefined;
+  if (!last || last.seq < head.seq) return { kind: 'truncated', seq: head.seq, id: last?.id ?? '' };
+  if (last.seq !== head.seq || last.hash !== head.hash) return { kind: 'head', seq: last.seq, id: last.id };
+  return undefined;
+}
+
+/** Whether the chain still holds a head recorded earlier (outside the bot): entry `seq` with that hash. */
+export async function holdsRecordedHead(store: Tx, recorded: ChainHead): Promise<boolean> {
+  const row = await store.auditLog.findUnique({ where: { seq: recorded.seq }, select: { hash: true } });
+  return row?.hash === recorded.hash;
 }
 
 /** Where the kept chain begins: after the latest pruning, or at the genesis. */

@@ -51,6 +51,7 @@ describe.each(testBackends())('audit chain on %s', (kind) => {
     expect(verifyReportLines(translator('nl'), afterEdit)).toEqual([
       `Auditlog NIET in orde (${rows.length} regels gecontroleerd):`,
       `- regel ${edited.seq} is veranderd (${edited.id})`,
+      expect.stringMatching(new RegExp(`^Kop van de keten: regel ${rows.length}, [0-9a-f]{64}\\. Noteer die buiten de bot`)),
     ]);
     const warnings: unknown[][] = [];
     await checkAuditChainAtStart(env.db.prisma, { warn: (...args: unknown[]) => void warnings.push(args), info: () => undefined } as never);
@@ -65,7 +66,7 @@ describe.each(testBackends())('audit chain on %s', (kind) => {
     await env.db.prisma.auditLog.delete({ where: { id: deleted.id } });
     const afterDelete = await verifyAuditChain(env.db.prisma);
     expect(afterDelete.problems).toEqual([{ kind: 'missing', seq: deleted.seq! + 1, id: rows[6]!.id }]);
-    expect(verifyReportLines(translator('en'), afterDelete).at(-1)).toBe(`- entries before entry ${deleted.seq! + 1} are missing (${rows[6]!.id})`);
+    expect(verifyReportLines(translator('en'), afterDelete).at(-2)).toBe(`- entries before entry ${deleted.seq! + 1} are missing (${rows[6]!.id})`);
     // Put back as it was, the chain holds again.
     await env.db.prisma.auditLog.create({ data: { ...deleted, details: deleted.details ?? undefined } });
     expect((await verifyAuditChain(env.db.prisma)).ok).toBe(true);
