@@ -91,9 +91,16 @@ describe.each(testBackends())('export and deletion on %s', (kind) => {
     expect(JSON.parse(files.at(-1)!.content).parts.profile.data.name).toBe('Bram Berkhout');
     expect(await filesTo('UADMIN')).toEqual([]);
     expect(textOf(await type('UBRAM', '/privacy export slack:UFATIMA'))).toContain('Alleen beheerders kunnen dit voor iemand anders doen');
+    // Refused and unknown: no file, no audit entry, nobody created (H20: "no change" checked).
+    const auditBefore = await env.db.prisma.auditLog.count();
+    const filesBefore = (await filesTo('UFATIMA')).length;
+    expect(textOf(await type('UBRAM', '/privacy verwijder slack:UFATIMA'))).toContain('Alleen beheerders kunnen dit voor iemand anders doen');
     expect(textOf(await type('UADMIN', '/privacy export slack:UNOBODY'))).toContain('Ik ken niemand als <@UNOBODY>');
     expect(textOf(await type('UADMIN', '/privacy verwijder slack:UNOBODY'))).toContain('Ik ken niemand als <@UNOBODY>');
     expect(await env.db.prisma.platformIdentity.count({ where: { externalId: 'UNOBODY' } })).toBe(0);
+    expect(await env.db.prisma.auditLog.count()).toBe(auditBefore);
+    expect(await filesTo('UFATIMA')).toHaveLength(filesBefore);
+    expect(await filesTo('UNOBODY')).toEqual([]);
   });
 
   it('deletes after *Verwijderen*, only by the one who asked, once; no trace of name or texts remains', async () => {
@@ -116,8 +123,10 @@ describe.each(testBackends())('export and deletion on %s', (kind) => {
     expect(edits.length).toBeGreaterThanOrEqual(1);
     for (const edit of edits) expect(replyToPlainText(edit.reply)).toBe('verwijderd');
 
-    // A second press: nothing left, nothing changed.
+    // A second press: nothing left, nothing changed (no second erase in the audit log).
+    const erasures = await env.db.prisma.auditLog.count({ where: { action: 'privacy.erase' } });
     expect(textOf(await press('UFATIMA', confirm!))).toContain('al verwijderd');
+    expect(await env.db.prisma.auditLog.count({ where: { action: 'privacy.erase' } })).toBe(erasures);
     await env.db.prisma.platformIdentity.deleteMany({ where: { externalId: 'UFATIMA' } }); // the press made her anew
     await env.db.prisma.member.deleteMany({ where: { displayName: 'UFATIMA' } });
 
