@@ -69,6 +69,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       // The console is the operator's own terminal: its user may do everything.
       admins: useConsole ? [...config.admins, `console:${CONSOLE_USER}`] : config.admins,
       privacyUpdatesOnErase: config.privacyUpdatesOnErase,
+      adviceTargets: config.adviceTargets,
       feedBaseUrl: `http://${config.host}:${config.port}`,
     },
     cipher,
