@@ -1,6 +1,6 @@
 // Issue 10 through the real adapters: the requester on Discord, the adviser on Slack, in one
 // process (test/relay/harness.ts). The question is asked in Discord's form (the command
-// without text), the Slack adviser's DM carries the four buttons and changes in place when
+// without text; all five fields, the contact preference too), the Slack adviser's DM carries the four buttons and changes in place when
 // decided, and the private conversation relays both ways across the platforms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_ID, seenMessages, textOf, buttonsOf, type Person } from '../discord/harness.ts';
@@ -49,10 +49,17 @@ describe('advice across Slack and Discord', () => {
   it('asks on Discord through the form: private confirmation with the number, the Slack adviser gets a DM with four buttons', async () => {
     const opened = await env.discord.command(FATIMA, 'advies', [{ name: 'vraag', type: 1, options: [] } as never]);
     expect(opened.modal).toBeDefined();
-    expect(JSON.stringify(opened.modal)).toContain('0800-2000');
-    // A Discord modal holds five components: the notice, then theme, question, urgency and
-    // organisation; the contact preference is an option of the slash command there.
-    const submitted = await env.discord.submit(FATIMA, opened.modal!, { thema: 'huwelijksdwang', vraag: 'Hoe bereiken we jongeren die een huwelijk wordt opgedrongen?', urgentie: 'normaal', organisatie: 'Utrecht' });
+    const modal = JSON.stringify(opened.modal);
+    expect(modal).toContain('0800-2000');
+    expect(modal).toContain('112');
+    expect(modal).toMatch(/cliënten of slachtoffers/);
+    // A Discord modal holds five components: all five fields, the notice in the question's
+    // description (it would otherwise push the contact preference out).
+    const fields = opened.modal!.components.map((component: any) => component.component?.custom_id);
+    expect(fields).toEqual(['thema', 'vraag', 'urgentie', 'organisatie', 'contact']);
+    const contact = (opened.modal!.components[4] as any).component;
+    expect(contact.options.map((option: { label: string }) => option.label)).toEqual(['In de chat', 'Telefonisch', 'Per e-mail']);
+    const submitted = await env.discord.submit(FATIMA, opened.modal!, { thema: 'huwelijksdwang', vraag: 'Hoe bereiken we jongeren die een huwelijk wordt opgedrongen?', urgentie: 'normaal', organisatie: 'Utrecht', contact: 'telefoon' });
     const confirmation = seenMessages(submitted).map(textOf).join('\n');
     number = /A-\d{4}-\d{4}/.exec(confirmation)?.[0] ?? '';
     expect(number).not.toBe('');
@@ -64,6 +71,9 @@ describe('advice across Slack and Discord', () => {
     const dm = slackDm('UANNA').at(-1)!;
     expect(dm.seen.text).toContain(number);
     expect(dm.seen.text).toContain('Hoe bereiken we jongeren die een huwelijk wordt opgedrongen?');
+    // The contact preference chosen in Discord's form, in the Slack adviser's DM.
+    expect(dm.seen.text).toMatch(/Contact\nTelefonisch/);
+    expect(dm.seen.text).toMatch(/Gemeente of organisatie\nUtrecht/);
     expect(dm.seen.buttons.map((button) => button.label)).toEqual(['Oppakken', 'Overdragen', 'Vraag stellen', 'Afsluiten']);
   });
 
