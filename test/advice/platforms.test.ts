@@ -1,7 +1,8 @@
 // Issue 10 through the real adapters: the requester on Discord, the adviser on Slack, in one
 // process (test/relay/harness.ts). The question is asked in Discord's form (the command
-// without text; all five fields, the contact preference too), the Slack adviser's DM carries the four buttons and changes in place when
-// decided, and the private conversation relays both ways across the platforms.
+// without text; all five fields, the contact preference too), the Slack adviser's DM carries
+// the four buttons and changes in place when decided, the private conversation relays both
+// ways across the platforms, and the closed request is reopened with Heropenen on Discord.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_ID, seenMessages, textOf, buttonsOf, type Person } from '../discord/harness.ts';
 import type { FakeMessage } from '../discord/fake-discord.ts';
@@ -111,15 +112,35 @@ describe('advice across Slack and Discord', () => {
     const closed = (await env.discord.dms(FATIMA.id)).find((message) => textOf(message).includes('is afgesloten'))!;
     expect(textOf(closed)).toContain('Werk samen met sleutelpersonen uit de gemeenschap.');
     const buttons = buttonsOf(closed);
-    expect(buttons.map((button) => button.label)).toEqual(['1', '2', '3', '4', '5']);
+    expect(buttons.map((button) => button.label)).toEqual(['1', '2', '3', '4', '5', 'Heropenen']);
     const rated = await env.discord.press(FATIMA, closed, buttons[4]!.customId);
     expect(seenMessages(rated).map(textOf).join('\n')).toContain('Dank je wel voor je 5!');
     await env.drain();
     const after = (await env.discord.dms(FATIMA.id)).find((message) => message.id === closed.id)!;
     expect(textOf(after)).toContain('Je gaf een 5.');
-    expect(buttonsOf(after)).toEqual([]);
+    expect(buttonsOf(after).map((button) => button.label)).toEqual(['Heropenen']);
     const final = slackDm('UANNA').find((entry) => entry.message.ts === dm.message.ts)!;
     expect(final.seen.text).toContain('Afgesloten door Anna.');
     expect(final.seen.buttons).toEqual([]);
+    // Anna's own copy of the closing, with Heropenen.
+    const copy = slackDm('UANNA').find((entry) => entry.seen.text.includes(`${number} is afgesloten door Anna.`))!;
+    expect(copy.seen.buttons.map((button) => button.label)).toEqual(['Heropenen']);
+  });
+
+  it('Heropenen on Discord: Fatima reopens her request, Anna hears it on Slack; a second press changes nothing', async () => {
+    const closed = (await env.discord.dms(FATIMA.id)).find((message) => textOf(message).includes('is afgesloten'))!;
+    const reopen = buttonsOf(closed).find((button) => button.label === 'Heropenen')!;
+    const pressed = await env.discord.press(FATIMA, closed, reopen.customId);
+    expect(seenMessages(pressed).map(textOf).join('\n')).toContain(`${number} is heropend.`);
+    await env.drain();
+    expect(slackDm('UANNA').at(-1)!.seen.text).toContain('Fatima heeft deze vraag heropend.');
+    expect(slackDm('UANNA').at(-1)!.seen.buttons.map((button) => button.label)).toEqual(['Overdragen', 'Vraag stellen', 'Afsluiten']);
+    // Past the double-click window, a second press is told the request is open again.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    const again = await env.discord.press(FATIMA, closed, reopen.customId);
+    expect(seenMessages(again).map(textOf).join('\n')).toContain(`Dat kan nu niet: ${number} is in behandeling.`);
+    const request = await env.testBot.db.prisma.adviceRequest.findUniqueOrThrow({ where: { number } });
+    expect(request.status).toBe('accepted');
+    expect(await env.testBot.db.prisma.adviceEvent.count({ where: { requestId: request.id, action: 'reopened' } })).toBe(1);
   });
 });
