@@ -12,6 +12,7 @@ import { startBoth, type BothPlatforms } from '../relay/harness.ts';
 import { approveMember } from '../support/bot.ts';
 
 const FATIMA: Person = { id: '100000000000000081', name: 'Fatima' };
+const COCO: Person = { id: '100000000000000082', name: 'Coco' };
 
 describe('advice across Slack and Discord', () => {
   let env: BothPlatforms;
@@ -29,6 +30,8 @@ describe('advice across Slack and Discord', () => {
     await services.members.setRole({ platform: 'slack', externalId: 'UANNA' }, 'adviser', admin.id, () => ({ visibility: 'ephemeral' }));
     await approveMember(services, 'discord', FATIMA.id, 'iot', 'Fatima');
     await approveMember(services, 'slack', 'UGERRIT', 'rotterdam', 'Gerrit');
+    await services.members.resolve('discord', COCO.id, 'Coco');
+    await services.members.setRole({ platform: 'discord', externalId: COCO.id }, 'coordinator', admin.id, () => ({ visibility: 'ephemeral' }));
     const set = await env.slack.command('UADMIN', '/advies adviseur <@UANNA> huwelijksdwang, beleid');
     expect(set.seen.map((m) => m.text).join('\n')).toContain('adviseert over #huwelijksdwang, #beleid');
     await env.drain();
@@ -142,5 +145,41 @@ describe('advice across Slack and Discord', () => {
     const request = await env.testBot.db.prisma.adviceRequest.findUniqueOrThrow({ where: { number } });
     expect(request.status).toBe('accepted');
     expect(await env.testBot.db.prisma.adviceEvent.count({ where: { requestId: request.id, action: 'reopened' } })).toBe(1);
+  });
+
+  it('/advies meedoen on Discord: the coordinator joins, requester and adviser are told, and messages relay to all three with who wrote them', async () => {
+    const joined = await env.discord.command(COCO, 'advies', [{ name: 'meedoen', type: 1, options: [{ name: 'nummer', type: 3, value: number }] } as never]);
+    expect(seenMessages(joined).map(textOf).join('\n')).toContain(`Je doet mee aan het gesprek over ${number}; de aanvrager en de adviseur weten het.`);
+    await env.drain();
+    const told = `Coco (coördinator) doet mee aan het gesprek over ${number}.`;
+    expect((await env.discord.dms(FATIMA.id)).map(textOf).join('\n')).toContain(told);
+    expect(slackDm('UANNA').map((entry) => entry.seen.text).join('\n')).toContain(told);
+    // Coco's own place in the conversation, a DM on Discord.
+    const cocoOpening = (await env.discord.dms(COCO.id)).find((message) => textOf(message).includes(`Gesprek: ${number}`))!;
+    expect(cocoOpening).toBeDefined();
+
+    // The coordinator writes: requester (Discord) and adviser (Slack) read it with her name.
+    await env.discord.replyInDm(COCO, cocoOpening, 'Ik lees even mee voor de kwaliteit.');
+    await env.drain();
+    expect((await env.discord.dms(FATIMA.id)).map(textOf).join('\n')).toContain('**Coco** (Discord): Ik lees even mee voor de kwaliteit.');
+    expect(slackDm('UANNA').map((entry) => entry.seen.text).join('\n')).toContain('Coco (Discord): Ik lees even mee voor de kwaliteit.');
+
+    // The adviser writes on Slack: both Discord people read it.
+    const slackOpening = slackDm('UANNA').find((entry) => entry.seen.text.includes(`Gesprek: ${number}`))!;
+    const ts = '1700009100.000001';
+    await env.slack.event({ type: 'message', channel: 'DUANNA', channel_type: 'im', user: 'UANNA', text: 'Welkom Coco.', ts, thread_ts: slackOpening.message.ts, event_ts: ts });
+    await env.drain();
+    expect((await env.discord.dms(COCO.id)).map(textOf).join('\n')).toContain('**Anna** (Slack): Welkom Coco.');
+    expect((await env.discord.dms(FATIMA.id)).map(textOf).join('\n')).toContain('**Anna** (Slack): Welkom Coco.');
+
+    // The requester writes on Discord: the coordinator and the adviser read it.
+    const fatimaOpening = (await env.discord.dms(FATIMA.id)).find((message) => textOf(message).includes(`Gesprek: ${number}`))!;
+    await env.discord.replyInDm(FATIMA, fatimaOpening, 'Fijn, dan weten jullie het allebei.');
+    await env.drain();
+    expect((await env.discord.dms(COCO.id)).map(textOf).join('\n')).toContain('**Fatima** (Discord): Fijn, dan weten jullie het allebei.');
+    expect(slackDm('UANNA').map((entry) => entry.seen.text).join('\n')).toContain('Fatima (Discord): Fijn, dan weten jullie het allebei.');
+    // Nobody reads their own message back.
+    expect((await env.discord.dms(COCO.id)).map(textOf).join('\n')).not.toContain('**Coco** (Discord)');
+    expect(await env.testBot.db.prisma.auditLog.count({ where: { action: 'advice.join', subject: number } })).toBe(1);
   });
 });
