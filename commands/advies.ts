@@ -69,12 +69,8 @@ export default defineCommand({
       access: 'everyone',
       options: { nummer: string({ required: true, maxLength: 40 }) },
       async run(ctx, input) {
-        const result = await ctx.services.advice.reopen(ctx.actor, input.nummer, ctx.now);
         // Someone else's number reads as an unknown one here too.
-        if (result.kind === 'missing') return errorReply(ctx.t('advice.notFound', { number: input.nummer }));
-        if (result.kind === 'tooLate') return errorReply(ctx.t('advice.reopened.tooLate', { number: result.request.number, days: ctx.services.advice.targets.reopenDays }));
-        if (result.kind !== 'done') return decisionRefusal(ctx, result);
-        return ephemeral({ text: ctx.t('advice.reopened.done', { number: result.request.number }) });
+        return reopened(ctx, input.nummer, errorReply(ctx.t('advice.notFound', { number: input.nummer })));
       },
     }),
     subcommand({
@@ -186,6 +182,16 @@ export default defineCommand({
     { name: 'afsluiten', access: 'adviser', run: (ctx, id) => formFor(ctx, id, 'advies.afsluiten') },
     { name: 'cijfer', access: 'everyone', run: rate },
     {
+      // On the closing notices (requester, adviser, automatic closing): the same as /advies heropen.
+      name: 'heropenen',
+      access: 'everyone',
+      async run(ctx, id) {
+        const request = await ctx.services.advice.get(ctx.actor, id ?? '');
+        if (!request) return errorReply(ctx.t('advice.notFoundButton'));
+        return reopened(ctx, request.number, errorReply(ctx.t('advice.notFoundButton')));
+      },
+    },
+    {
       name: 'opmerking',
       access: 'everyone',
       async run(ctx, id) {
@@ -277,6 +283,15 @@ function decisionRefusal(ctx: CommandContext, result: Exclude<Decision, { kind: 
     return errorReply(ctx.t('advice.takenBy', { number, name: result.by }));
   }
   return errorReply(ctx.t('advice.notNow', { number, status: ctx.t(`advice.status.${result.request.status}`) }));
+}
+
+/** Heropenen, typed or pressed: by requester or adviser, within the reopen period, once. */
+async function reopened(ctx: CommandContext, number: string, notFound: Reply): Promise<Reply> {
+  const result = await ctx.services.advice.reopen(ctx.actor, number, ctx.now);
+  if (result.kind === 'missing') return notFound;
+  if (result.kind === 'tooLate') return errorReply(ctx.t('advice.reopened.tooLate', { number: result.request.number, days: ctx.services.advice.targets.reopenDays }));
+  if (result.kind !== 'done') return decisionRefusal(ctx, result);
+  return ephemeral({ text: ctx.t('advice.reopened.done', { number: result.request.number }) });
 }
 
 /** A rating button: `<id>.<score>`. */

@@ -70,6 +70,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       admins: useConsole ? [...config.admins, `console:${CONSOLE_USER}`] : config.admins,
       privacyUpdatesOnErase: config.privacyUpdatesOnErase,
       retentionDays: config.retentionDays,
+      adviceTargets: config.adviceTargets,
       feedBaseUrl: `http://${config.host}:${config.port}`,
     },
     cipher,

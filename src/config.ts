@@ -14,6 +14,65 @@ const optionalString = z
 const optionalUrl = (example: string) =>
   optionalString.pipe(z.url(`expected a URL like ${example}`).optional());
 
+// ---- H18: advice follow-up targets -------------------------------------------------------
+// Working time is Mon–Fri 09:00–17:00, so a working day is 8 working hours: `2d` and `16h`
+// (or `16u`) mean the same. Unset: the defaults of src/core/advice/targets.ts.
+const WORKING_DAY_MINUTES = 8 * 60;
+const workingDuration = optionalString.pipe(
+  z
+    .string()
+    .regex(/^\d{1,4}(\.\d{1,2})?\s*[dhu]$/i, 'expected working days or hours, e.g. 2d or 4h')
+    .transform((value) => Math.round(parseFloat(value) * (/d$/i.test(value) ? WORKING_DAY_MINUTES : 60)))
+    .refine((minutes) => minutes > 0, 'expected a duration above zero, e.g. 2d or 4h')
+    .optional(),
+);
+
+const adviceEnv = {
+  ADVICE_FIRST_RESPONSE: workingDuration,
+  ADVICE_URGENT_FIRST_RESPONSE: workingDuration,
+  ADVICE_ESCALATION_FACTOR: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,2}(\.\d{1,2})?$/, 'expected a number of at least 1, e.g. 1.5')
+      .transform(Number)
+      .refine((factor) => factor >= 1, 'expected a number of at least 1, e.g. 1.5')
+      .optional(),
+  ),
+  ADVICE_NUDGE_AFTER: workingDuration,
+  ADVICE_AUTO_CLOSE_AFTER: workingDuration,
+  ADVICE_REOPEN_DAYS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,4}$/, 'expected a whole number of calendar days, e.g. 30')
+      .transform(Number)
+      .refine((days) => days >= 1 && days <= 3650, 'expected a whole number of calendar days, 1 to 3650')
+      .optional(),
+  ),
+};
+
+/** Only what the environment sets; minutes are working minutes, reopenDays calendar days. */
+export interface AdviceTargetOverrides {
+  firstResponseMinutes?: number;
+  urgentFirstResponseMinutes?: number;
+  escalationFactor?: number;
+  nudgeAfterMinutes?: number;
+  autoCloseAfterMinutes?: number;
+  reopenDays?: number;
+}
+
+function adviceTargetOverrides(raw: z.output<z.ZodObject<typeof adviceEnv>>): AdviceTargetOverrides {
+  const all: AdviceTargetOverrides = {
+    firstResponseMinutes: raw.ADVICE_FIRST_RESPONSE,
+    urgentFirstResponseMinutes: raw.ADVICE_URGENT_FIRST_RESPONSE,
+    escalationFactor: raw.ADVICE_ESCALATION_FACTOR,
+    nudgeAfterMinutes: raw.ADVICE_NUDGE_AFTER,
+    autoCloseAfterMinutes: raw.ADVICE_AUTO_CLOSE_AFTER,
+    reopenDays: raw.ADVICE_REOPEN_DAYS,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined));
+}
+// ---- end H18 --------------------------------------------------------------------------------
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 // H20: retention periods from the environment, in days, by the rule they set
@@ -101,6 +160,7 @@ export const configSchema = z
     RETENTION_AUDIT_DAYS: retentionDays,
     RETENTION_ADVICE_DAYS: retentionDays,
     RETENTION_DIGESTS_DAYS: retentionDays,
+    ...adviceEnv, // H18
     ADMINS: optionalString.pipe(
       z
         .string()
@@ -141,6 +201,8 @@ export interface Config {
   privacyUpdatesOnErase: 'anonymise' | 'remove';
   /** H20: retention periods other than the defaults, in days by rule name (RETENTION_*_DAYS). */
   retentionDays: Record<string, number>;
+  /** H18: advice follow-up targets that differ from the defaults (src/core/advice/targets.ts). */
+  adviceTargets: AdviceTargetOverrides;
   /** allowedTeams: workspaces besides the bot's own whose requests are served. */
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; allowedTeams: string[] };
   /** messageContent: the privileged intent that lets the bot read replies in its threads. */
@@ -174,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admins: raw.ADMINS ?? [],
     privacyUpdatesOnErase: raw.PRIVACY_UPDATES_ON_ERASE ?? 'anonymise',
     retentionDays: retentionOverrides(raw),
+    adviceTargets: adviceTargetOverrides(raw), // H18
     slack: raw.SLACK_BOT_TOKEN
       ? {
           botToken: raw.SLACK_BOT_TOKEN,

@@ -18,6 +18,7 @@ import { ConversationManager } from './conversations/conversations.ts';
 import { GROUP_KEY } from './conversations/places.ts';
 import { UpdateChannels } from './updates/channels.ts';
 import { AdviceManager } from './advice/requests.ts';
+import { defaultTargets, type AdviceTargets } from './advice/targets.ts';
 import { MeetingManager } from './meetings/meetings.ts';
 import { pino, type Logger } from 'pino';
 import { PrivacyManager } from './privacy/privacy.ts';
@@ -33,6 +34,8 @@ export interface CoreSettings {
   privacyUpdatesOnErase?: 'anonymise' | 'remove';
   /** Retention periods other than the defaults, by rule name (src/core/privacy/retention.ts). */
   retentionDays?: Record<string, number>;
+  /** Advice follow-up targets other than the defaults (ADVICE_* variables). */
+  adviceTargets?: Partial<AdviceTargets>;
   /** Where calendar feeds are reached, e.g. http://HOST:PORT (no slash at the end). */
   feedBaseUrl?: string;
 }
@@ -161,7 +164,7 @@ export function createServices(client: Store, settings: CoreSettings, cipher: Fi
     mentions: new MentionResolver(store),
     channels,
     conversations,
-    advice: new AdviceManager(store, outbox, cipher, conversations, members, settings.defaultLocale, settings.timezone),
+    advice: new AdviceManager(store, outbox, cipher, conversations, members, settings.defaultLocale, settings.timezone, undefined, { ...defaultTargets, ...settings.adviceTargets }),
     updateChannels,
     privacy,
     retention: new Retention(store, { overrides: settings.retentionDays }),

@@ -26,8 +26,9 @@ export interface AdviceConsole {
   close(): Promise<void>;
 }
 
-export async function startAdviceConsole(kind: DatabaseKind = 'pglite'): Promise<AdviceConsole> {
-  const testBot = await createTestBot({ kind, admins: ['console:local'] });
+/** On a fresh test database, or on `testBot` when given (one with its own database set-up). */
+export async function startAdviceConsole(kind: DatabaseKind = 'pglite', given?: TestBot): Promise<AdviceConsole> {
+  const testBot = given ?? (await createTestBot({ kind, admins: ['console:local'] }));
   const blocks: Block[] = [];
   const seen = new Map<string, number>();
   let typist = 'local';

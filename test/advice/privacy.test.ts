@@ -4,6 +4,7 @@
 // anonymises the requests (the statistics stay; no question, summary or conversation text is in
 // any table afterwards) and keeps an erased adviser in others' history as "adviseur"; views by
 // anyone but requester and assignee are in /privacy audit; closed requests go after a year.
+// When an erased adviser's open requests go back to the queue, the coordinators are told.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translator } from '../../src/core/i18n.ts';
 import { Retention } from '../../src/core/privacy/retention.ts';
@@ -141,11 +142,24 @@ describe.each(testBackends())('advice and privacy on %s', (kind) => {
   }, 120_000);
 
   it('erases an adviser: profile gone, their open request back in the queue, their steps in others’ history kept as "adviseur"', async () => {
+    for (const user of ['coco', 'local', 'anna']) await c.fresh(user);
     const asked = await c.say('local', '/privacy verwijder console:bram');
     expect(asked).toContain('Alle gegevens van bram verwijderen?');
     expect(await c.press('local', 'Verwijderen')).toContain('De gegevens zijn verwijderd');
     await c.testBot.worker.drain();
     expect(await c.say('coco', '/advies adviseurs')).not.toContain('bram');
+    // H18: every coordinator and admin is told which requests are back in their queue: number,
+    // theme, urgency; not the question (they open it with /advies toon), not whose they were.
+    for (const coordinator of ['coco', 'local']) {
+      const told = await c.fresh(coordinator);
+      expect(told, coordinator).toContain('Adviesvraag terug in de wachtrij');
+      expect(told, coordinator).toContain('Een adviseur is verwijderd (AVG). Deze open vraag heeft geen adviseur meer en staat weer in jullie wachtrij:');
+      expect(told, coordinator).toContain(`- ${gerritNumber} · #regie`);
+      expect(told, coordinator).not.toContain(GERRIT_QUESTION);
+      expect(told, coordinator).not.toContain('bram');
+    }
+    // Nobody else (another adviser) hears of it.
+    expect(await c.fresh('anna')).not.toContain(gerritNumber);
     const shown = await c.say('coco', `/advies toon ${gerritNumber}`);
     expect(shown).toContain(GERRIT_QUESTION);
     expect(shown).toContain('wacht op een adviseur');

@@ -77,4 +77,16 @@ describe.each(testBackends())('advice stats and races on %s', (kind) => {
     expect(texts.filter((text) => new RegExp(`^${queued.number} is al opgepakt door (coco|cora)\\.$`).test(text))).toHaveLength(1);
     expect(await testBot.db.prisma.adviceEvent.count({ where: { requestId: queued.id, action: 'accepted' } })).toBe(1);
   });
+
+  it('of the assigned adviser and a coordinator pressing Oppakken at once exactly one wins; the other is told who did (H18)', async () => {
+    const offered = await run(() => advice().ask({ requesterId: fatima.id, theme: 'beleid', urgent: false, question: 'Voor anna' }, new Date()));
+    expect(offered.assigneeName).toBe('anna');
+    const press = (user: string) => testBot.bot.handleAction({ requester: { platform: 'console', userId: user }, place: { platform: 'console' }, actionId: 'advies.oppakken', value: offered.id });
+    const outcomes = await Promise.all([press('anna'), press('coco')]);
+    const texts = outcomes.map((outcome) => (outcome.kind === 'reply' ? outcome.reply.text ?? '' : outcome.kind));
+    expect(texts.filter((text) => text.startsWith(`Je hebt ${offered.number} opgepakt`))).toHaveLength(1);
+    // The loser reads the winner's name (anna, or coco who took it over).
+    expect(texts.filter((text) => new RegExp(`^${offered.number} is al opgepakt door (anna|coco)\\.$`).test(text))).toHaveLength(1);
+    expect(await testBot.db.prisma.adviceEvent.count({ where: { requestId: offered.id, action: 'accepted' } })).toBe(1);
+  });
 });

@@ -81,6 +81,8 @@ const MATRIX: Array<[what: string, ...cells: Cell[]]> = [
   ['button advies.afsluiten',   'adviser',     'adviser',     'adviser',     'adviser',     ok,            ok,            ok],
   ['button advies.cijfer',      ok,            ok,            ok,            ok,            ok,            ok,            ok],
   ['button advies.opmerking',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
+  // H18: reopening by button; only requester and adviser, checked by the request itself (test/advice/reopen-button).
+  ['button advies.heropenen',   ok,            ok,            ok,            ok,            ok,            ok,            ok],
   // H10: meetings. Changing someone else's meeting is refused by the handler (test/meetings/).
   ['/overleg plan',             'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
   ['/overleg lijst',            'approved',    'approved',    ok,            ok,            ok,            ok,            ok],
@@ -172,6 +174,7 @@ const INVOCATIONS: Record<string, Invocation> = {
   'button advies.afsluiten': { actionId: 'advies.afsluiten', value: () => '00000000-0000-0000-0000-000000000000' },
   'button advies.cijfer': { actionId: 'advies.cijfer', value: () => '00000000-0000-0000-0000-000000000000.4' },
   'button advies.opmerking': { actionId: 'advies.opmerking', value: () => '00000000-0000-0000-0000-000000000000' },
+  'button advies.heropenen': { actionId: 'advies.heropenen', value: () => '00000000-0000-0000-0000-000000000000' },
   // H10: meetings; the buttons name a meeting (or poll option) that does not exist.
   '/overleg plan': { text: 'plan wanneer:"3 maart 2027 14:00" Regiotafel' },
   '/overleg lijst': { text: 'lijst' },

@@ -1,5 +1,6 @@
 // Forms as Discord modals. A modal holds at most five components: the privacy notice as a
-// text block (when the form has one), then one labelled component per field: a text input
+// text block (when the form has one and it leaves room for every field; otherwise its short
+// form in the first text field's description), then one labelled component per field: a text input
 // (one line, or a paragraph for long text), a select for choices, a user select for people.
 // Modals cannot show field errors, so an error goes into the field's label description when
 // the form is opened again.
@@ -31,7 +32,12 @@ export interface BuiltModal {
 }
 
 export function buildModal(form: Form, customId: string, texts: ModalTexts): BuiltModal {
-  const notice: APITextDisplayComponent[] = form.notice ? [{ type: ComponentType.TextDisplay, content: form.notice }] : [];
+  // When the notice block alone would push a field out (five fields), the short notice goes
+  // into the first text field's description instead: still in view while typing, and every
+  // field fits (the advice form: theme, question, urgency, organisation, contact).
+  const isText = (field: FormField) => field.kind !== 'choice' && field.kind !== 'user';
+  const noticeInField = Boolean(form.notice) && form.fields.length === MODAL_LIMITS.components && form.fields.some(isText);
+  const notice: APITextDisplayComponent[] = form.notice && !noticeInField ? [{ type: ComponentType.TextDisplay, content: form.notice }] : [];
   const room = MODAL_LIMITS.components - notice.length;
   // Required fields first when not all fit; otherwise the declared order.
   const ordered = form.fields.length > room ? [...form.fields.filter((f) => f.required), ...form.fields.filter((f) => !f.required)] : form.fields;
@@ -40,10 +46,9 @@ export function buildModal(form: Form, customId: string, texts: ModalTexts): Bui
   const labels = form.fields
     .filter((field) => shown.has(field.name))
     .map((field) => {
-      const textField = field.kind !== 'choice' && field.kind !== 'user';
-      const withNotice = Boolean(form.notice) && textField && !placeholderUsed;
+      const withNotice = Boolean(form.notice) && isText(field) && !placeholderUsed;
       if (withNotice) placeholderUsed = true;
-      return labelFor(field, withNotice ? texts.shortNotice : undefined, texts);
+      return labelFor(field, withNotice ? texts.shortNotice : undefined, texts, withNotice && noticeInField);
     });
   return {
     modal: {
@@ -55,8 +60,10 @@ export function buildModal(form: Form, customId: string, texts: ModalTexts): Bui
   };
 }
 
-function labelFor(field: FormField, placeholder: string | undefined, texts: ModalTexts): APILabelComponent {
-  const description = field.error ? `⚠ ${plainText(field.error)}` : field.label;
+function labelFor(field: FormField, shortNotice: string | undefined, texts: ModalTexts, noticeAsDescription = false): APILabelComponent {
+  // The notice as description moves the field's own label text into the placeholder.
+  const description = field.error ? `⚠ ${plainText(field.error)}` : noticeAsDescription && shortNotice ? shortNotice : field.label;
+  const placeholder = noticeAsDescription ? field.label : shortNotice;
   return {
     type: ComponentType.Label,
     label: truncate(field.name.charAt(0).toUpperCase() + field.name.slice(1), MODAL_LIMITS.label, '…'),

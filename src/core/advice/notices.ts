@@ -86,8 +86,13 @@ export function questionForRequester(t: Translate, request: AdviceView, adviser:
   return { visibility: 'ephemeral', text: t('advice.requester.question', { number: request.number, name: adviser }) };
 }
 
-/** To the requester: closed, with the adviser's summary and the rating buttons. */
-export function closedForRequester(t: Translate, request: AdviceView, adviser: string, rated?: number): Reply {
+/** Heropenen: on every closing notice; whether it is still in time is checked when pressed. */
+export function reopenButton(t: Translate, request: Pick<AdviceView, 'id'>): Button {
+  return { actionId: 'advies.heropenen', label: t('advice.buttons.heropenen'), value: request.id };
+}
+
+/** To the requester: closed, with the adviser's summary, the rating buttons and Heropenen. */
+export function closedForRequester(t: Translate, request: AdviceView, adviser: string, reopenDays: number, rated?: number): Reply {
   const buttons: Button[] = rated
     ? []
     : [1, 2, 3, 4, 5].map((score) => ({ actionId: 'advies.cijfer', label: String(score), value: `${request.id}.${score}` }));
@@ -95,7 +100,19 @@ export function closedForRequester(t: Translate, request: AdviceView, adviser: s
     visibility: 'ephemeral',
     title: t('advice.requester.closedTitle', { number: request.number }),
     text: t('advice.requester.closed', { name: adviser }),
-    sections: [{ title: t('advice.fields.summary'), text: request.summary ?? '' }, { text: rated ? t('advice.requester.rated', { score: rated }) : t('advice.requester.rate') }],
-    buttons,
+    sections: [
+      { title: t('advice.fields.summary'), text: request.summary ?? '' },
+      { text: [rated ? t('advice.requester.rated', { score: rated }) : t('advice.requester.rate'), t('advice.reopened.hint', { days: reopenDays })].join('\n') },
+    ],
+    buttons: [...buttons, reopenButton(t, request)],
+  };
+}
+
+/** To the adviser: their copy of the closing, with Heropenen for the reopen period. */
+export function closedForAdviser(t: Translate, request: AdviceView, closedBy: string, reopenDays: number): Reply {
+  return {
+    visibility: 'ephemeral',
+    text: [t('advice.closedCopy', { number: request.number, name: closedBy }), t('advice.reopened.hint', { days: reopenDays })].join('\n'),
+    buttons: [reopenButton(t, request)],
   };
 }

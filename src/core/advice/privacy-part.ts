@@ -3,6 +3,7 @@
 // appear by role ("een adviseur"), never by name. Erasing keeps the requests for the statistics
 // (theme, dates, status, rating) under "verwijderd lid", without question, summary, comment or
 // conversation; where the member acted on others' requests, the history keeps their role.
+import type { Reply } from '../framework/reply.ts';
 import type { Translate } from '../i18n.ts';
 import { fromDbPlatform } from '../platform.ts';
 import { roleOf } from '../privacy/audit-view.ts';
@@ -107,7 +108,9 @@ async function eraseAdvice(ctx: EraseContext, memberId: string): Promise<number>
   count += (await ctx.store.adviceEvent.updateMany({ where: { actorId: memberId }, data: { actorId: null, actorRole: role } })).count;
   count += (await ctx.store.adviceEvent.updateMany({ where: { toMemberId: memberId }, data: { toMemberId: null, toRole: 'adviser' } })).count;
   // Open requests they held go back to the coordinators' queue; closed ones just lose the name.
+  const requeued = await ctx.store.adviceRequest.findMany({ where: { assigneeId: memberId, status: { in: OPEN_STATUSES } }, select: { id: true, number: true, theme: true, urgent: true }, orderBy: { createdAt: 'asc' } });
   await ctx.store.adviceRequest.updateMany({ where: { assigneeId: memberId, status: { in: OPEN_STATUSES } }, data: { status: 'queued', assigneeId: null, assignedAt: null, acceptedAt: null, waitingSince: null } });
+  await tellCoordinators(ctx, memberId, requeued);
   await ctx.store.adviceRequest.updateMany({ where: { assigneeId: memberId }, data: { assigneeId: null } });
   count += (await ctx.store.adviser.deleteMany({ where: { memberId } })).count;
   // Their place in others' conversations (their DMs with the bot about it), once their own
@@ -116,6 +119,24 @@ async function eraseAdvice(ctx: EraseContext, memberId: string): Promise<number>
     await ctx.store.thread.deleteMany({ where: { subjectType: ADVICE_SUBJECT, relayToKind: 'user', relayToRef: { in: ctx.accounts.map((a) => a.externalId) }, messages: { none: {} } } });
   }
   return count;
+}
+
+/**
+ * H18: the coordinators learn which requests are back in their queue, by number, theme and
+ * urgency only (the question stays where it was; /advies mijn and toon show it to them), and
+ * not whose they were: the adviser is being erased.
+ */
+async function tellCoordinators(ctx: EraseContext, memberId: string, requeued: { id: string; number: string; theme: string; urgent: boolean }[]): Promise<void> {
+  if (requeued.length === 0) return;
+  const coordinators = await ctx.store.member.findMany({ where: { role: { in: ['COORDINATOR', 'ADMIN'] }, id: { not: memberId } }, select: { id: true } });
+  const key = `advice:requeued:${requeued[0]!.id}:${Date.now()}`;
+  await ctx.outbox.notifyMembers(ctx.store, coordinators.map((row) => row.id), key, (t): Reply => ({
+    visibility: 'ephemeral',
+    title: t('advice.requeued.title', { count: requeued.length }),
+    text: t('advice.requeued.text', { count: requeued.length }),
+    sections: [{ text: requeued.map((row) => `- ${t('advice.requeued.line', { number: row.number, theme: row.theme, urgent: row.urgent ? ` ${t('advice.mine.urgent')}` : '' })}`).join('\n') }],
+    footer: t('advice.requeued.footer'),
+  }));
 }
 
 /**

@@ -12,7 +12,7 @@ import { toDbPlatform, type PlatformName } from '../platform.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Store, Tx } from '../store.ts';
 import { nextRequestNumber, normaliseNumber } from './numbers.ts';
-import { acceptedForRequester, closedForRequester, offerNotice, questionForRequester, type Outcome } from './notices.ts';
+import { acceptedForRequester, closedForAdviser, closedForRequester, offerNotice, questionForRequester, reopenButton, type Outcome } from './notices.ts';
 import { chooseAdviser, isAway, type AdviserLoad } from './routing.ts';
 import { DateTime } from 'luxon';
 import { WorkingCalendar } from '../calendar/working-time.ts';
@@ -308,7 +308,11 @@ export class AdviceManager {
       if (isCoordinator(actor) && actor.id !== before.assigneeId) await recordAudit(tx, { actorId: actor.id, action: 'advice.close', subject: before.number });
       const request = await this.view(tx, id);
       await this.editOffers(tx, request, `closed:${now.getTime()}`, { kind: 'closed', by: actor.displayName });
-      await this.outbox.notifyMembers(tx, [request.requesterId], closedKey(id, now), (t) => closedForRequester(t, request, actor.displayName));
+      await this.outbox.notifyMembers(tx, [request.requesterId], closedKey(id, now), (t) => closedForRequester(t, request, actor.displayName, this.targets.reopenDays));
+      // The adviser's own copy, with Heropenen (the edited offer DM is also the coordinators').
+      if (request.assigneeId && request.assigneeId !== request.requesterId) {
+        await this.outbox.notifyMembers(tx, [request.assigneeId], `advice:${id}:adviserClosed:${now.getTime()}`, (t) => closedForAdviser(t, request, actor.displayName, this.targets.reopenDays));
+      }
       return { kind: 'done', request };
     });
   }
@@ -323,7 +327,7 @@ export class AdviceManager {
       await this.recordEvent(tx, id, actor.id, 'rated', new Date());
       const request = await this.view(tx, id);
       const adviser = request.assigneeName ?? '—';
-      await this.outbox.editEach(tx, `advice:${id}:closed:`, `rated`, (t) => closedForRequester(t, request, adviser, score));
+      await this.outbox.editEach(tx, `advice:${id}:closed:`, `rated`, (t) => closedForRequester(t, request, adviser, this.targets.reopenDays, score));
       return { kind: 'done', request };
     });
   }
@@ -368,7 +372,7 @@ export class AdviceManager {
     const request = await this.view(tx, before.id);
     await this.editOffers(tx, request, `autoclosed:${now.getTime()}`, { kind: 'closed', by: translator(this.defaultLocale)('advice.show.system') });
     const people = [request.requesterId, ...(request.assigneeId ? [request.assigneeId] : [])];
-    await this.outbox.notifyMembers(tx, people, `advice:${request.id}:autoclosed:${now.getTime()}`, (t) => ({ visibility: 'ephemeral', text: t('advice.followUp.autoClosed', { number: request.number, days: this.targets.reopenDays }) }));
+    await this.outbox.notifyMembers(tx, people, `advice:${request.id}:autoclosed:${now.getTime()}`, (t) => ({ visibility: 'ephemeral', text: t('advice.followUp.autoClosed', { number: request.number, days: this.targets.reopenDays }), buttons: [reopenButton(t, request)] }));
   }
 
   /**

@@ -1,6 +1,7 @@
 // The follow-up rules of advice requests, in working minutes (Mon–Fri 09:00–17:00 in the
-// alliance's zone, Dutch public holidays excluded: src/core/calendar). Configurable per
-// deployment through AdviceManager's constructor; these are the defaults.
+// alliance's zone, Dutch public holidays excluded: src/core/calendar). These are the issue's
+// defaults; a deployment changes them with the ADVICE_* variables (src/config.ts), which
+// createServices lays over these.
 import type { WorkingCalendar } from '../calendar/working-time.ts';
 
 export interface AdviceTargets {
