@@ -13,6 +13,8 @@
 // coordinators) at once: every invitee gets a new DM with an updated or cancelling .ics (same
 // UID, higher SEQUENCE) and their invitation DM is edited; answers stay on a move to another
 // hour and are asked again when the day changes.
+// With datum:<dag> (a series only) they act on the one occurrence of that day: an .ics with
+// RECURRENCE-ID (moved: METHOD:REQUEST; cancelled: METHOD:CANCEL), the rest of the series stays.
 // /overleg peiling <titel> opties:"di 14:00; wo 10u" [genodigden:] [duur:] [plek:] — a date
 // poll: 1 to 5 moments, each invitee votes with a button per moment (several allowed), the
 // organiser's table is edited in place, and the organiser's pick becomes a sent meeting.
@@ -31,13 +33,14 @@ import { MAX_INVITEES } from '../src/core/meetings/invitees.ts';
 import type { ReminderMessage } from '../src/core/meetings/reminders.ts';
 import { MAX_POLL_OPTIONS } from '../src/core/meetings/polls.ts';
 import { ballotReply, optionLabel, tableReply } from '../src/core/meetings/poll-messages.ts';
-import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView } from '../src/core/meetings/meetings.ts';
+import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView, type OccurrenceChange } from '../src/core/meetings/meetings.ts';
 import {
-  cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, previewReply, reminderReply, repeatLine, when, whoLines,
+  cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, occurrenceFile, occurrenceNotice, previewReply, reminderReply, repeatLine, when, whoLines,
 } from '../src/core/meetings/messages.ts';
+import { formatMeetingDate } from '../src/core/meetings/format.ts';
 import { MAX_REMINDERS, parseReminderTimes } from '../src/core/meetings/reminder-times.ts';
 import {
-  endOfDay, lastStart, MAX_OCCURRENCES, nextOccurrence, occurrenceStarts, REPEAT_WORDS, type Recurrence,
+  currentOccurrences, endOfDay, lastStart, MAX_OCCURRENCES, nextOccurrence, occurrenceStarts, REPEAT_WORDS, type Occurrence, type Recurrence,
 } from '../src/core/meetings/recurrence.ts';
 import { mayAccess } from '../src/core/framework/preconditions.ts';
 
@@ -81,14 +84,15 @@ export default defineCommand({
     subcommand({
       name: 'verplaats',
       access: 'approved',
-      options: { nummer: string({ required: true, maxLength: 20 }), wanneer: string({ required: true, maxLength: 120 }) },
-      run: (ctx, input) => move(ctx, input.nummer, input.wanneer),
+      // datum: one occurrence of a series (the day it has in the series); without it, the whole meeting.
+      options: { nummer: string({ required: true, maxLength: 20 }), wanneer: string({ required: true, maxLength: 120 }), datum: string({ maxLength: 60 }) },
+      run: (ctx, input) => (input.datum ? moveOccurrence(ctx, input.nummer, input.datum, input.wanneer) : move(ctx, input.nummer, input.wanneer)),
     }),
     subcommand({
       name: 'annuleer',
       access: 'approved',
-      options: { nummer: string({ required: true, maxLength: 20 }), reden: string({ long: true, maxLength: 300 }) },
-      run: (ctx, input) => cancel(ctx, input.nummer, input.reden),
+      options: { nummer: string({ required: true, maxLength: 20 }), reden: string({ long: true, maxLength: 300 }), datum: string({ maxLength: 60 }) },
+      run: (ctx, input) => (input.datum ? cancelOccurrence(ctx, input.nummer, input.datum, input.reden) : cancel(ctx, input.nummer, input.reden)),
     }),
     subcommand({
       name: 'peiling',
@@ -382,6 +386,9 @@ async function move(ctx: CommandContext, typed: string, wanneer: string): Promis
 
 /** /overleg annuleer: at once; every invitee gets a cancelling .ics; the invitations lose their buttons. */
 async function cancel(ctx: CommandContext, typed: string, reason: string | undefined): Promise<Reply> {
+  // Typed between the number and the reason, datum: is read as part of the reason; cancelling
+  // the whole series then would be the worst reading, so it is refused with the right order.
+  if (/(^|\s)datum:/i.test(reason ?? '')) return errorReply(ctx.t('meetings.errors.occurrence.datumInReason', { number: typed }));
   const found = await mine(ctx, typed);
   if ('refused' in found) return found.refused;
   const tz = timezone(ctx);
@@ -392,6 +399,68 @@ async function cancel(ctx: CommandContext, typed: string, reason: string | undef
   });
   if (result.kind !== 'changed') return errorReply(ctx.t('meetings.errors.begun', { code: found.meeting.code }));
   return ephemeral({ text: ctx.t('meetings.cancelledDone', { code: found.meeting.code, count: result.meeting.invitees.length }) });
+}
+
+/**
+ * The occurrence of a series on the typed day (`datum:`): the one that has that day in the
+ * series, or (moved) now falls on it. Refused when it is no series, the day cannot be read,
+ * has no occurrence, or the occurrence has begun.
+ */
+function occurrenceOn(ctx: CommandContext, meeting: MeetingView, typed: string): { occurrence: Occurrence } | { refused: Reply } {
+  const refuse = (key: string, values: Record<string, unknown> = {}) => ({ refused: errorReply(ctx.t(`meetings.errors.occurrence.${key}`, { code: meeting.code, typed, ...values })) });
+  if (!meeting.recurrence) return refuse('notSeries');
+  const tz = timezone(ctx);
+  // A date without a time: read at noon (never in a clock change), as tot: is.
+  const read = parseWhen(`${typed} 12:00`, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  if (!read.ok) return refuse('badDay');
+  const wanted = day(read.start, tz);
+  const all = currentOccurrences(meeting, tz);
+  const occurrence = all.find((o) => day(o.originalStart, tz) === wanted) ?? all.find((o) => day(o.startsAt, tz) === wanted);
+  if (!occurrence) {
+    const upcoming = all.filter((o) => o.startsAt > ctx.now).slice(0, 3).map((o) => formatMeetingDate(o.startsAt, ctx.locale, tz));
+    return refuse('noneThatDay', { day: formatMeetingDate(read.start, ctx.locale, tz), next: upcoming.join(', ') || '–' });
+  }
+  if (occurrence.startsAt <= ctx.now) return refuse('begun', { day: formatMeetingDate(occurrence.startsAt, ctx.locale, tz) });
+  return { occurrence };
+}
+
+/** Moves or cancels one occurrence; every invitee gets the .ics with RECURRENCE-ID. */
+async function changeOccurrence(ctx: CommandContext, meeting: MeetingView, occurrence: Occurrence, change: OccurrenceChange, reason?: string): Promise<Reply> {
+  const tz = timezone(ctx);
+  const stamp = new Date();
+  const exceptionOf = (m: MeetingView) => m.exceptions.find((e) => e.originalStart.getTime() === occurrence.originalStart.getTime())!;
+  const result = await ctx.services.meetings.changeOccurrence(meeting.id, occurrence.originalStart, change, ctx.now, {
+    notice: (t, locale, m) => occurrenceNotice(t, locale, m, exceptionOf(m), tz, occurrenceFile(m, exceptionOf(m), tz, stamp), reason),
+    invitation: invitation(tz, false),
+    reminder: reminder(tz),
+  });
+  if (result.kind !== 'changed') return errorReply(ctx.t('meetings.errors.begun', { code: meeting.code }));
+  const values = { code: meeting.code, day: formatMeetingDate(occurrence.originalStart, ctx.locale, tz), count: result.meeting.invitees.length };
+  if (!change) return ephemeral({ text: ctx.t('meetings.occurrence.cancelledDone', values) });
+  return ephemeral({ text: ctx.t('meetings.occurrence.movedDone', { ...values, when: when(change, ctx.locale, tz) }) });
+}
+
+/** /overleg verplaats O-12 datum:<dag> wanneer:<tijd>: that one occurrence, with its own length. */
+async function moveOccurrence(ctx: CommandContext, typed: string, datum: string, wanneer: string): Promise<Reply> {
+  const found = await mine(ctx, typed);
+  if ('refused' in found) return found.refused;
+  const picked = occurrenceOn(ctx, found.meeting, datum);
+  if ('refused' in picked) return picked.refused;
+  const tz = timezone(ctx);
+  const moment = parseWhen(wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
+  const { occurrence } = picked;
+  const endsAt = meetingEnd(moment.start, moment.end, Math.round((occurrence.endsAt.getTime() - occurrence.startsAt.getTime()) / 60_000));
+  return changeOccurrence(ctx, found.meeting, occurrence, { startsAt: moment.start, endsAt });
+}
+
+/** /overleg annuleer O-12 datum:<dag> [reden]: that one occurrence; the rest of the series stays. */
+async function cancelOccurrence(ctx: CommandContext, typed: string, datum: string, reason: string | undefined): Promise<Reply> {
+  const found = await mine(ctx, typed);
+  if ('refused' in found) return found.refused;
+  const picked = occurrenceOn(ctx, found.meeting, datum);
+  if ('refused' in picked) return picked.refused;
+  return changeOccurrence(ctx, found.meeting, picked.occurrence, undefined, reason?.replace(/\s+/g, ' ').trim() || undefined);
 }
 
 /** The member's feed address; `renew`: a new one, the old address answers 404 from now on. */
