@@ -24,7 +24,7 @@
 import { DateTime } from 'luxon';
 import { defineCommand, form, subcommand } from '../src/core/framework/declarations.ts';
 import { choice, integer, string } from '../src/core/framework/options.ts';
-import { ephemeral, errorReply, type Reply, type Section } from '../src/core/framework/reply.ts';
+import { ephemeral, errorReply, inChannel, type Button, type Reply, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
 import { parseWhen, type WhenResult } from '../src/core/meetings/when.ts';
 import { meetingEnd, parseDuration } from '../src/core/meetings/duration.ts';
@@ -124,6 +124,7 @@ export default defineCommand({
     { name: 'aanpassen', access: 'approved', run: startChange },
     { name: 'annuleren', access: 'approved', run: discard },
     { name: 'tijd', access: 'approved', run: pickTime },
+    { name: 'plaatsen', access: 'approved', run: postInChannel },
     { name: 'stem', access: 'everyone', run: vote },
     { name: 'kies', access: 'approved', run: choose },
     { name: 'ja', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'yes') },
@@ -336,13 +337,40 @@ async function list(ctx: CommandContext): Promise<Reply> {
     .sort((a, b) => a.next!.startsAt.getTime() - b.next!.startsAt.getTime());
   if (meetings.length === 0) return ephemeral({ text: ctx.t('meetings.list.none') });
   const sections: Section[] = meetings.map(({ meeting, next }) => {
-    const lines = [when(next!, ctx.locale, tz), meeting.recurrence ? repeatLine(ctx.t, ctx.locale, meeting, tz) : undefined, meeting.location, countsLine(ctx.t, meeting)];
+    const lines = publicLines(ctx, meeting, next!);
     if (meeting.organizer.id === ctx.actor.id) lines.push(whoLines(ctx.t, meeting));
     const mine = meeting.invitees.find((invitee) => invitee.memberId === ctx.actor.id);
     if (mine) lines.push(ctx.t('meetings.list.yours', { answer: ctx.t(`meetings.answerWord.${mine.waitlisted ? 'waiting' : mine.answer}`) }));
     return { title: `${meeting.code} · ${meeting.title}`, text: lines.filter(Boolean).join('\n') };
   });
-  return ephemeral({ title: ctx.t('meetings.list.title', { count: meetings.length }), sections });
+  // In a channel, the organiser may post their meetings' counts there (In kanaal plaatsen).
+  const own = ctx.place.channelRef ? meetings.filter(({ meeting }) => meeting.organizer.id === ctx.actor.id) : [];
+  const buttons: Button[] = own.map(({ meeting }) => ({
+    actionId: 'overleg.plaatsen',
+    label: own.length === 1 ? ctx.t('meetings.buttons.postInChannel') : ctx.t('meetings.buttons.postInChannelCode', { code: meeting.code }),
+    value: meeting.id,
+  }));
+  return ephemeral({ title: ctx.t('meetings.list.title', { count: meetings.length }), sections, buttons: buttons.length ? buttons : undefined });
+}
+
+/** What anyone in the channel may read about a meeting: when, the series, where, the counts (never who said what). */
+function publicLines(ctx: CommandContext, meeting: MeetingView, next: { startsAt: Date; endsAt: Date }): (string | undefined)[] {
+  const tz = timezone(ctx);
+  return [when(next, ctx.locale, tz), meeting.recurrence ? repeatLine(ctx.t, ctx.locale, meeting, tz) : undefined, meeting.location, countsLine(ctx.t, meeting)];
+}
+
+/** In kanaal plaatsen: only the organiser; a bot message in the channel with the counts as they are now. */
+async function postInChannel(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const meeting = await ctx.services.meetings.get(id ?? '');
+  if (!meeting || meeting.status === 'draft' || meeting.organizer.id !== ctx.actor.id) return errorReply(ctx.t('meetings.errors.postOnlyOrganizer'));
+  if (meeting.status === 'cancelled') return errorReply(ctx.t('meetings.errors.alreadyCancelled', { code: meeting.code }));
+  const next = nextOccurrence(meeting, ctx.now, timezone(ctx));
+  if (!next) return errorReply(ctx.t('meetings.errors.begun', { code: meeting.code }));
+  return inChannel({
+    title: `${meeting.code} · ${meeting.title}`,
+    text: publicLines(ctx, meeting, next).filter(Boolean).join('\n'),
+    footer: ctx.t('meetings.list.postedBy', { name: meeting.organizer.name }),
+  });
 }
 
 /** A sent meeting by its typed number that this person may change (organiser, coordinators, admins). */
