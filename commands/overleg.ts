@@ -125,6 +125,7 @@ export default defineCommand({
     { name: 'annuleren', access: 'approved', run: discard },
     { name: 'tijd', access: 'approved', run: pickTime },
     { name: 'plaatsen', access: 'approved', run: postInChannel },
+    { name: 'verplaatstijd', access: 'approved', run: pickMoveTime },
     { name: 'stem', access: 'everyone', run: vote },
     { name: 'kies', access: 'approved', run: choose },
     { name: 'ja', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'yes') },
@@ -396,8 +397,16 @@ async function move(ctx: CommandContext, typed: string, wanneer: string): Promis
   if ('refused' in found) return found.refused;
   const tz = timezone(ctx);
   const moment = parseWhen(wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  const asked = clockChangeCandidates(moment);
+  if (!moment.ok && asked) return moveQuestion(ctx, found.meeting, moment, asked);
   if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
-  const old = found.meeting;
+  return applyMove(ctx, found.meeting, moment.start, moment.end);
+}
+
+/** The whole meeting to `start` (its length kept unless `end` is given). */
+async function applyMove(ctx: CommandContext, old: MeetingView, start: Date, end: Date | undefined): Promise<Reply> {
+  const tz = timezone(ctx);
+  const moment = { start, end };
   const endsAt = meetingEnd(moment.start, moment.end, Math.round((old.endsAt.getTime() - old.startsAt.getTime()) / 60_000));
   // Another day may not suit those who said Ja: they are asked again. Another hour keeps answers.
   const askAgain = day(moment.start, tz) !== day(old.startsAt, tz);
@@ -476,10 +485,49 @@ async function moveOccurrence(ctx: CommandContext, typed: string, datum: string,
   if ('refused' in picked) return picked.refused;
   const tz = timezone(ctx);
   const moment = parseWhen(wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  const asked = clockChangeCandidates(moment);
+  if (!moment.ok && asked) return moveQuestion(ctx, found.meeting, moment, asked, picked.occurrence);
   if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
   const { occurrence } = picked;
   const endsAt = meetingEnd(moment.start, moment.end, Math.round((occurrence.endsAt.getTime() - occurrence.startsAt.getTime()) / 60_000));
   return changeOccurrence(ctx, found.meeting, occurrence, { startsAt: moment.start, endsAt });
+}
+
+/**
+ * verplaats onto a time the clock change skips or repeats: a button per moment it can mean, as
+ * plan asks. The value names the meeting, the moment and (one occurrence) its series start.
+ */
+function moveQuestion(ctx: CommandContext, meeting: MeetingView, failure: WhenResult & { ok: false }, candidates: Date[], occurrence?: Occurrence): Reply {
+  const tz = timezone(ctx);
+  const label = (date: Date) => (candidates.length > 1 ? formatMomentWithClock(date, ctx.locale, tz) : formatMoment(date, ctx.locale, tz));
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  const series = occurrence ? `_${seconds(occurrence.originalStart)}` : '';
+  return ephemeral({
+    text: describeWhenFailure(failure, ctx.locale, tz),
+    buttons: candidates.map((date) => ({ actionId: 'overleg.verplaatstijd', label: label(date), value: `${meeting.id}_${seconds(date)}${series}` })),
+  });
+}
+
+/**
+ * A moment picked after that question: the move is made then. Checked again as verplaats is
+ * (organiser or coordinator, not begun); the moment itself needs no check beyond being ahead,
+ * since whoever may press could type any moment.
+ */
+async function pickMoveTime(ctx: CommandContext, value: string | undefined): Promise<Reply> {
+  const [id, seconds, series] = (value ?? '').split('_');
+  const meeting = await ctx.services.meetings.get(id ?? '');
+  if (!meeting) return errorReply(ctx.t('meetings.errors.notFound'));
+  const found = await mine(ctx, meeting.code);
+  if ('refused' in found) return found.refused;
+  const start = new Date(Number(seconds) * 1000);
+  if (!Number.isFinite(start.getTime())) return errorReply(ctx.t('meetings.errors.notFound'));
+  if (start <= ctx.now) return errorReply(ctx.t('meetings.errors.pastNow'));
+  if (series === undefined) return applyMove(ctx, found.meeting, start, undefined);
+  const originalStart = new Date(Number(series) * 1000);
+  const occurrence = currentOccurrences(found.meeting, timezone(ctx)).find((o) => o.originalStart.getTime() === originalStart.getTime());
+  if (!occurrence || occurrence.startsAt <= ctx.now) return errorReply(ctx.t('meetings.errors.begun', { code: found.meeting.code }));
+  const length = occurrence.endsAt.getTime() - occurrence.startsAt.getTime();
+  return changeOccurrence(ctx, found.meeting, occurrence, { startsAt: start, endsAt: new Date(start.getTime() + length) });
 }
 
 /** /overleg annuleer O-12 datum:<dag> [reden]: that one occurrence; the rest of the series stays. */
