@@ -13,6 +13,8 @@
 // coordinators) at once: every invitee gets a new DM with an updated or cancelling .ics (same
 // UID, higher SEQUENCE) and their invitation DM is edited; answers stay on a move to another
 // hour and are asked again when the day changes.
+// With datum:<dag> (a series only) they act on the one occurrence of that day: an .ics with
+// RECURRENCE-ID (moved: METHOD:REQUEST; cancelled: METHOD:CANCEL), the rest of the series stays.
 // /overleg peiling <titel> opties:"di 14:00; wo 10u" [genodigden:] [duur:] [plek:] — a date
 // poll: 1 to 5 moments, each invitee votes with a button per moment (several allowed), the
 // organiser's table is edited in place, and the organiser's pick becomes a sent meeting.
@@ -22,7 +24,7 @@
 import { DateTime } from 'luxon';
 import { defineCommand, form, subcommand } from '../src/core/framework/declarations.ts';
 import { choice, integer, string } from '../src/core/framework/options.ts';
-import { ephemeral, errorReply, type Reply, type Section } from '../src/core/framework/reply.ts';
+import { ephemeral, errorReply, inChannel, type Button, type Reply, type Section } from '../src/core/framework/reply.ts';
 import type { CommandContext } from '../src/core/framework/context.ts';
 import { parseWhen, type WhenResult } from '../src/core/meetings/when.ts';
 import { meetingEnd, parseDuration } from '../src/core/meetings/duration.ts';
@@ -31,13 +33,14 @@ import { MAX_INVITEES } from '../src/core/meetings/invitees.ts';
 import type { ReminderMessage } from '../src/core/meetings/reminders.ts';
 import { MAX_POLL_OPTIONS } from '../src/core/meetings/polls.ts';
 import { ballotReply, optionLabel, tableReply } from '../src/core/meetings/poll-messages.ts';
-import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView } from '../src/core/meetings/meetings.ts';
+import { parseMeetingCode, type Answer, type InviteeMessage, type MeetingView, type OccurrenceChange } from '../src/core/meetings/meetings.ts';
 import {
-  cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, previewReply, reminderReply, repeatLine, when, whoLines,
+  cancellationFile, cancelledNotice, countsLine, invitationFile, invitationReply, movedNotice, occurrenceFile, occurrenceNotice, previewReply, reminderReply, repeatLine, when, whoLines,
 } from '../src/core/meetings/messages.ts';
+import { formatMeetingDate } from '../src/core/meetings/format.ts';
 import { MAX_REMINDERS, parseReminderTimes } from '../src/core/meetings/reminder-times.ts';
 import {
-  endOfDay, lastStart, MAX_OCCURRENCES, nextOccurrence, occurrenceStarts, REPEAT_WORDS, type Recurrence,
+  currentOccurrences, endOfDay, lastStart, MAX_OCCURRENCES, nextOccurrence, occurrenceStarts, REPEAT_WORDS, type Occurrence, type Recurrence,
 } from '../src/core/meetings/recurrence.ts';
 import { mayAccess } from '../src/core/framework/preconditions.ts';
 
@@ -81,14 +84,15 @@ export default defineCommand({
     subcommand({
       name: 'verplaats',
       access: 'approved',
-      options: { nummer: string({ required: true, maxLength: 20 }), wanneer: string({ required: true, maxLength: 120 }) },
-      run: (ctx, input) => move(ctx, input.nummer, input.wanneer),
+      // datum: one occurrence of a series (the day it has in the series); without it, the whole meeting.
+      options: { nummer: string({ required: true, maxLength: 20 }), wanneer: string({ required: true, maxLength: 120 }), datum: string({ maxLength: 60 }) },
+      run: (ctx, input) => (input.datum ? moveOccurrence(ctx, input.nummer, input.datum, input.wanneer) : move(ctx, input.nummer, input.wanneer)),
     }),
     subcommand({
       name: 'annuleer',
       access: 'approved',
-      options: { nummer: string({ required: true, maxLength: 20 }), reden: string({ long: true, maxLength: 300 }) },
-      run: (ctx, input) => cancel(ctx, input.nummer, input.reden),
+      options: { nummer: string({ required: true, maxLength: 20 }), reden: string({ long: true, maxLength: 300 }), datum: string({ maxLength: 60 }) },
+      run: (ctx, input) => (input.datum ? cancelOccurrence(ctx, input.nummer, input.datum, input.reden) : cancel(ctx, input.nummer, input.reden)),
     }),
     subcommand({
       name: 'peiling',
@@ -120,6 +124,8 @@ export default defineCommand({
     { name: 'aanpassen', access: 'approved', run: startChange },
     { name: 'annuleren', access: 'approved', run: discard },
     { name: 'tijd', access: 'approved', run: pickTime },
+    { name: 'plaatsen', access: 'approved', run: postInChannel },
+    { name: 'verplaatstijd', access: 'approved', run: pickMoveTime },
     { name: 'stem', access: 'everyone', run: vote },
     { name: 'kies', access: 'approved', run: choose },
     { name: 'ja', access: 'everyone', run: (ctx, id) => answer(ctx, id, 'yes') },
@@ -332,13 +338,40 @@ async function list(ctx: CommandContext): Promise<Reply> {
     .sort((a, b) => a.next!.startsAt.getTime() - b.next!.startsAt.getTime());
   if (meetings.length === 0) return ephemeral({ text: ctx.t('meetings.list.none') });
   const sections: Section[] = meetings.map(({ meeting, next }) => {
-    const lines = [when(next!, ctx.locale, tz), meeting.recurrence ? repeatLine(ctx.t, ctx.locale, meeting, tz) : undefined, meeting.location, countsLine(ctx.t, meeting)];
+    const lines = publicLines(ctx, meeting, next!);
     if (meeting.organizer.id === ctx.actor.id) lines.push(whoLines(ctx.t, meeting));
     const mine = meeting.invitees.find((invitee) => invitee.memberId === ctx.actor.id);
     if (mine) lines.push(ctx.t('meetings.list.yours', { answer: ctx.t(`meetings.answerWord.${mine.waitlisted ? 'waiting' : mine.answer}`) }));
     return { title: `${meeting.code} · ${meeting.title}`, text: lines.filter(Boolean).join('\n') };
   });
-  return ephemeral({ title: ctx.t('meetings.list.title', { count: meetings.length }), sections });
+  // In a channel, the organiser may post their meetings' counts there (In kanaal plaatsen).
+  const own = ctx.place.channelRef ? meetings.filter(({ meeting }) => meeting.organizer.id === ctx.actor.id) : [];
+  const buttons: Button[] = own.map(({ meeting }) => ({
+    actionId: 'overleg.plaatsen',
+    label: own.length === 1 ? ctx.t('meetings.buttons.postInChannel') : ctx.t('meetings.buttons.postInChannelCode', { code: meeting.code }),
+    value: meeting.id,
+  }));
+  return ephemeral({ title: ctx.t('meetings.list.title', { count: meetings.length }), sections, buttons: buttons.length ? buttons : undefined });
+}
+
+/** What anyone in the channel may read about a meeting: when, the series, where, the counts (never who said what). */
+function publicLines(ctx: CommandContext, meeting: MeetingView, next: { startsAt: Date; endsAt: Date }): (string | undefined)[] {
+  const tz = timezone(ctx);
+  return [when(next, ctx.locale, tz), meeting.recurrence ? repeatLine(ctx.t, ctx.locale, meeting, tz) : undefined, meeting.location, countsLine(ctx.t, meeting)];
+}
+
+/** In kanaal plaatsen: only the organiser; a bot message in the channel with the counts as they are now. */
+async function postInChannel(ctx: CommandContext, id: string | undefined): Promise<Reply> {
+  const meeting = await ctx.services.meetings.get(id ?? '');
+  if (!meeting || meeting.status === 'draft' || meeting.organizer.id !== ctx.actor.id) return errorReply(ctx.t('meetings.errors.postOnlyOrganizer'));
+  if (meeting.status === 'cancelled') return errorReply(ctx.t('meetings.errors.alreadyCancelled', { code: meeting.code }));
+  const next = nextOccurrence(meeting, ctx.now, timezone(ctx));
+  if (!next) return errorReply(ctx.t('meetings.errors.begun', { code: meeting.code }));
+  return inChannel({
+    title: `${meeting.code} · ${meeting.title}`,
+    text: publicLines(ctx, meeting, next).filter(Boolean).join('\n'),
+    footer: ctx.t('meetings.list.postedBy', { name: meeting.organizer.name }),
+  });
 }
 
 /** A sent meeting by its typed number that this person may change (organiser, coordinators, admins). */
@@ -364,8 +397,16 @@ async function move(ctx: CommandContext, typed: string, wanneer: string): Promis
   if ('refused' in found) return found.refused;
   const tz = timezone(ctx);
   const moment = parseWhen(wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  const asked = clockChangeCandidates(moment);
+  if (!moment.ok && asked) return moveQuestion(ctx, found.meeting, moment, asked);
   if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
-  const old = found.meeting;
+  return applyMove(ctx, found.meeting, moment.start, moment.end);
+}
+
+/** The whole meeting to `start` (its length kept unless `end` is given). */
+async function applyMove(ctx: CommandContext, old: MeetingView, start: Date, end: Date | undefined): Promise<Reply> {
+  const tz = timezone(ctx);
+  const moment = { start, end };
   const endsAt = meetingEnd(moment.start, moment.end, Math.round((old.endsAt.getTime() - old.startsAt.getTime()) / 60_000));
   // Another day may not suit those who said Ja: they are asked again. Another hour keeps answers.
   const askAgain = day(moment.start, tz) !== day(old.startsAt, tz);
@@ -382,6 +423,9 @@ async function move(ctx: CommandContext, typed: string, wanneer: string): Promis
 
 /** /overleg annuleer: at once; every invitee gets a cancelling .ics; the invitations lose their buttons. */
 async function cancel(ctx: CommandContext, typed: string, reason: string | undefined): Promise<Reply> {
+  // Typed between the number and the reason, datum: is read as part of the reason; cancelling
+  // the whole series then would be the worst reading, so it is refused with the right order.
+  if (/(^|\s)datum:/i.test(reason ?? '')) return errorReply(ctx.t('meetings.errors.occurrence.datumInReason', { number: typed }));
   const found = await mine(ctx, typed);
   if ('refused' in found) return found.refused;
   const tz = timezone(ctx);
@@ -392,6 +436,107 @@ async function cancel(ctx: CommandContext, typed: string, reason: string | undef
   });
   if (result.kind !== 'changed') return errorReply(ctx.t('meetings.errors.begun', { code: found.meeting.code }));
   return ephemeral({ text: ctx.t('meetings.cancelledDone', { code: found.meeting.code, count: result.meeting.invitees.length }) });
+}
+
+/**
+ * The occurrence of a series on the typed day (`datum:`): the one that has that day in the
+ * series, or (moved) now falls on it. Refused when it is no series, the day cannot be read,
+ * has no occurrence, or the occurrence has begun.
+ */
+function occurrenceOn(ctx: CommandContext, meeting: MeetingView, typed: string): { occurrence: Occurrence } | { refused: Reply } {
+  const refuse = (key: string, values: Record<string, unknown> = {}) => ({ refused: errorReply(ctx.t(`meetings.errors.occurrence.${key}`, { code: meeting.code, typed, ...values })) });
+  if (!meeting.recurrence) return refuse('notSeries');
+  const tz = timezone(ctx);
+  // A date without a time: read at noon (never in a clock change), as tot: is.
+  const read = parseWhen(`${typed} 12:00`, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  if (!read.ok) return refuse('badDay');
+  const wanted = day(read.start, tz);
+  const all = currentOccurrences(meeting, tz);
+  const occurrence = all.find((o) => day(o.originalStart, tz) === wanted) ?? all.find((o) => day(o.startsAt, tz) === wanted);
+  if (!occurrence) {
+    const upcoming = all.filter((o) => o.startsAt > ctx.now).slice(0, 3).map((o) => formatMeetingDate(o.startsAt, ctx.locale, tz));
+    return refuse('noneThatDay', { day: formatMeetingDate(read.start, ctx.locale, tz), next: upcoming.join(', ') || '–' });
+  }
+  if (occurrence.startsAt <= ctx.now) return refuse('begun', { day: formatMeetingDate(occurrence.startsAt, ctx.locale, tz) });
+  return { occurrence };
+}
+
+/** Moves or cancels one occurrence; every invitee gets the .ics with RECURRENCE-ID. */
+async function changeOccurrence(ctx: CommandContext, meeting: MeetingView, occurrence: Occurrence, change: OccurrenceChange, reason?: string): Promise<Reply> {
+  const tz = timezone(ctx);
+  const stamp = new Date();
+  const exceptionOf = (m: MeetingView) => m.exceptions.find((e) => e.originalStart.getTime() === occurrence.originalStart.getTime())!;
+  const result = await ctx.services.meetings.changeOccurrence(meeting.id, occurrence.originalStart, change, ctx.now, {
+    notice: (t, locale, m) => occurrenceNotice(t, locale, m, exceptionOf(m), tz, occurrenceFile(m, exceptionOf(m), tz, stamp), reason),
+    invitation: invitation(tz, false),
+    reminder: reminder(tz),
+  });
+  if (result.kind !== 'changed') return errorReply(ctx.t('meetings.errors.begun', { code: meeting.code }));
+  const values = { code: meeting.code, day: formatMeetingDate(occurrence.originalStart, ctx.locale, tz), count: result.meeting.invitees.length };
+  if (!change) return ephemeral({ text: ctx.t('meetings.occurrence.cancelledDone', values) });
+  return ephemeral({ text: ctx.t('meetings.occurrence.movedDone', { ...values, when: when(change, ctx.locale, tz) }) });
+}
+
+/** /overleg verplaats O-12 datum:<dag> wanneer:<tijd>: that one occurrence, with its own length. */
+async function moveOccurrence(ctx: CommandContext, typed: string, datum: string, wanneer: string): Promise<Reply> {
+  const found = await mine(ctx, typed);
+  if ('refused' in found) return found.refused;
+  const picked = occurrenceOn(ctx, found.meeting, datum);
+  if ('refused' in picked) return picked.refused;
+  const tz = timezone(ctx);
+  const moment = parseWhen(wanneer, { timezone: tz, now: ctx.now, locale: ctx.locale });
+  const asked = clockChangeCandidates(moment);
+  if (!moment.ok && asked) return moveQuestion(ctx, found.meeting, moment, asked, picked.occurrence);
+  if (!moment.ok) return errorReply(describeWhenFailure(moment, ctx.locale, tz));
+  const { occurrence } = picked;
+  const endsAt = meetingEnd(moment.start, moment.end, Math.round((occurrence.endsAt.getTime() - occurrence.startsAt.getTime()) / 60_000));
+  return changeOccurrence(ctx, found.meeting, occurrence, { startsAt: moment.start, endsAt });
+}
+
+/**
+ * verplaats onto a time the clock change skips or repeats: a button per moment it can mean, as
+ * plan asks. The value names the meeting, the moment and (one occurrence) its series start.
+ */
+function moveQuestion(ctx: CommandContext, meeting: MeetingView, failure: WhenResult & { ok: false }, candidates: Date[], occurrence?: Occurrence): Reply {
+  const tz = timezone(ctx);
+  const label = (date: Date) => (candidates.length > 1 ? formatMomentWithClock(date, ctx.locale, tz) : formatMoment(date, ctx.locale, tz));
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  const series = occurrence ? `_${seconds(occurrence.originalStart)}` : '';
+  return ephemeral({
+    text: describeWhenFailure(failure, ctx.locale, tz),
+    buttons: candidates.map((date) => ({ actionId: 'overleg.verplaatstijd', label: label(date), value: `${meeting.id}_${seconds(date)}${series}` })),
+  });
+}
+
+/**
+ * A moment picked after that question: the move is made then. Checked again as verplaats is
+ * (organiser or coordinator, not begun); the moment itself needs no check beyond being ahead,
+ * since whoever may press could type any moment.
+ */
+async function pickMoveTime(ctx: CommandContext, value: string | undefined): Promise<Reply> {
+  const [id, seconds, series] = (value ?? '').split('_');
+  const meeting = await ctx.services.meetings.get(id ?? '');
+  if (!meeting) return errorReply(ctx.t('meetings.errors.notFound'));
+  const found = await mine(ctx, meeting.code);
+  if ('refused' in found) return found.refused;
+  const start = new Date(Number(seconds) * 1000);
+  if (!Number.isFinite(start.getTime())) return errorReply(ctx.t('meetings.errors.notFound'));
+  if (start <= ctx.now) return errorReply(ctx.t('meetings.errors.pastNow'));
+  if (series === undefined) return applyMove(ctx, found.meeting, start, undefined);
+  const originalStart = new Date(Number(series) * 1000);
+  const occurrence = currentOccurrences(found.meeting, timezone(ctx)).find((o) => o.originalStart.getTime() === originalStart.getTime());
+  if (!occurrence || occurrence.startsAt <= ctx.now) return errorReply(ctx.t('meetings.errors.begun', { code: found.meeting.code }));
+  const length = occurrence.endsAt.getTime() - occurrence.startsAt.getTime();
+  return changeOccurrence(ctx, found.meeting, occurrence, { startsAt: start, endsAt: new Date(start.getTime() + length) });
+}
+
+/** /overleg annuleer O-12 datum:<dag> [reden]: that one occurrence; the rest of the series stays. */
+async function cancelOccurrence(ctx: CommandContext, typed: string, datum: string, reason: string | undefined): Promise<Reply> {
+  const found = await mine(ctx, typed);
+  if ('refused' in found) return found.refused;
+  const picked = occurrenceOn(ctx, found.meeting, datum);
+  if ('refused' in picked) return picked.refused;
+  return changeOccurrence(ctx, found.meeting, picked.occurrence, undefined, reason?.replace(/\s+/g, ' ').trim() || undefined);
 }
 
 /** The member's feed address; `renew`: a new one, the old address answers 404 from now on. */

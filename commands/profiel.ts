@@ -7,6 +7,8 @@
 // /profiel account <code> — typed on that other platform: join this account to mine.
 // /profiel platform <slack|discord|console|automatisch> — where the bot's messages to me go.
 // /profiel onbezorgd — (coordinators, admins) messages none of the recipient's platforms took.
+// /profiel herinneringen [2u,15min | geen | standaard] — when I am reminded of meetings that
+// did not set their own times (src/core/meetings/reminder-times.ts).
 // /profiel gesprekskanaal [uit] — (coordinators, admins) private conversations get a private
 // thread in this channel (Discord; Slack uses group DMs and needs none); one per platform.
 import { defineCommand, subcommand } from '../src/core/framework/declarations.ts';
@@ -17,6 +19,7 @@ import type { CommandContext } from '../src/core/framework/context.ts';
 import type { Translate } from '../src/core/i18n.ts';
 import type { LinkRequestView, RoleName } from '../src/core/members/members.ts';
 import { parsePlatformUser, platforms, type PlatformName } from '../src/core/platform.ts';
+import { reminderTimesCommand } from '../src/core/meetings/profile-reminders.ts';
 
 /** What `/profiel platform` accepts: a platform, or automatic (the one used last). */
 const PLATFORM_WORDS = [...platforms, 'automatisch'] as const;
@@ -163,6 +166,12 @@ export default defineCommand({
         if (outcome.status === 'platformTaken') return errorReply(t('profile.platformTaken', { platform: t(`platforms.${outcome.platform}`) }));
         return ephemeral({ text: t('profile.accountLinked', { name: outcome.member.displayName }) });
       },
+    }),
+    subcommand({
+      name: 'herinneringen',
+      access: 'everyone',
+      options: { tijden: string({ rest: true, maxLength: 80 }) },
+      run: (ctx, input) => reminderTimesCommand(ctx, input.tijden),
     }),
     subcommand({
       name: 'platform',

@@ -1,11 +1,13 @@
 // Personal calendar feeds: `/overleg agenda` gives a member an unguessable address that lists
 // the meetings they organise or are invited to, for Outlook or Google Calendar to subscribe
 // to; `/overleg agenda nieuw` replaces it (the old one then answers 404 like any unknown one).
-// The file only changes when a meeting does, so its ETag lets calendars ask cheaply.
+// The file only changes when a meeting does, so its ETag lets calendars ask cheaply. A series
+// with exceptions is listed as its RRULE with EXDATEs (cancelled occurrences) plus one VEVENT
+// with RECURRENCE-ID per moved occurrence.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Store } from '../store.ts';
 import { feedIcs } from './ics.ts';
-import { icsMeeting } from './messages.ts';
+import { icsEvents } from './messages.ts';
 import { meetingInclude, toMeetingView } from './meetings.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -59,7 +61,7 @@ export class MeetingFeeds {
     // DTSTAMP is the latest change, not the time of the request: the same meetings give the
     // same bytes, so the ETag stays until something changes.
     const stamp = rows.reduce((latest, row) => (row.updatedAt > latest ? row.updatedAt : latest), new Date(0));
-    const body = feedIcs(rows.map((row) => icsMeeting(toMeetingView(row))), { timezone: this.timezone, stamp, name: 'Binnenuit' });
+    const body = feedIcs(rows.flatMap((row) => icsEvents(toMeetingView(row))), { timezone: this.timezone, stamp, name: 'Binnenuit' });
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
   }
 }

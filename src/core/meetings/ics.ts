@@ -47,6 +47,8 @@ export interface IcsMeeting {
   recurrence?: IcsRecurrence;
   /** Set for one occurrence of a series that is moved or cancelled: the start it had in the series. */
   recurrenceId?: Date;
+  /** Starts of a series' occurrences that were cancelled one by one (EXDATE). */
+  exclude?: Date[];
   cancelled?: boolean;
 }
 
@@ -124,7 +126,7 @@ function addEvent(calendar: ICalCalendar, meeting: IcsMeeting, options: IcsOptio
       status: attendeeStatus[a.answer ?? 'none'],
     })),
     status: meeting.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    repeating: meeting.recurrence && !meeting.recurrenceId ? repeating(meeting.recurrence, zoned) : null,
+    repeating: meeting.recurrence && !meeting.recurrenceId ? repeating(meeting.recurrence, meeting.exclude ?? [], zoned) : null,
     recurrenceId: meeting.recurrenceId ? zoned(meeting.recurrenceId) : null,
   });
 }
@@ -145,8 +147,9 @@ const attendeeStatus: Record<IcsAnswer, ICalAttendeeStatus> = {
   none: ICalAttendeeStatus.NEEDSACTION,
 };
 
-function repeating(recurrence: IcsRecurrence, zoned: (d: Date) => DateTime): ICalRepeatingOptions {
+function repeating(recurrence: IcsRecurrence, exclude: Date[], zoned: (d: Date) => DateTime): ICalRepeatingOptions {
   const freq = recurrence.frequency === 'monthly' ? ICalEventRepeatingFreq.MONTHLY : ICalEventRepeatingFreq.WEEKLY;
   // RFC 5545 wants UNTIL in UTC when DTSTART has a TZID; without a calendar zone it is written so.
-  return { freq, interval: recurrence.frequency === 'biweekly' ? 2 : 1, until: recurrence.until };
+  // EXDATE in the zone of DTSTART, so readers match it to the occurrence it removes.
+  return { freq, interval: recurrence.frequency === 'biweekly' ? 2 : 1, until: recurrence.until, ...(exclude.length ? { exclude: exclude.map(zoned) } : {}) };
 }

@@ -2,7 +2,7 @@
 // and an .ics, answers that edit the invitation in place, and a waiting list when a meeting
 // has a capacity. Runs inside the handler's unit of work: the meeting and the messages about
 // it are one transaction, so an invitation never goes out for a meeting that was not stored.
-import { lastStart, type Recurrence, type RecurrenceFrequency } from './recurrence.ts';
+import { lastStart, type OccurrenceException, type Recurrence, type RecurrenceFrequency } from './recurrence.ts';
 import { translator, toLocale, type Locale, type Translate } from '../i18n.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { toDbPlatform, type PlatformName } from '../platform.ts';
@@ -24,6 +24,10 @@ export interface InviteeView {
   /** Said Ja while the meeting was full: waiting for a place. */
   waitlisted: boolean;
   locale?: Locale;
+  /** The member's own reminder times (`/profiel herinneringen`); undefined: none chosen. */
+  reminderMinutes?: number[];
+  /** When they last changed them (ms): part of their reminders' outbox keys, so queueing anew never meets a cancelled key. */
+  reminderVersion?: number;
 }
 
 export interface MeetingView {
@@ -40,9 +44,13 @@ export interface MeetingView {
   capacity?: number;
   /** Minutes before the start at which Ja and Misschien are reminded. */
   reminderMinutes: number[];
+  /** Set with `herinnering:`: then they apply to everyone (see `reminderMinutesFor`). */
+  remindersSet: boolean;
   cancelReason?: string;
   /** A series: its occurrences follow from `startsAt` (recurrence.ts). */
   recurrence?: Recurrence;
+  /** Occurrences of the series moved or cancelled one by one (empty for a single meeting). */
+  exceptions: OccurrenceException[];
   organizer: { id: string; name: string };
   invitees: InviteeView[];
 }
@@ -89,10 +97,23 @@ export interface Notices {
 
 export type ChangeResult = { kind: 'changed'; meeting: MeetingView } | { kind: 'missing' | 'cancelled' | 'past' };
 
+/** One occurrence moved to a new moment, or (undefined) cancelled. */
+export type OccurrenceChange = { startsAt: Date; endsAt: Date } | undefined;
+
 export const meetingInclude = {
   organizer: { select: { id: true, displayName: true } },
-  invitees: { include: { member: { select: { displayName: true, locale: true } } }, orderBy: { createdAt: 'asc' } },
+  invitees: { include: { member: { select: { displayName: true, locale: true, reminderTimes: { select: { minutes: true, chosen: true, updatedAt: true } } } } }, orderBy: { createdAt: 'asc' } },
+  exceptions: { orderBy: { originalStart: 'asc' } },
 } as const;
+
+/**
+ * When this invitee is reminded: the meeting's own `herinnering:` wins (the organiser chose it
+ * for this meeting); else the member's `/profiel herinneringen`; else the default 24 h and 1 h.
+ */
+export function reminderMinutesFor(meeting: Pick<MeetingView, 'reminderMinutes' | 'remindersSet'>, invitee: Pick<InviteeView, 'reminderMinutes'>): number[] {
+  if (meeting.remindersSet || !invitee.reminderMinutes) return meeting.reminderMinutes;
+  return invitee.reminderMinutes;
+}
 
 export function meetingCode(number: number): string {
   return `O-${number}`;
@@ -142,6 +163,7 @@ export class MeetingManager {
         repeat: input.recurrence?.frequency,
         repeatUntil: input.recurrence?.until,
         reminderMinutes: input.reminderMinutes,
+        remindersSet: input.reminderMinutes !== undefined,
         organizerId: input.organizerId,
         channelPlatform: input.channel ? toDbPlatform(input.channel.platform) : undefined,
         channelRef: input.channel?.ref,
@@ -156,7 +178,7 @@ export class MeetingManager {
   async updateDraft(id: string, input: Omit<NewMeeting, 'organizerId' | 'channel'>): Promise<MeetingView | undefined> {
     const { count } = await this.store.meeting.updateMany({
       where: { id, status: 'DRAFT' },
-      data: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, location: input.location ?? null, capacity: input.capacity ?? null, repeat: input.recurrence?.frequency ?? null, repeatUntil: input.recurrence?.until ?? null, ...(input.reminderMinutes ? { reminderMinutes: input.reminderMinutes } : {}) },
+      data: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, location: input.location ?? null, capacity: input.capacity ?? null, repeat: input.recurrence?.frequency ?? null, repeatUntil: input.recurrence?.until ?? null, ...(input.reminderMinutes ? { reminderMinutes: input.reminderMinutes, remindersSet: true } : {}) },
     });
     if (count === 0) return undefined;
     await this.store.meetingInvitee.deleteMany({ where: { meetingId: id } });
@@ -202,7 +224,7 @@ export class MeetingManager {
     for (const invitee of meeting.invitees) {
       await this.outbox.notifyMembers(this.store, [invitee.memberId], `meeting:${id}:invite`, (t, locale) => build(t, locale, meeting, invitee));
     }
-    await this.reminders.queue(meeting, meeting.reminderMinutes, now, reminder);
+    await this.reminders.queue(meeting, now, reminder);
     return meeting;
   }
 
@@ -232,11 +254,11 @@ export class MeetingManager {
     if (hadPlace && answer !== 'yes') promotedId = await this.promoteFirstWaiting(id);
     const after = (await this.get(id))!;
     const invitee = after.invitees.find((i) => i.memberId === memberId)!;
-    await this.reminders.follow(after, after.reminderMinutes, invitee, now);
+    await this.reminders.follow(after, invitee, now);
     await this.editInvitation(after, invitee, `answer:${now.getTime()}`, build);
     const promoted = promotedId ? after.invitees.find((i) => i.memberId === promotedId) : undefined;
     if (promoted) {
-      await this.reminders.follow(after, after.reminderMinutes, promoted, now);
+      await this.reminders.follow(after, promoted, now);
       await this.editInvitation(after, promoted, `promoted:${now.getTime()}`, build);
       await this.outbox.notifyMembers(this.store, [promoted.memberId], `meeting:${id}:promoted:${now.getTime()}`, (t, locale) => promotedNotice(t, locale, after, promoted));
     }
@@ -266,11 +288,13 @@ export class MeetingManager {
     const current = await this.changeable(id, now);
     if ('kind' in current) return current;
     await this.store.meeting.update({ where: { id }, data: { startsAt, endsAt, sequence: { increment: 1 } } });
+    // A new first start gives the series new occurrences: exceptions of the old ones no longer fit.
+    await this.store.meetingException.deleteMany({ where: { meetingId: id } });
     if (askAgain) await this.store.meetingInvitee.updateMany({ where: { meetingId: id }, data: { answer: 'none', answeredAt: null, waitlistedAt: null } });
     // The reminders name the time: those of the old time go, new ones are queued for the new.
     await this.reminders.drop(id);
     const result = await this.tellEveryone(id, 'moved', build);
-    if (result.kind === 'changed') await this.reminders.queue(result.meeting, result.meeting.reminderMinutes, now, build.reminder);
+    if (result.kind === 'changed') await this.reminders.queue(result.meeting, now, build.reminder);
     return result;
   }
 
@@ -283,6 +307,28 @@ export class MeetingManager {
     return this.tellEveryone(id, 'cancelled', build);
   }
 
+  /**
+   * Moves (`change`) or cancels (undefined) one occurrence of a series, by the start it has in
+   * the series: a higher SEQUENCE, every invitee told (`notice`: an .ics with RECURRENCE-ID)
+   * and their invitation edited. Answers are for the series and stay. The reminders are queued
+   * anew, so the moved occurrence's go at its new time and a cancelled one's never.
+   */
+  async changeOccurrence(id: string, originalStart: Date, change: OccurrenceChange, now: Date, build: Notices): Promise<ChangeResult> {
+    const current = await this.changeable(id, now);
+    if ('kind' in current) return current;
+    const { sequence } = await this.store.meeting.update({ where: { id }, data: { sequence: { increment: 1 } }, select: { sequence: true } });
+    const data = { startsAt: change?.startsAt ?? null, endsAt: change?.endsAt ?? null, cancelled: !change, sequence };
+    await this.store.meetingException.upsert({
+      where: { meetingId_originalStart: { meetingId: id, originalStart } },
+      create: { meetingId: id, originalStart, ...data },
+      update: data,
+    });
+    await this.reminders.drop(id);
+    const result = await this.tellEveryone(id, change ? 'occurrence-moved' : 'occurrence-cancelled', build);
+    if (result.kind === 'changed') await this.reminders.queue(result.meeting, now, build.reminder);
+    return result;
+  }
+
   /** A sent meeting that has not begun, locked for this change (two moves at once go one by one). */
   private async changeable(id: string, now: Date): Promise<MeetingView | { kind: 'missing' | 'cancelled' | 'past' }> {
     const meeting = await this.get(id);
@@ -292,7 +338,7 @@ export class MeetingManager {
     return meeting;
   }
 
-  private async tellEveryone(id: string, change: 'moved' | 'cancelled', build: Omit<Notices, 'reminder'>): Promise<ChangeResult> {
+  private async tellEveryone(id: string, change: 'moved' | 'cancelled' | 'occurrence-moved' | 'occurrence-cancelled', build: Omit<Notices, 'reminder'>): Promise<ChangeResult> {
     const meeting = (await this.get(id))!;
     const step = `${change}:${meeting.sequence}`;
     for (const invitee of meeting.invitees) {
@@ -300,6 +346,26 @@ export class MeetingManager {
       await this.outbox.notifyMembers(this.store, [invitee.memberId], `meeting:${id}:${step}`, (t, locale) => build.notice(t, locale, meeting, invitee));
     }
     return { kind: 'changed', meeting };
+  }
+
+  /** The member's own reminder times; undefined when they chose none (the defaults apply). */
+  async reminderTimes(memberId: string): Promise<number[] | undefined> {
+    const row = await this.store.memberReminderTimes.findUnique({ where: { memberId } });
+    return row?.chosen ? row.minutes : undefined;
+  }
+
+  /**
+   * `/profiel herinneringen`: the member's own times (undefined: back to the defaults). Their
+   * pending reminders of meetings that did not set their own are queued anew to follow them.
+   */
+  async setReminderTimes(memberId: string, minutes: number[] | undefined, now: Date, build: ReminderMessage): Promise<void> {
+    const data = { minutes: minutes ?? [], chosen: minutes !== undefined };
+    await this.store.memberReminderTimes.upsert({ where: { memberId }, create: { memberId, ...data }, update: data });
+    const rows = await this.store.meeting.findMany({
+      where: { status: 'SENT', remindersSet: false, invitees: { some: { memberId } }, OR: [{ startsAt: { gt: now } }, { repeatUntil: { gt: now } }] },
+      include: meetingInclude,
+    });
+    for (const meeting of rows.map(toMeetingView)) await this.reminders.requeueInvitee(meeting, memberId, now, build);
   }
 
   /**
@@ -350,11 +416,14 @@ type Row = {
   sequence: number;
   capacity: number | null;
   reminderMinutes: number[];
+  remindersSet?: boolean;
   cancelReason: string | null;
   repeat: string | null;
   repeatUntil: Date | null;
+  /** Optional: queries that include less see a series without exceptions. */
+  exceptions?: { originalStart: Date; startsAt: Date | null; endsAt: Date | null; cancelled: boolean; sequence: number }[];
   organizer: { id: string; displayName: string };
-  invitees: { memberId: string; answer: string; waitlistedAt: Date | null; member: { displayName: string; locale: string | null } }[];
+  invitees: { memberId: string; answer: string; waitlistedAt: Date | null; member: { displayName: string; locale: string | null; reminderTimes?: { minutes: number[]; chosen: boolean; updatedAt: Date } | null } }[];
 };
 
 export function toMeetingView(row: Row): MeetingView {
@@ -370,8 +439,10 @@ export function toMeetingView(row: Row): MeetingView {
     sequence: row.sequence,
     capacity: row.capacity ?? undefined,
     reminderMinutes: row.reminderMinutes,
+    remindersSet: row.remindersSet ?? false,
     cancelReason: row.cancelReason ?? undefined,
     recurrence: row.repeat && row.repeatUntil ? { frequency: row.repeat as RecurrenceFrequency, until: row.repeatUntil } : undefined,
+    exceptions: (row.exceptions ?? []).map((e) => ({ originalStart: e.originalStart, startsAt: e.startsAt ?? undefined, endsAt: e.endsAt ?? undefined, cancelled: e.cancelled, sequence: e.sequence })),
     organizer: { id: row.organizer.id, name: row.organizer.displayName },
     invitees: row.invitees.map((invitee) => ({
       memberId: invitee.memberId,
@@ -379,6 +450,8 @@ export function toMeetingView(row: Row): MeetingView {
       answer: invitee.answer as Answer,
       waitlisted: invitee.waitlistedAt !== null,
       locale: toLocale(invitee.member.locale),
+      reminderMinutes: invitee.member.reminderTimes?.chosen ? invitee.member.reminderTimes.minutes : undefined,
+      reminderVersion: invitee.member.reminderTimes?.updatedAt.getTime(),
     })),
   };
 }

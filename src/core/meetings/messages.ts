@@ -1,14 +1,16 @@
 // What people read about a meeting: the organiser's preview, the invitation DM with its .ics,
 // and the list. Neutral replies (framework/reply.ts), in the reader's language; the moment is
 // also a date token, which Slack and Discord show in each reader's own time zone.
+import { DateTime } from 'luxon';
 import type { Locale, Translate } from '../i18n.ts';
+import type { OccurrenceException } from './recurrence.ts';
 import { ephemeral, type Button, type Field, type Reply } from '../framework/reply.ts';
 import { textFile } from '../framework/files.ts';
 import { dateToken } from '../mentions-text.ts';
 import { formatMeetingDate, formatMeetingSpan } from './format.ts';
 import { describeReminderTimes } from './reminder-times.ts';
 import { cancellationIcs, chatAddress, invitationIcs, meetingUid, type IcsAnswer, type IcsMeeting } from './ics.ts';
-import { countAnswers, type Answer, type InviteeView, type MeetingView } from './meetings.ts';
+import { countAnswers, reminderMinutesFor, type Answer, type InviteeView, type MeetingView } from './meetings.ts';
 
 /** The host part of UIDs and chat calendar addresses (`.invalid`: never delivered to). */
 export const ICS_HOST = 'binnenuit.invalid';
@@ -18,13 +20,15 @@ export function when(meeting: Pick<MeetingView, 'startsAt' | 'endsAt'>, locale: 
   return `${formatMeetingSpan(meeting.startsAt, meeting.endsAt, locale, timezone)}${dateToken(meeting.startsAt)}`;
 }
 
-function details(t: Translate, locale: Locale, meeting: MeetingView, timezone: string): Field[] {
+/** `reminderMinutes`: the reader's own (an invitee's, see reminderMinutesFor); else the meeting's. */
+function details(t: Translate, locale: Locale, meeting: MeetingView, timezone: string, reminderMinutes = meeting.reminderMinutes): Field[] {
   const fields: Field[] = [{ label: t('meetings.fields.when'), value: when(meeting, locale, timezone) }];
   if (meeting.recurrence) fields.push({ label: t('meetings.fields.repeat'), value: repeatLine(t, locale, meeting, timezone) });
+  if (meeting.exceptions.length) fields.push({ label: t('meetings.fields.exceptions'), value: exceptionLines(t, locale, meeting, timezone) });
   if (meeting.location) fields.push({ label: t('meetings.fields.where'), value: meeting.location });
   fields.push({ label: t('meetings.fields.organizer'), value: meeting.organizer.name });
   if (meeting.capacity !== undefined) fields.push({ label: t('meetings.fields.capacity'), value: String(meeting.capacity) });
-  fields.push({ label: t('meetings.fields.reminders'), value: describeReminderTimes(t, meeting.reminderMinutes) });
+  fields.push({ label: t('meetings.fields.reminders'), value: describeReminderTimes(t, reminderMinutes) });
   return fields;
 }
 
@@ -32,6 +36,17 @@ function details(t: Translate, locale: Locale, meeting: MeetingView, timezone: s
 export function repeatLine(t: Translate, locale: Locale, meeting: Pick<MeetingView, 'recurrence'>, timezone: string): string {
   if (!meeting.recurrence) return '';
   return t(`meetings.repeat.${meeting.recurrence.frequency}`, { until: formatMeetingDate(meeting.recurrence.until, locale, timezone) });
+}
+
+/** "niet op do 25 mrt 2027" / "do 1 apr 2027 → vr 2 apr 2027, 10:00–11:00", one line per exception. */
+export function exceptionLines(t: Translate, locale: Locale, meeting: Pick<MeetingView, 'exceptions'>, timezone: string): string {
+  return meeting.exceptions
+    .map((e) => {
+      const day = formatMeetingDate(e.originalStart, locale, timezone);
+      if (e.cancelled || !e.startsAt || !e.endsAt) return t('meetings.occurrence.notOn', { day });
+      return t('meetings.occurrence.movedTo', { day, when: formatMeetingSpan(e.startsAt, e.endsAt, locale, timezone) });
+    })
+    .join('\n');
 }
 
 /** The organiser's check before anything is sent: Versturen / Aanpassen / Annuleren. */
@@ -66,7 +81,9 @@ export function cancellationFile(meeting: MeetingView, timezone: string, stamp: 
 
 export function icsMeeting(meeting: MeetingView): IcsMeeting {
   const cancelled = meeting.status === 'cancelled';
+  const exclude = meeting.exceptions.filter((e) => e.cancelled).map((e) => e.originalStart);
   return {
+    exclude,
     uid: meetingUid(meeting.id, ICS_HOST),
     sequence: meeting.sequence,
     title: meeting.title,
@@ -78,6 +95,55 @@ export function icsMeeting(meeting: MeetingView): IcsMeeting {
     recurrence: meeting.recurrence,
     cancelled,
   };
+}
+
+/**
+ * One occurrence of a series as its own VEVENT: the series' UID, RECURRENCE-ID the start it
+ * had in the series, the SEQUENCE of its latest change; cancelled, or at its new moment.
+ */
+export function icsOccurrence(meeting: MeetingView, exception: OccurrenceException): IcsMeeting {
+  const length = meeting.endsAt.getTime() - meeting.startsAt.getTime();
+  const moved = !exception.cancelled && exception.startsAt && exception.endsAt;
+  return {
+    ...icsMeeting(meeting),
+    recurrence: undefined,
+    exclude: undefined,
+    sequence: exception.sequence,
+    recurrenceId: exception.originalStart,
+    start: moved ? exception.startsAt! : exception.originalStart,
+    end: moved ? exception.endsAt! : new Date(exception.originalStart.getTime() + length),
+    cancelled: meeting.status === 'cancelled' || exception.cancelled,
+  };
+}
+
+/** What a calendar feed lists for a meeting: the series (EXDATE for cancelled occurrences) and each moved occurrence. */
+export function icsEvents(meeting: MeetingView): IcsMeeting[] {
+  const moved = meeting.status === 'cancelled' ? [] : meeting.exceptions.filter((e) => !e.cancelled);
+  return [icsMeeting(meeting), ...moved.map((e) => icsOccurrence(meeting, e))];
+}
+
+/** The file about one changed occurrence: a REQUEST with its new moment, or a CANCEL; both with RECURRENCE-ID. */
+export function occurrenceFile(meeting: MeetingView, exception: OccurrenceException, timezone: string, stamp: Date) {
+  const day = DateTime.fromJSDate(exception.originalStart).setZone(timezone).toISODate();
+  const event = icsOccurrence(meeting, exception);
+  return exception.cancelled
+    ? textFile(`overleg-${meeting.code}-${day}-geannuleerd.ics`, 'text/calendar', cancellationIcs(event, { timezone, stamp }))
+    : textFile(`overleg-${meeting.code}-${day}.ics`, 'text/calendar', invitationIcs(event, { timezone, stamp }));
+}
+
+/** The new DM about one occurrence moved or cancelled; the rest of the series stays. */
+export function occurrenceNotice(t: Translate, locale: Locale, meeting: MeetingView, exception: OccurrenceException, timezone: string, file: ReturnType<typeof textFile>, reason?: string): Reply {
+  const day = formatMeetingDate(exception.originalStart, locale, timezone);
+  const moved = !exception.cancelled && exception.startsAt && exception.endsAt;
+  return ephemeral({
+    title: t(moved ? 'meetings.occurrence.movedTitle' : 'meetings.occurrence.cancelledTitle', { code: meeting.code, title: meeting.title }),
+    text: [
+      moved ? t('meetings.occurrence.movedText', { day, when: when({ startsAt: exception.startsAt!, endsAt: exception.endsAt! }, locale, timezone) }) : t('meetings.occurrence.cancelledText', { day }),
+      reason ? t('meetings.reason', { reason }) : undefined,
+      t('meetings.occurrence.restStays'),
+    ].filter(Boolean).join('\n'),
+    files: [file],
+  });
 }
 
 /** The answer buttons. */
@@ -105,7 +171,7 @@ export function invitationReply(t: Translate, locale: Locale, meeting: MeetingVi
   const text = cancelled
     ? t('meetings.invitation.cancelled', { reason: meeting.cancelReason ? t('meetings.reason', { reason: meeting.cancelReason }) : '' }).trim()
     : [t('meetings.invitation.text', { organizer: meeting.organizer.name }), meeting.sequence > 0 ? t('meetings.invitation.changed') : undefined].filter(Boolean).join('\n');
-  const fields = details(t, locale, meeting, timezone);
+  const fields = details(t, locale, meeting, timezone, reminderMinutesFor(meeting, invitee));
   if (!cancelled) fields.push({ label: t('meetings.fields.yourAnswer'), value: answerLine(t, invitee) });
   return ephemeral({
     title: t(cancelled ? 'meetings.invitation.cancelledTitle' : 'meetings.invitation.title', { code: meeting.code, title: meeting.title }),

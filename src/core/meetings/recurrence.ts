@@ -40,14 +40,50 @@ export function endOfDay(date: Date, timezone: string): Date {
   return DateTime.fromJSDate(date).setZone(timezone).endOf('day').toJSDate();
 }
 
-/** The first occurrence that has not ended by `now` (start and end), or undefined when all have. */
-export function nextOccurrence(meeting: { startsAt: Date; endsAt: Date; recurrence?: Recurrence }, now: Date, timezone: string): { startsAt: Date; endsAt: Date } | undefined {
-  const length = meeting.endsAt.getTime() - meeting.startsAt.getTime();
-  const start = occurrenceStarts(meeting.startsAt, meeting.recurrence, timezone).find((date) => date.getTime() + length > now.getTime());
-  return start ? { startsAt: start, endsAt: new Date(start.getTime() + length) } : undefined;
+/**
+ * One occurrence of a series moved (`startsAt`/`endsAt`) or cancelled, by the start it has in
+ * the series (`originalStart`, the RECURRENCE-ID of its .ics).
+ */
+export interface OccurrenceException {
+  originalStart: Date;
+  startsAt?: Date;
+  endsAt?: Date;
+  cancelled: boolean;
+  /** The meeting's SEQUENCE when this exception last changed. */
+  sequence: number;
 }
 
-/** The start of the last occurrence (the first one for a single meeting). */
-export function lastStart(meeting: { startsAt: Date; recurrence?: Recurrence }, timezone: string): Date {
-  return occurrenceStarts(meeting.startsAt, meeting.recurrence, timezone).at(-1) ?? meeting.startsAt;
+/** An occurrence as it now is; `originalStart` differs from `startsAt` when it was moved. */
+export interface Occurrence {
+  originalStart: Date;
+  startsAt: Date;
+  endsAt: Date;
+  moved: boolean;
+}
+
+type Series = { startsAt: Date; endsAt: Date; recurrence?: Recurrence; exceptions?: readonly OccurrenceException[] };
+
+/** Every occurrence as it now is: cancelled ones left out, moved ones at their new moment, soonest first. */
+export function currentOccurrences(series: Series, timezone: string): Occurrence[] {
+  const length = series.endsAt.getTime() - series.startsAt.getTime();
+  const byOriginal = new Map((series.exceptions ?? []).map((e) => [e.originalStart.getTime(), e]));
+  const result: Occurrence[] = [];
+  for (const originalStart of occurrenceStarts(series.startsAt, series.recurrence, timezone)) {
+    const exception = byOriginal.get(originalStart.getTime());
+    if (exception?.cancelled) continue;
+    if (exception?.startsAt && exception.endsAt) result.push({ originalStart, startsAt: exception.startsAt, endsAt: exception.endsAt, moved: true });
+    else result.push({ originalStart, startsAt: originalStart, endsAt: new Date(originalStart.getTime() + length), moved: false });
+  }
+  return result.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+}
+
+/** The first occurrence that has not ended by `now` (moves and cancellations applied), or undefined when all have. */
+export function nextOccurrence(meeting: Series, now: Date, timezone: string): Occurrence | undefined {
+  return currentOccurrences(meeting, timezone).find((o) => o.endsAt.getTime() > now.getTime());
+}
+
+/** The start of the last occurrence (the first one for a single meeting; a moved last one counts where it now is). */
+export function lastStart(meeting: { startsAt: Date; endsAt?: Date; recurrence?: Recurrence; exceptions?: readonly OccurrenceException[] }, timezone: string): Date {
+  const all = currentOccurrences({ ...meeting, endsAt: meeting.endsAt ?? meeting.startsAt }, timezone);
+  return all.at(-1)?.startsAt ?? meeting.startsAt;
 }

@@ -10,12 +10,15 @@
 // begun (`dropBegun`, run before the outbox worker starts and every minute after).
 // A series has its reminders per occurrence: the group key ends in the occurrence's start (in
 // seconds), and the reminder's text names that occurrence's moment.
+// Each invitee has their own offsets (`reminderMinutesFor`: the meeting's `herinnering:`, else
+// the member's `/profiel herinneringen`, else 24 h and 1 h); a change of the member's times
+// drops their pending rows and queues new ones under a key with the times' version.
 import type { Locale, Translate } from '../i18n.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Reply } from '../framework/reply.ts';
 import type { Store } from '../store.ts';
-import type { InviteeView, MeetingView } from './meetings.ts';
-import { occurrenceStarts } from './recurrence.ts';
+import { reminderMinutesFor, type InviteeView, type MeetingView } from './meetings.ts';
+import { currentOccurrences } from './recurrence.ts';
 
 /** Never, in practice: a held reminder waits here until its invitee answers Ja or Misschien. */
 export const HELD = new Date('9999-12-31T00:00:00.000Z');
@@ -24,9 +27,12 @@ export type ReminderMessage = (t: Translate, locale: Locale, meeting: MeetingVie
 
 const prefix = (meetingId: string) => `meeting:${meetingId}:reminder:`;
 
-function groupKey(meeting: MeetingView, minutes: number, memberId: string): string {
+function groupKey(meeting: MeetingView, minutes: number, invitee: InviteeView): string {
   const occurrence = meeting.recurrence ? `:${Math.floor(meeting.startsAt.getTime() / 1000)}` : '';
-  return `${prefix(meeting.id)}s${meeting.sequence}:${minutes}:${memberId}${occurrence}`;
+  // The member's reminder times changed since the meeting was sent: a new key (a cancelled
+  // row's key can never be queued again: outbox dedupe keys are forever).
+  const version = invitee.reminderVersion ? `:v${invitee.reminderVersion}` : '';
+  return `${prefix(meeting.id)}s${meeting.sequence}:${minutes}:${invitee.memberId}${version}${occurrence}`;
 }
 
 /** The start of the occurrence a series' reminder is about (undefined: a single meeting's). */
@@ -51,35 +57,51 @@ export class MeetingReminders {
     private readonly timezone: string,
   ) {}
 
-  /** The meeting as each occurrence is: its own start and end, the rest the same. */
+  /**
+   * The meeting as each occurrence is: its own start and end, the rest the same. A moved
+   * occurrence is at its new moment (its group key too); a cancelled one has no reminders.
+   */
   private occurrences(meeting: MeetingView): MeetingView[] {
-    const length = meeting.endsAt.getTime() - meeting.startsAt.getTime();
-    return occurrenceStarts(meeting.startsAt, meeting.recurrence, this.timezone).map((startsAt) => ({ ...meeting, startsAt, endsAt: new Date(startsAt.getTime() + length) }));
+    return currentOccurrences(meeting, this.timezone).map(({ startsAt, endsAt }) => ({ ...meeting, startsAt, endsAt }));
   }
 
-  /** Queues every invitee's reminders of this meeting's current sequence. */
-  async queue(series: MeetingView, offsets: readonly number[], now: Date, build: ReminderMessage): Promise<void> {
-    for (const meeting of this.occurrences(series)) await this.queueOne(meeting, offsets, now, build);
+  /** Queues every invitee's reminders of this meeting's current sequence, each at their own times. */
+  async queue(series: MeetingView, now: Date, build: ReminderMessage): Promise<void> {
+    for (const meeting of this.occurrences(series)) {
+      for (const invitee of meeting.invitees) await this.queueOne(meeting, invitee, now, build);
+    }
   }
 
-  private async queueOne(meeting: MeetingView, offsets: readonly number[], now: Date, build: ReminderMessage): Promise<void> {
-    for (const minutes of offsets) {
-      for (const invitee of meeting.invitees) {
-        const sendAt = dueAt(meeting, minutes, invitee, now);
-        if (!sendAt) continue;
-        const group = groupKey(meeting, minutes, invitee.memberId);
-        const items = await this.outbox.routing.itemsFor(this.store, [invitee.memberId], group, this.defaultLocale, (t, locale) => build(t, locale, meeting, minutes));
-        await this.outbox.enqueueMany(this.store, items.map((item) => ({ ...item, sendAt, groupKey: group })));
-      }
+  /** Drops one invitee's pending reminders of the meeting and queues them at their times now. */
+  async requeueInvitee(series: MeetingView, memberId: string, now: Date, build: ReminderMessage): Promise<void> {
+    const invitee = series.invitees.find((i) => i.memberId === memberId);
+    if (!invitee) return;
+    const pending = await this.store.outboxMessage.findMany({
+      where: { status: 'PENDING', groupKey: { startsWith: prefix(series.id) } },
+      select: { groupKey: true },
+      distinct: ['groupKey'],
+    });
+    const mine = pending.map((row) => row.groupKey ?? '').filter((key) => key.split(':').includes(memberId));
+    for (const key of mine) await this.outbox.cancelGroups(this.store, key);
+    for (const meeting of this.occurrences(series)) await this.queueOne(meeting, invitee, now, build);
+  }
+
+  private async queueOne(meeting: MeetingView, invitee: InviteeView, now: Date, build: ReminderMessage): Promise<void> {
+    for (const minutes of reminderMinutesFor(meeting, invitee)) {
+      const sendAt = dueAt(meeting, minutes, invitee, now);
+      if (!sendAt) continue;
+      const group = groupKey(meeting, minutes, invitee);
+      const items = await this.outbox.routing.itemsFor(this.store, [invitee.memberId], group, this.defaultLocale, (t, locale) => build(t, locale, meeting, minutes));
+      await this.outbox.enqueueMany(this.store, items.map((item) => ({ ...item, sendAt, groupKey: group })));
     }
   }
 
   /** An answer changed: this invitee's reminders go at their time, or are held. */
-  async follow(series: MeetingView, offsets: readonly number[], invitee: InviteeView, now: Date): Promise<void> {
+  async follow(series: MeetingView, invitee: InviteeView, now: Date): Promise<void> {
     for (const meeting of this.occurrences(series)) {
-      for (const minutes of offsets) {
+      for (const minutes of reminderMinutesFor(meeting, invitee)) {
         const sendAt = dueAt(meeting, minutes, invitee, now);
-        if (sendAt) await this.outbox.rescheduleGroup(this.store, groupKey(meeting, minutes, invitee.memberId), sendAt);
+        if (sendAt) await this.outbox.rescheduleGroup(this.store, groupKey(meeting, minutes, invitee), sendAt);
       }
     }
   }

@@ -185,6 +185,14 @@ describe('a recurring meeting', () => {
     expect(occurrences(text)).toEqual(['2027-03-17T13:00:00.000Z', '2027-04-17T12:00:00.000Z', '2027-05-17T12:00:00.000Z']);
   });
 
+  it('leaves out occurrences cancelled one by one (EXDATE in the zone of DTSTART)', () => {
+    const text = invitationIcs({ ...series('weekly'), exclude: [new Date('2027-03-24T14:00+01:00')] }, options);
+    const exdate = read(text).events[0]!.getFirstProperty('exdate')!;
+    expect(exdate.getParameter('tzid')).toBe('Europe/Amsterdam');
+    expect(occurrences(text)).not.toContain('2027-03-24T13:00:00.000Z');
+    expect(occurrences(text)).toContain('2027-03-31T12:00:00.000Z');
+  });
+
   it('moves one occurrence with RECURRENCE-ID and the series UID', () => {
     const moved = meeting({
       sequence: 1,
