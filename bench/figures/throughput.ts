@@ -56,7 +56,7 @@ export const figure: Figure = {
           await seedMembers(bot.app.services, 20);
           await seedUpdates(bot.app.db, 10_000, bot.memberId, bot.organisationId);
           const listQuery = CASES.find((c) => c.name === '/update lijst')!.baseline;
-          const bare = await startBareBolt(fake, (text) => listQuery(bot.app.db, text));
+          const bare = await startBareBolt(fake, (text) => listQuery(bot.app.db, text, bot.memberId));
           const baseline = await knee(fake, bare, seconds).finally(() => bare.stop());
           const figures = await knee(fake, bot, seconds);
           ctx.log(`${kind} bot: ${describe(figures.steps)}`);
