@@ -84,12 +84,13 @@ export const figure: Figure = {
           ctx.log(`${kind}: seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
           for (const c of CASES) {
             const bare = await startBareBolt(fake, (text) => c.baseline(bot.app.db, text, bot.memberId));
+            const warmUp = ctx.quick ? 3 : 10;
             const measureBare = async () => {
-              await sequentialReplies(fake, bare, c.lines, 10);
+              await sequentialReplies(fake, bare, c.lines, warmUp);
               return stats(await sequentialReplies(fake, bare, c.lines, count));
             };
             const baseline = await measureBare().finally(() => bare.stop());
-            await sequentialReplies(fake, bot, c.lines, 10); // warm-up
+            await sequentialReplies(fake, bot, c.lines, warmUp);
             const figures = stats(await sequentialReplies(fake, bot, c.lines, count));
             // What the bot answered (a list, passages), so a figure never times an error message.
             ctx.log(`${kind} ${c.name} answered: ${JSON.stringify(fake.responses.at(-1)?.body).slice(0, 200)}`);

@@ -81,9 +81,11 @@ async function count(db: Database, table: string): Promise<number> {
  * history (created, assigned, accepted, closed with an encrypted summary), and for every
  * accepted request its conversation: a place in the requester's and the adviser's DMs with a
  * message of each (encrypted). The newest 50 are still open (queued, assigned, accepted,
- * waiting); the rest are closed, as requests are within weeks.
+ * waiting); the rest are closed, as requests are within weeks. `history: false` leaves out
+ * the events and conversations (nothing a list reads): --quick's growth figure.
  */
-export async function seedAdvice(db: Database, total: number, encryptionKey = ENCRYPTION_KEY): Promise<number> {
+export async function seedAdvice(db: Database, total: number, options: { encryptionKey?: string; history?: boolean } = {}): Promise<number> {
+  const { encryptionKey = ENCRYPTION_KEY, history = true } = options;
   const existing = await count(db, 'AdviceRequest');
   if (existing >= total) return existing;
   const members = await slackMembers(db);
@@ -92,9 +94,11 @@ export async function seedAdvice(db: Database, total: number, encryptionKey = EN
   const organisations = ['Stichting Zelfbeschikking', 'Vrouwennetwerk Oost', 'Jongerenplatform West'].map((o) => cipher.encrypt(o));
   const summaries = [cipher.encrypt('Besproken: aanpak en contacten bij de gemeente; handreiking gestuurd.')];
   const messages = ['Dank voor het oppakken! Wanneer kunnen we bellen?', 'Ik heb de handreiking gestuurd; dinsdag bellen?'].map((m) => cipher.encrypt(m));
-  // In chunks: one statement holds PGlite's single connection, and a query times out at 15 s.
-  for (let from = existing + 1; from <= total; from += 2_000) {
-    const to = Math.min(total, from + 1_999);
+  // In chunks: one statement holds PGlite's single connection, and a query times out at 15 s
+  // (the history is five rows more for each request).
+  const chunk = history ? 2_000 : 10_000;
+  for (let from = existing + 1; from <= total; from += chunk) {
+    const to = Math.min(total, from + chunk - 1);
     await db.prisma.$executeRawUnsafe(
       `WITH n AS (
          SELECT n, 1 + n % $7 AS a, 1 + (n % $7 + 1 + n % ($7 - 1)) % $7 AS b,
@@ -114,7 +118,16 @@ export async function seedAdvice(db: Database, total: number, encryptionKey = EN
            CASE WHEN status = 'closed' AND n % 2 = 0 THEN 3 + n % 3 END, at
          FROM n
          RETURNING id, number, "requesterId", "assigneeId", "createdAt", "acceptedAt", "closedAt"
-       ), e AS (
+       )${history ? HISTORY : ' SELECT count(*) FROM r'}`,
+      ...[members.ids, [...themes], questions, organisations, from, to, members.ids.length, summaries, ...(history ? [messages] : [])],
+    );
+  }
+  for (const table of ['AdviceRequest', 'AdviceEvent', 'Thread', 'ThreadMessage']) await db.prisma.$executeRawUnsafe(`ANALYZE "${table}"`);
+  return total;
+}
+
+/** The status history and the conversations of the requests just inserted (r), for seedAdvice. */
+const HISTORY = `, e AS (
          INSERT INTO "AdviceEvent" (id, "requestId", "actorId", action, "toMemberId", "createdAt")
          SELECT gen_random_uuid()::text, r.id, r."requesterId", 'created', NULL, r."createdAt" FROM r
          UNION ALL SELECT gen_random_uuid()::text, r.id, NULL, 'assigned', r."assigneeId", r."createdAt" + interval '1 hour' FROM r WHERE r."assigneeId" IS NOT NULL
@@ -131,21 +144,7 @@ export async function seedAdvice(db: Database, total: number, encryptionKey = EN
        )
        INSERT INTO "ThreadMessage" (id, "threadId", "authorId", platform, "platformRef", "bodyEncrypted", "createdAt")
        SELECT gen_random_uuid()::text, t.id, pi."memberId", 'SLACK', 'bench-' || t.id, ($9::text[])[1 + (ascii(t.id) % 2)], t."createdAt" + interval '10 minutes'
-       FROM t JOIN "PlatformIdentity" pi ON pi.platform = 'SLACK' AND pi."externalId" = t."relayToRef"`,
-      members.ids,
-      [...themes],
-      questions,
-      organisations,
-      from,
-      to,
-      members.ids.length,
-      summaries,
-      messages,
-    );
-  }
-  for (const table of ['AdviceRequest', 'AdviceEvent', 'Thread', 'ThreadMessage']) await db.prisma.$executeRawUnsafe(`ANALYZE "${table}"`);
-  return total;
-}
+       FROM t JOIN "PlatformIdentity" pi ON pi.platform = 'SLACK' AND pi."externalId" = t."relayToRef"`;
 
 /**
  * Adds meetings until there are `total`, one a day, the newest 60 still to come (so the

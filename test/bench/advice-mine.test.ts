@@ -19,7 +19,7 @@ describe.each(testBackends())('/advies mijn among 3,000 requests (%s)', (kind) =
     testBot = await createTestBot({ kind });
     memberId = (await approveMember(testBot.services, 'slack', 'UFATIMA', 'smn', 'Fatima'))!.id;
     await seedMembers(testBot.services, 19);
-    await seedAdvice(testBot.db, 3_000, TEST_KEY);
+    await seedAdvice(testBot.db, 3_000, { encryptionKey: TEST_KEY });
   }, 240_000);
   afterAll(() => testBot?.close());
 
