@@ -78,11 +78,17 @@ export const figure: Figure = {
           const t0 = performance.now();
           await seedMembers(bot.app.services, ctx.quick ? 20 : 200);
           await seedUpdates(bot.app.db, ctx.quick ? 10_000 : 100_000, bot.memberId, bot.organisationId);
-          await seedGuide(bot.app.services, bot.app.db, ctx.quick ? 1000 : 5000);
           await seedAdvice(bot.app.db, ctx.quick ? 1000 : 5000);
           await seedMeetings(bot.app.db, ctx.quick ? 500 : 2000);
+          // Loading the guide is one transaction with a time limit, which a busy machine can
+          // pass (5,000 passages on PGlite at load 19): the other commands are measured still.
+          const guideFailed = await seedGuide(bot.app.services, bot.app.db, ctx.quick ? 1000 : 5000).then(() => undefined, (error: Error) => error);
           ctx.log(`${kind}: seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
           for (const c of CASES) {
+            if (guideFailed && c.name === '/handreiking zoek') {
+              ctx.report({ label: `reply ${c.name} ${kind}`, value: `not measured: loading the guide failed (${guideFailed.message.split('\n').filter((line) => line.trim()).at(-1)?.slice(0, 200)})`, met: false });
+              continue;
+            }
             const bare = await startBareBolt(fake, (text) => c.baseline(bot.app.db, text, bot.memberId));
             const warmUp = ctx.quick ? 3 : 10;
             const measureBare = async () => {
