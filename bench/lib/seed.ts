@@ -82,7 +82,7 @@ async function count(db: Database, table: string): Promise<number> {
  * accepted request its conversation: a place in the requester's and the adviser's DMs with a
  * message of each (encrypted). The newest 50 are still open (queued, assigned, accepted,
  * waiting); the rest are closed, as requests are within weeks. `history: false` leaves out
- * the events and conversations (nothing a list reads): --quick's growth figure.
+ * the events and conversations (nothing a list reads): the growth figure's 100k.
  */
 export async function seedAdvice(db: Database, total: number, options: { encryptionKey?: string; history?: boolean } = {}): Promise<number> {
   const { encryptionKey = ENCRYPTION_KEY, history = true } = options;
