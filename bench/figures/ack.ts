@@ -10,7 +10,7 @@ const CONCURRENCY = 10;
 export const figure: Figure = {
   name: 'ack',
   async run(ctx: Context) {
-    const count = ctx.quick ? 200 : 2000;
+    const count = ctx.quick ? 100 : 2000;
     const fake = await startFakeSlack();
     try {
       const measure = async (target: SlackTarget) => {

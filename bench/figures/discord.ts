@@ -17,11 +17,12 @@ const GUILD = '400000000000000004';
 const CHANNEL = '500000000000000005';
 /** People taking turns; the warm-up has each of them once (their first command makes them a member). */
 const USERS = 50;
+const QUICK_USERS = 20;
 
 /** `/help` as the Discord client sends it, from a different person each time. */
-function helpInteraction(fake: FakeDiscord, n: number) {
+function helpInteraction(fake: FakeDiscord, n: number, users: number) {
   const id = fake.snowflake();
-  const user = { id: String(600000000000000000n + BigInt(n % USERS)), username: `lid${n % USERS}`, discriminator: '0', global_name: null, avatar: null };
+  const user = { id: String(600000000000000000n + BigInt(n % users)), username: `lid${n % users}`, discriminator: '0', global_name: null, avatar: null };
   return {
     id,
     token: `token-${id}`,
@@ -41,10 +42,10 @@ function helpInteraction(fake: FakeDiscord, n: number) {
   };
 }
 
-async function measure(fake: FakeDiscord, count: number): Promise<(number | undefined)[]> {
+async function measure(fake: FakeDiscord, count: number, users: number): Promise<(number | undefined)[]> {
   const samples: (number | undefined)[] = [];
   for (let n = 0; n < count; n++) {
-    const payload = helpInteraction(fake, n);
+    const payload = helpInteraction(fake, n, users);
     const started = now();
     fake.interact(payload);
     const arrived = await fake.waitForCallback(payload.token, 10_000);
@@ -56,7 +57,8 @@ async function measure(fake: FakeDiscord, count: number): Promise<(number | unde
 export const figure: Figure = {
   name: 'discord',
   async run(ctx: Context) {
-    const count = ctx.quick ? 50 : 300;
+    const count = ctx.quick ? 30 : 300;
+    const users = ctx.quick ? QUICK_USERS : USERS;
     for (const kind of ctx.backends) {
       const fake = new FakeDiscord();
       await fake.start();
@@ -66,8 +68,8 @@ export const figure: Figure = {
           if (interaction.isRepliable()) void interaction.reply({ content: 'ok' });
         });
         await bare.login('fake-token');
-        await measure(fake, USERS);
-        const baseline = stats(await measure(fake, count));
+        await measure(fake, users, users);
+        const baseline = stats(await measure(fake, count, users));
         await bare.destroy();
 
         const dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-bench-'));
@@ -83,8 +85,8 @@ export const figure: Figure = {
         });
         const app = await startApp(config, { logger: createLogger('silent') });
         try {
-          await measure(fake, USERS);
-          const figures = stats(await measure(fake, count));
+          await measure(fake, users, users);
+          const figures = stats(await measure(fake, count, users));
           ctx.report({
             label: `discord /help ${kind}`,
             value: p50p99(figures),

@@ -53,7 +53,7 @@ interface Started {
 }
 
 /** Spawns `args`, polls /healthz until 200 (bounded), waits idle, reads RSS, stops it. */
-async function startAndMeasure(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+async function startAndMeasure(args: string[], env: NodeJS.ProcessEnv, idleMs: number): Promise<Started> {
   const port = await freePort();
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -71,7 +71,7 @@ async function startAndMeasure(args: string[], env: NodeJS.ProcessEnv): Promise<
       await sleep(25);
     }
     if (Number.isNaN(readyMs)) throw new Error(`not ready within 60 s: ${stderr.slice(0, 500)}`);
-    await sleep(3000); // idle: start-up's garbage collected, timers settled
+    await sleep(idleMs); // idle: start-up's garbage collected, timers settled
     return { readyMs, rssMB: rssMB(child.pid!) };
   } finally {
     child.kill('SIGTERM');
@@ -87,14 +87,15 @@ export const figure: Figure = {
     const fake = await startFakeSlack();
     try {
       const slackEnv = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, ENCRYPTION_KEY };
-      const bare = await startAndMeasure([path.join(root, 'bench/bare-bolt.mjs')], { SLACK_API_URL: fake.apiUrl });
+      const idleMs = ctx.quick ? 1500 : 3000;
+      const bare = await startAndMeasure([path.join(root, 'bench/bare-bolt.mjs')], { SLACK_API_URL: fake.apiUrl }, idleMs);
       ctx.log(`bare Bolt: ready ${bare.readyMs.toFixed(0)} ms, RSS ${bare.rssMB.toFixed(0)} MB`);
       for (const kind of ctx.backends) {
         const dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-bench-'));
         try {
           const env = { ...slackEnv, DATA_DIR: dataDir, ...(kind === 'postgres' ? { DATABASE_URL: await ctx.postgresDatabase() } : { DATABASE_URL: '' }) };
-          const first = await startAndMeasure([MAIN], env);
-          const reopen = await startAndMeasure([MAIN], env);
+          const first = await startAndMeasure([MAIN], env, idleMs);
+          const reopen = await startAndMeasure([MAIN], env, idleMs);
           ctx.report({
             label: `start-up (dist) ${kind}`,
             value: `ready ${(reopen.readyMs / 1000).toFixed(2)} s on reopen (first start ${(first.readyMs / 1000).toFixed(2)} s)`,

@@ -1,4 +1,4 @@
-// Figure 6, fan-out: 10,000 channel messages (quick: 1,000) queued at once in the outbox, over
+// Figure 6, fan-out: 10,000 channel messages (quick: 300) queued at once in the outbox, over
 // 500 channels, drained by the bot's outbox worker against the fake Slack answering 429 (with
 // Retry-After: 1) on 10% of chat.postMessage calls. Messages per second until all are sent,
 // next to the platform's limit, which is the real ceiling: Slack allows chat.postMessage about
@@ -14,7 +14,7 @@ const CHANNELS = 500;
 export const figure: Figure = {
   name: 'outbox',
   async run(ctx: Context) {
-    const total = ctx.quick ? 500 : 10_000;
+    const total = ctx.quick ? 300 : 10_000;
     const budgetMs = ctx.quick ? 120_000 : 600_000;
     for (const kind of ctx.backends) {
       const fake = await startFakeSlack();

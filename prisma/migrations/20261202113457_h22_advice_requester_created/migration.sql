@@ -1,0 +1,5 @@
+-- DropIndex
+DROP INDEX "AdviceRequest_requesterId_idx";
+
+-- CreateIndex
+CREATE INDEX "AdviceRequest_requesterId_createdAt_idx" ON "AdviceRequest"("requesterId", "createdAt");
