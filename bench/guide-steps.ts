@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Prisma } from '../src/generated/prisma/client.ts';
 import { GuideManager, readGuideDirectory } from '../src/core/guide/guide.ts';
 import { openDatabase } from '../src/db/index.ts';
 import type { Store } from '../src/core/store.ts';
@@ -72,10 +73,10 @@ function timed(prisma: Store): Store {
       if (key === 'guidePassage') return passages;
       if (key === '$queryRaw') {
         return async (strings: TemplateStringsArray, ...values: unknown[]) => {
-          const sql = strings.reduce((all, part, i) => all + (i > 0 ? `$${i}` : '') + part, '');
+          const query = Prisma.sql(strings, ...values);
           const started = performance.now();
           const result = await target.$queryRaw(strings, ...values);
-          record(nameOf(sql), performance.now() - started, sql, values);
+          record(nameOf(query.text), performance.now() - started, query.text, query.values);
           return result;
         };
       }
