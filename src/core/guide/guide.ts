@@ -200,12 +200,13 @@ export class GuideManager {
       const total = offset > 0 ? await countMatches(this.store, plan.matchQuery) : 0;
       return { ...base, status: total > 0 ? 'found' : 'nothing', total };
     }
-    const passages = await this.bySlugs(rows.map((row) => row.slug));
-    const snippets = new Map(rows.map((row) => [row.slug, row.snippet]));
     return {
       ...base,
       status: 'found',
-      hits: passages.map((passage) => ({ ...passage, snippet: tidySnippet(snippets.get(passage.slug) ?? '', passage.body) })),
+      hits: rows.map(({ slug, chapter, chapterTitle, title, body, tags, source, sample, snippet }) => ({
+        slug, chapter, chapterTitle, title, body, tags, source, sample,
+        snippet: tidySnippet(snippet ?? '', body),
+      })),
       total: rows[0]!.total,
       corrections: plan.corrections,
       translations: plan.translations,

@@ -26,6 +26,7 @@
 import type { Tx } from '../store.ts';
 import { isEnglishStopWord, looksEnglish } from './english.ts';
 import { anyOf, MIN_PREFIX_LENGTH, queryWords, termQuery, withinBudget } from './query.ts';
+import { PASSAGE_COUNT, PASSAGE_COUNT_LEXEME } from './passage-count.ts';
 import { lookupThesaurus, type ThesaurusMatch } from './thesaurus-store.ts';
 
 /** Similar vocabulary words replace a missing word from this trigram similarity on. */
@@ -69,6 +70,14 @@ export interface RankedRow {
   rank: number;
   total: number;
   snippet: string;
+  /** The passage itself, read with the rank: one round trip less per question. */
+  chapter: string;
+  chapterTitle: string;
+  title: string;
+  body: string;
+  tags: string[];
+  source: string;
+  sample: boolean;
 }
 
 /** One thing the question asks about: a word, or a phrase the thesaurus knows. */
@@ -258,7 +267,7 @@ async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
   const rows = await db.$queryRaw<
     { i: number; word: string; lexemes: string[]; found: boolean; share: number; similar: string | null; similar_lexemes: string[] | null; score: number | null }[]
   >`
-    WITH w AS (
+    WITH w AS MATERIALIZED (
       SELECT u.i::int AS i, u.word, tsvector_to_array(to_tsvector('dutch', u.word)) AS lexemes
       FROM unnest(${words}::text[]) WITH ORDINALITY AS u(word, i)
     ), f AS (
@@ -268,7 +277,7 @@ async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
           SELECT quote_literal(l) || CASE WHEN length(l) >= ${MIN_PREFIX_LENGTH} THEN ':*' ELSE '' END FROM unnest(w.lexemes) AS l), ' & '))
       ) AS found,
       coalesce((SELECT max(x.passages) FROM "GuideLexeme" x WHERE x.lexeme = ANY (w.lexemes)), 0)::float8
-        / greatest((SELECT count(*) FROM "GuidePassage"), 1) AS share
+        / ${PASSAGE_COUNT} AS share
       FROM w
     )
     SELECT f.i, f.word, f.lexemes, f.found, f.share, s.word AS similar, s.lexemes AS similar_lexemes, s.score::float8 AS score
@@ -314,7 +323,7 @@ export async function rankPassages(
   // each passage has anywhere (search), and which in its title and tags (heading). Only ids
   // come back: evaluating a concept on the large `search` values, which are stored compressed
   // out of line, cost twelve times the work of the whole query before (EXPLAIN, buffers).
-  const rows = await db.$queryRaw<{ id: string; slug: string; rank: number; total: bigint | number; snippet: string }[]>`
+  const rows = await db.$queryRaw<(Omit<RankedRow, 'total'> & { total: bigint | number })[]>`
     WITH q AS (
       SELECT ${plan.tsquery}::tsquery AS q, NULLIF(${plan.expandedQuery}, '')::tsquery AS s, ${plan.matchConcepts}::int[] AS must
     ),
@@ -355,11 +364,11 @@ export async function rankPassages(
       ORDER BY rank DESC, p.slug
       LIMIT ${limit} OFFSET ${offset}
     )
-    SELECT page.id, page.slug, page.rank, page.total,
+    SELECT page.id, page.slug, page.rank, page.total, p.chapter, p."chapterTitle", p.title, p.body, p.tags, p.source, p.sample,
            ts_headline('dutch', p.body, CASE WHEN q.s IS NULL THEN q.q ELSE q.q || q.s END, ${HEADLINE_OPTIONS}) AS snippet
     FROM page JOIN "GuidePassage" p ON p.id = page.id, q
     ORDER BY page.rank DESC, page.slug`;
-  return rows.map((row) => ({ id: row.id, slug: row.slug, rank: Number(row.rank), total: Number(row.total), snippet: row.snippet }));
+  return rows.map((row) => ({ ...row, rank: Number(row.rank), total: Number(row.total) }));
 }
 
 /** How many passages match, when the page asked for lies past the end. */
@@ -424,7 +433,7 @@ export function escapeLike(text: string): string {
  */
 export async function vocabularyMissing(db: Tx): Promise<boolean> {
   const [row] = await db.$queryRaw<{ missing: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM "GuidePassage") AND NOT EXISTS (SELECT 1 FROM "GuideLexeme") AS missing`;
+    SELECT EXISTS (SELECT 1 FROM "GuidePassage") AND NOT EXISTS (SELECT 1 FROM "GuideLexeme" WHERE lexeme = ${PASSAGE_COUNT_LEXEME}) AS missing`;
   return row?.missing === true;
 }
 
@@ -432,7 +441,9 @@ export async function rebuildVocabulary(db: Tx): Promise<void> {
   await db.$executeRaw`DELETE FROM "GuideLexeme"`;
   await db.$executeRaw`
     INSERT INTO "GuideLexeme" (lexeme, passages)
-    SELECT word, ndoc FROM ts_stat($$SELECT "search" FROM "GuidePassage"$$)`;
+    SELECT word, ndoc FROM ts_stat($$SELECT "search" FROM "GuidePassage"$$)
+    UNION ALL
+    SELECT ${PASSAGE_COUNT_LEXEME}, count(*)::int FROM "GuidePassage"`;
   await db.$executeRaw`DELETE FROM "GuideTerm"`;
   await db.$executeRaw`
     INSERT INTO "GuideTerm" (word, passages)

@@ -3,6 +3,7 @@
 // every instance searches with the same thesaurus, and in SQL so PGlite and PostgreSQL stem the
 // terms exactly as they stem the guide.
 import type { Tx } from '../store.ts';
+import { PASSAGE_COUNT } from './passage-count.ts';
 import { MAX_EXPANSIONS_PER_TERM, type ThesaurusEntry, type ThesaurusKind, type ThesaurusLang } from './thesaurus.ts';
 
 /** Phrases of the question looked up: words 1 to 4 long, as terms may be. */
@@ -90,7 +91,7 @@ export async function lookupThesaurus(db: Tx, words: string[]): Promise<Thesauru
   const phrases = phrasesOf(words);
   if (phrases.length === 0) return [];
   const rows = await db.$queryRaw<{ i: number; lang: ThesaurusLang; kind: ThesaurusMatch['kind']; term: string; target: string; lexemes: string[]; share: number }[]>`
-    WITH n AS (
+    WITH n AS MATERIALIZED (
       SELECT u.i::int AS i,
              array_to_string(tsvector_to_array(to_tsvector('dutch', u.phrase)), ' ') AS key_nl,
              array_to_string(tsvector_to_array(to_tsvector('english', u.phrase)), ' ') AS key_en
@@ -110,7 +111,7 @@ export async function lookupThesaurus(db: Tx, words: string[]): Promise<Thesauru
     )
     SELECT l.i, l.lang, l.kind, l.term, l.target, l.lexemes,
            coalesce((SELECT min(x.passages) FROM "GuideLexeme" x WHERE x.lexeme = ANY (l.lexemes)), 0)::float8
-             / greatest((SELECT count(*) FROM "GuidePassage"), 1) AS share
+             / ${PASSAGE_COUNT} AS share
     FROM lexed l
     ORDER BY l.i, l.kind, l.target
     LIMIT ${MAX_LOOKUP_ROWS}`;
