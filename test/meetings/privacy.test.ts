@@ -54,11 +54,13 @@ describe.each(platformNames)('meetings in /privacy on %s', (platform) => {
     await p.press(fatima, button([await latest(fatima, `Peiling ${poll}`)], 'wo 5 mei 2027, 10:00')!);
     const token = /agenda\/([A-Za-z0-9_-]{32})\.ics/.exec(all(await p.command(fatima, '/overleg agenda')))![1]!;
 
+    await p.command(fatima, '/profiel herinneringen 2u,15min');
     const mine = await exported(fatima);
     expect(mine.meetings.explanation).toContain('je antwoorden op uitnodigingen');
     expect(mine.meetings.data.answers).toEqual([expect.objectContaining({ meeting: code, title: 'Werkgroep export', starts: '2027-03-16T13:00:00.000Z', answer: 'misschien', organiser: expect.any(String) })]);
     expect(mine.meetings.data.votes).toEqual([expect.objectContaining({ poll, title: 'Peiling export', moment: '2027-05-05T08:00:00.000Z' })]);
     expect(mine.meetings.data.calendarFeed).toMatchObject({ exists: true });
+    expect([...mine.meetings.data.reminderMinutes].sort((a: number, b: number) => a - b)).toEqual([15, 120]);
     // The feed's address still works: it is not in the export. Nor are the others' names.
     for (const secret of [token, 'Samira', 'John']) expect(mine.text).not.toContain(secret);
 
@@ -75,7 +77,10 @@ describe.each(platformNames)('meetings in /privacy on %s', (platform) => {
     expect((await fetch(`${p.feedBaseUrl}/agenda/${token}.ics`)).status).toBe(200);
     expect(all(await p.command(org, '/overleg lijst'))).toMatch(new RegExp(`${code}[\\s\\S]*?ja 1 · misschien 0 · nee 0 · geen antwoord 1`));
 
+    await p.command(john, '/profiel herinneringen 30 min');
+    expect(await p.testBot.db.prisma.memberReminderTimes.count()).toBe(2);
     await erase(john);
+    expect(await p.testBot.db.prisma.memberReminderTimes.count()).toBe(1);
     expect(all(await p.command(org, '/overleg lijst'))).toMatch(new RegExp(`${code}[\\s\\S]*?ja 0 · misschien 0 · nee 0 · geen antwoord 1`));
     expect((await fetch(`${p.feedBaseUrl}/agenda/${token}.ics`)).status).toBe(404);
     // The poll of the first test no longer lists him among its invitees.

@@ -107,10 +107,11 @@ async function eraseOrganised(ctx: EraseContext, memberId: string, timezone: str
 export function meetingsPrivacyPart(timezone: string): PrivacyPart {
   return {
     area: 'meetings',
-    covers: ['Meeting', 'MeetingInvitee', 'MeetingFeed', 'MeetingPoll', 'MeetingPollVote'],
+    covers: ['Meeting', 'MeetingInvitee', 'MeetingFeed', 'MeetingPoll', 'MeetingPollVote', 'MemberReminderTimes'],
     explain: (t) => t('privacy.areas.meetings.explain'),
     async export(ctx, memberId) {
       const feed = await ctx.store.meetingFeed.findUnique({ where: { memberId }, select: { createdAt: true } });
+      const reminders = await ctx.store.memberReminderTimes.findUnique({ where: { memberId }, select: { minutes: true, chosen: true } });
       return {
         organised: await organised(ctx, memberId),
         answers: await answers(ctx, memberId),
@@ -118,12 +119,15 @@ export function meetingsPrivacyPart(timezone: string): PrivacyPart {
         votes: await votes(ctx, memberId),
         // The token is a working address: that there is one, not what it is.
         calendarFeed: feed ? { exists: true, since: iso(feed.createdAt) } : null,
+        // `/profiel herinneringen`: minutes before the start; null when the defaults apply.
+        reminderMinutes: reminders?.chosen ? reminders.minutes : null,
       };
     },
     async erase(ctx, memberId) {
       let count = (await ctx.store.meetingInvitee.deleteMany({ where: { memberId } })).count;
       count += (await ctx.store.meetingPollVote.deleteMany({ where: { memberId } })).count;
       count += (await ctx.store.meetingFeed.deleteMany({ where: { memberId } })).count;
+      count += (await ctx.store.memberReminderTimes.deleteMany({ where: { memberId } })).count;
       count += (await ctx.store.meetingPoll.deleteMany({ where: { organizerId: memberId } })).count;
       // Invited to someone else's poll: the invitation list no longer names them.
       const invitedTo = await ctx.store.meetingPoll.findMany({ where: { inviteeIds: { has: memberId } }, select: { id: true, inviteeIds: true } });
