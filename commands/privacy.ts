@@ -29,7 +29,7 @@ export default defineCommand({
       access: 'everyone',
       options: {},
       async run(ctx) {
-        const statement = privacyStatement(ctx.t, ctx.services.privacy.registry);
+        const statement = privacyStatement(ctx.t, ctx.services.privacy.registry, ctx.services.settings.retentionDays);
         return ephemeral({ title: statement.title, text: statement.intro, sections: statement.sections });
       },
     }),

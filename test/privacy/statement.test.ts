@@ -40,4 +40,16 @@ describe('the privacy statement', () => {
     const en = await env.bot.handleText({ requester: person('ayse'), place: { platform: 'console' }, command: 'privacy', text: 'uitleg' });
     expect(en.kind === 'reply' ? replyToPlainText(en.reply) : '').toContain('Who can see it');
   });
+
+  it('names the retention periods in force when the operator changed them (RETENTION_*)', async () => {
+    const changed = await createTestBot({ settings: { retentionDays: { advice: 30, audit: 365, sent: 7 } } });
+    try {
+      const reply = await changed.bot.handleText({ requester: person('ayse'), place: { platform: 'console' }, command: 'privacy', text: '' });
+      const text = reply.kind === 'reply' ? replyToPlainText(reply.reply) : '';
+      for (const line of ['Afgesloten adviesvragen met hun gesprek: 30 dagen', 'Auditlog: 12 maanden', 'de rest 7 dagen', 'Verslagen van verstuurde digests: 3 maanden']) expect(text).toContain(line);
+      expect(text).not.toContain('24 maanden');
+    } finally {
+      await changed.close();
+    }
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import { createFieldCipher } from '../../src/core/crypto.ts';
 import type { OutboxItem } from '../../src/core/outbox/outbox.ts';
 import { OutboxWorker, type Deliver } from '../../src/core/outbox/worker.ts';
 import type { PlatformName } from '../../src/core/platform.ts';
-import { createServices, type Services } from '../../src/core/services.ts';
+import { createServices, type CoreSettings, type Services } from '../../src/core/services.ts';
 import type { Database, DatabaseKind } from '../../src/db/index.ts';
 import { createTestDatabase } from './db.ts';
 
@@ -26,12 +26,12 @@ export interface TestBot {
 export const silentLogger = pino({ level: 'silent' });
 
 export async function createTestBot(
-  options: { kind?: DatabaseKind; admins?: string[]; guide?: boolean; /** Test-only commands besides the real ones. */ extraCommands?: CommandDeclaration[]; botOptions?: BotOptions } = {},
+  options: { kind?: DatabaseKind; admins?: string[]; guide?: boolean; /** Settings other than the test defaults. */ settings?: Partial<CoreSettings>; /** Test-only commands besides the real ones. */ extraCommands?: CommandDeclaration[]; botOptions?: BotOptions } = {},
 ): Promise<TestBot> {
   const db = await createTestDatabase(options.kind ?? 'pglite');
   const services = createServices(
     db.prisma,
-    { timezone: 'Europe/Amsterdam', defaultLocale: 'nl', admins: options.admins ?? [] },
+    { timezone: 'Europe/Amsterdam', defaultLocale: 'nl', admins: options.admins ?? [], ...options.settings },
     createFieldCipher('test-secret-of-at-least-16-chars'),
   );
   if (options.guide) {
