@@ -12,7 +12,7 @@ let testBot: TestBot;
 let sent: OutboxItem[];
 beforeAll(async () => {
   testBot = await createTestBot();
-});
+}, 180_000); // migrations on a fresh database: slow on a busy shared machine
 afterAll(() => testBot?.close());
 beforeEach(async () => {
   await truncateAll(testBot.db);
