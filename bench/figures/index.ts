@@ -9,5 +9,6 @@ import { figure as growth } from './growth.ts';
 import { figure as outbox } from './outbox.ts';
 import { figure as memory } from './memory.ts';
 import { figure as guide } from './guide.ts';
+import { figure as digests } from './digests.ts';
 
-export const figures: Figure[] = [ack, reply, discord, throughput, growth, outbox, memory, guide];
+export const figures: Figure[] = [ack, reply, discord, throughput, growth, outbox, memory, guide, digests];

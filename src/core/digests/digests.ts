@@ -16,7 +16,7 @@ import { fromDbPlatform, toDbPlatform, type PlatformName } from '../platform.ts'
 import type { MessageRef } from '../messages/message-ref.ts';
 import { isUniqueViolation, type Store, type UnitOfWork } from '../store.ts';
 import { digestPartNames, type DigestPartName } from './input.ts';
-import type { DigestPart, DigestPeriodView } from './parts.ts';
+import type { DigestPart, DigestPartContext, DigestPartResult, DigestPeriodView } from './parts.ts';
 import { frequencies, nextSlot, periodLengthMs, periodOf, previousPeriod, slotOf, type Frequency, type Period, type Schedule } from './schedule.ts';
 
 export interface DigestSettings extends Schedule {
@@ -52,6 +52,25 @@ export const DIGEST_KEY = 'digest:';
 
 /** A digest this much after its time is marked late (the pass runs every minute). */
 export const LATE_AFTER_MS = 5 * 60_000;
+
+/**
+ * What the parts said about one window in one language, kept for one pass: the channels of a
+ * pass mostly share their window (subscribed at the same time, digested at the same pass), and
+ * a part says the same about the same window to each of them, so 500 digests build each part
+ * once per window and language instead of 500 times (bench figure `digests`).
+ */
+type PartCache = Map<string, Promise<DigestPartResult | undefined>>;
+
+/** One scheduler pass: its moment, its counts, its part cache and what it read of earlier runs. */
+interface Pass {
+  now: Date;
+  counts: DigestPassCounts;
+  cache: PartCache;
+  /** `${subscriptionId}|${period}` of the runs recorded before the pass, for the periods it looks at. */
+  done: Set<string>;
+  /** Per subscription, where its last digest ended (the next one starts there). */
+  lastUntil: Map<string, Date>;
+}
 
 /** Runs of a digest that was due but not sent (too late) are recorded with this kind. */
 const MISSED = 'missed';
@@ -160,12 +179,12 @@ export class DigestManager {
   async runDue(now = new Date()): Promise<DigestPassCounts> {
     const counts: DigestPassCounts = { sent: 0, late: 0, skippedEmpty: 0, missed: 0, taken: 0 };
     const rows = await this.store.digestSubscription.findMany({ where: { pausedAt: null }, include: { channel: true }, orderBy: { createdAt: 'asc' } });
-    for (const row of rows) {
-      if (row.channel.removedAt) continue;
-      const view = this.view(row as SubscriptionRow);
+    const live = rows.filter((row) => !row.channel.removedAt).map((row) => this.view(row as SubscriptionRow));
+    const pass: Pass = { now, counts, cache: new Map(), ...(await this.runsOf(live, now)) };
+    for (const view of live) {
       const current = periodOf(now, view.frequency, this.timezone);
       for (const period of [previousPeriod(current, view.frequency, this.timezone), current]) {
-        await this.runPeriod(view, period, now, counts);
+        await this.runPeriod(view, period, pass);
       }
     }
     return counts;
@@ -191,11 +210,31 @@ export class DigestManager {
     return { ...view, pausedAt: now };
   }
 
-  private async runPeriod(view: DigestSubscriptionView, period: Period, now: Date, counts: DigestPassCounts): Promise<void> {
+  /**
+   * What a pass needs to know of earlier runs, read for all subscriptions in two queries instead
+   * of three per subscription (500 channels: 1,500 round trips fewer per minute). A run another
+   * instance records meanwhile still stops a second send: the unique (subscription, period).
+   */
+  private async runsOf(views: DigestSubscriptionView[], now: Date): Promise<Pick<Pass, 'done' | 'lastUntil'>> {
+    const ids = views.map((view) => view.id);
+    const keys = new Set<string>();
+    for (const frequency of frequencies) {
+      const current = periodOf(now, frequency, this.timezone);
+      keys.add(current.key).add(previousPeriod(current, frequency, this.timezone).key);
+    }
+    const recorded = await this.store.digestRun.findMany({ where: { subscriptionId: { in: ids }, period: { in: [...keys] } }, select: { subscriptionId: true, period: true } });
+    const last = await this.store.digestRun.groupBy({ by: ['subscriptionId'], where: { subscriptionId: { in: ids }, kind: { not: MISSED } }, _max: { coveredUntil: true } });
+    return {
+      done: new Set(recorded.map((run) => `${run.subscriptionId}|${run.period}`)),
+      lastUntil: new Map(last.flatMap((row) => (row._max.coveredUntil ? [[row.subscriptionId, row._max.coveredUntil] as const] : []))),
+    };
+  }
+
+  private async runPeriod(view: DigestSubscriptionView, period: Period, pass: Pass): Promise<void> {
+    const { now, counts, cache } = pass;
     const slot = slotOf(period, view, this.calendar);
     if (!slot || slot > now || slot.getTime() < view.scheduleFrom.getTime()) return;
-    const done = await this.store.digestRun.findUnique({ where: { subscriptionId_period: { subscriptionId: view.id, period: period.key } }, select: { id: true } });
-    if (done) return;
+    if (pass.done.has(`${view.id}|${period.key}`)) return;
     const lateBy = now.getTime() - slot.getTime();
     try {
       if (lateBy >= periodLengthMs(view.frequency)) {
@@ -205,7 +244,9 @@ export class DigestManager {
         return;
       }
       const late = lateBy >= LATE_AFTER_MS;
-      const sent = await this.unitOfWork.run(() => this.record(view, period, late ? 'late' : 'scheduled', now, slot));
+      const sent = await this.unitOfWork.run(() => this.record(view, period, late ? 'late' : 'scheduled', now, slot, pass));
+      // The next period of this pass (after a catch-up) starts where this one ended.
+      pass.lastUntil.set(view.id, now);
       if (!sent) counts.skippedEmpty++;
       else if (late) counts.late++;
       else counts.sent++;
@@ -220,10 +261,11 @@ export class DigestManager {
    * Records the period's run and queues its digest, in the current unit of work; false when
    * there was nothing new and the subscription skips empty digests (recorded all the same).
    */
-  private async record(view: DigestSubscriptionView, period: Period, kind: 'scheduled' | 'late' | 'now', now: Date, slot?: Date): Promise<boolean> {
-    const window = await this.window(view, now);
-    await this.store.digestRun.deleteMany({ where: { subscriptionId: view.id, period: period.key, kind: MISSED } });
-    const reply = (await this.compose(view, window, kind, slot)) ?? (view.skipEmpty ? undefined : this.emptyReply(view, window, kind === 'late' ? slot : undefined));
+  private async record(view: DigestSubscriptionView, period: Period, kind: 'scheduled' | 'late' | 'now', now: Date, slot?: Date, pass?: Pass): Promise<boolean> {
+    const window = pass ? this.windowFrom(view, pass.lastUntil.get(view.id), now) : await this.window(view, now);
+    // Only /digest nu can find a missed run of its period (a pass skips recorded periods).
+    if (!pass) await this.store.digestRun.deleteMany({ where: { subscriptionId: view.id, period: period.key, kind: MISSED } });
+    const reply = (await this.compose(view, window, kind, slot, pass?.cache)) ?? (view.skipEmpty ? undefined : this.emptyReply(view, window, kind === 'late' ? slot : undefined));
     await this.store.digestRun.create({ data: { subscriptionId: view.id, period: period.key, coveredFrom: window.from, coveredUntil: window.until, kind, skipped: !reply } });
     if (!reply) return false;
     await this.outbox.enqueue(this.store, {
@@ -238,19 +280,23 @@ export class DigestManager {
   /** Since the previous digest; a first digest covers the last day or week (also before subscribing). */
   private async window(view: DigestSubscriptionView, now: Date): Promise<DigestPeriodView> {
     const last = await this.store.digestRun.findFirst({ where: { subscriptionId: view.id, kind: { not: MISSED } }, orderBy: { coveredUntil: 'desc' }, select: { coveredUntil: true } });
-    const from = last && last.coveredUntil < now ? last.coveredUntil : new Date(now.getTime() - periodLengthMs(view.frequency));
+    return this.windowFrom(view, last?.coveredUntil, now);
+  }
+
+  private windowFrom(view: DigestSubscriptionView, lastUntil: Date | undefined, now: Date): DigestPeriodView {
+    const from = lastUntil && lastUntil < now ? lastUntil : new Date(now.getTime() - periodLengthMs(view.frequency));
     return { from, until: now, frequency: view.frequency, timezone: this.timezone, subscriptionId: view.id };
   }
 
   /** The digest as one reply (the platform splits it: on Slack the rest goes in its thread); undefined when nothing is new. */
-  private async compose(view: DigestSubscriptionView, period: DigestPeriodView, kind: string, slot?: Date): Promise<Reply | undefined> {
+  private async compose(view: DigestSubscriptionView, period: DigestPeriodView, kind: string, slot?: Date, cache: PartCache = new Map()): Promise<Reply | undefined> {
     const t = translator(view.locale);
     const format = createFormatter(view.locale, this.timezone);
     const summaries: string[] = [];
     const sections: Section[] = [];
     let news = false;
     for (const name of view.parts) {
-      const result = await this.parts.get(name)?.build({ period, locale: view.locale, t, format });
+      const result = await this.buildPart(name, { period, locale: view.locale, t, format }, cache);
       if (!result) continue;
       news ||= result.news;
       if (result.summary) summaries.push(result.summary);
@@ -260,6 +306,21 @@ export class DigestManager {
     const lines = [t('digest.intro', { from: format.dateTime(period.from) }), ...summaries.map((line) => `- ${line}`)];
     if (kind === 'late' && slot) lines.push(`_${t('digest.lateNote', { when: format.dateTime(slot) })}_`);
     return { visibility: 'channel', title: this.title(view, period), text: lines.join('\n'), sections };
+  }
+
+  /** A part's result, from the pass's cache when another channel had the same window and language. */
+  private buildPart(name: DigestPartName, ctx: DigestPartContext, cache: PartCache): Promise<DigestPartResult | undefined> {
+    const part = this.parts.get(name);
+    if (!part) return Promise.resolve(undefined);
+    const key = [name, ctx.locale, ctx.period.frequency, ctx.period.from.toISOString(), ctx.period.until.toISOString()].join('|');
+    let result = cache.get(key);
+    if (!result) {
+      result = part.build(ctx);
+      cache.set(key, result);
+      // A failure is not kept: the next channel tries again (its own transaction, its own error).
+      result.catch(() => cache.delete(key));
+    }
+    return result;
   }
 
   /** "Niets nieuws" in one line (and, when it comes late, why). */

@@ -63,9 +63,11 @@ export function updatesPart(updates: UpdateManager, threads: ThreadManager, link
         const theme = update.theme ?? 'algemeen';
         byTheme.set(theme, [...(byTheme.get(theme) ?? []), update]);
       }
+      // One query for every line's link: one per update made a digest of 200 cost 200 round trips.
+      const posts = await threads.postsOf(UPDATE_SUBJECT, shown.map((update) => update.id));
       const sections: Section[] = [];
       for (const [theme, list] of [...byTheme].sort(([a], [b]) => a.localeCompare(b))) {
-        const lines = await Promise.all(list.map((update) => updateLine(update, t, threads, linker)));
+        const lines = list.map((update) => updateLine(update, t, posts.get(update.id) ?? [], linker));
         sections.push({ title: t('digest.themeTitle', { theme: t(`choices.${theme}`), count: list.length }), text: lines.join('\n') });
       }
       const more = found.length > MAX_UPDATES ? ` ${t('digest.moreUpdates')}` : '';
@@ -74,10 +76,9 @@ export function updatesPart(updates: UpdateManager, threads: ThreadManager, link
   };
 }
 
-async function updateLine(update: UpdateView, t: Translate, threads: ThreadManager, linker: MessageLinker): Promise<string> {
+function updateLine(update: UpdateView, t: Translate, posts: { ref: MessageRef; platform: PlatformName }[], linker: MessageLinker): string {
   const from = [update.organisation ?? update.author, update.gemeente].filter(Boolean).join(' · ');
   const text = preview(update.body);
-  const posts = await threads.posts({ type: UPDATE_SUBJECT, id: update.id });
   const link = posts.map((post) => linker(post.ref, post.platform)).find(Boolean);
   return `- **${from}**: ${text}${link ? ` ([${t('digest.original')}](${link}))` : ''}`;
 }

@@ -62,6 +62,23 @@ export class ThreadManager {
     );
   }
 
+  /** posts() of many subjects of one type in one query (a digest links hundreds of updates), by subject id. */
+  async postsOf(type: string, ids: readonly string[]): Promise<Map<string, { ref: MessageRef; platform: PlatformName; channelRef: string }[]>> {
+    const found = new Map<string, { ref: MessageRef; platform: PlatformName; channelRef: string }[]>();
+    if (ids.length === 0) return found;
+    const rows = await this.store.thread.findMany({
+      where: { subjectType: type, subjectId: { in: [...ids] }, postRef: { not: null } },
+      include: { channel: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const row of rows) {
+      if (!row.postRef || !row.channel || !row.subjectId) continue;
+      const post = { ref: row.postRef as MessageRef, platform: row.channel.platform.toLowerCase() as PlatformName, channelRef: row.channel.externalId };
+      found.set(row.subjectId, [...(found.get(row.subjectId) ?? []), post]);
+    }
+    return found;
+  }
+
   /** The bot's thread at this platform reference, if it is one. */
   async find(ref: ThreadRef): Promise<{ id: string; subjectType?: string; subjectId?: string } | undefined> {
     const thread = await this.store.thread.findFirst({
