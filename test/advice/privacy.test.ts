@@ -76,7 +76,7 @@ describe.each(testBackends())('advice and privacy on %s', (kind) => {
   it('exports the requester’s requests decrypted, with history and conversation, others by role only', async () => {
     const file = await exported('fatima');
     const advice = file.parts.advice!;
-    expect(advice.explanation).toContain('12 maanden');
+    expect(advice.explanation).toContain('afgesloten vragen gaan na de bewaartermijn weg');
     expect(advice.data.requests).toHaveLength(1);
     const [request] = advice.data.requests;
     expect(request).toMatchObject({
