@@ -29,7 +29,7 @@ import type { CommandContext } from '../src/core/framework/context.ts';
 import { parseWhen, type WhenResult } from '../src/core/meetings/when.ts';
 import { meetingEnd, parseDuration } from '../src/core/meetings/duration.ts';
 import { describeDurationFailure, describeWhenFailure, formatMoment, formatMomentWithClock } from '../src/core/meetings/format.ts';
-import { MAX_INVITEES } from '../src/core/meetings/invitees.ts';
+import { MAX_INVITEES, type InviteeResult } from '../src/core/meetings/invitees.ts';
 import type { ReminderMessage } from '../src/core/meetings/reminders.ts';
 import { MAX_POLL_OPTIONS } from '../src/core/meetings/polls.ts';
 import { ballotReply, optionLabel, tableReply } from '../src/core/meetings/poll-messages.ts';
@@ -167,13 +167,9 @@ async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Pr
   if (draftId !== undefined && (!draft || draft.organizer.id !== ctx.actor.id)) return errorReply(ctx.t('meetings.errors.notFound'));
   const invitees =
     draft && !input.genodigden
-      ? { ok: true as const, memberIds: draft.invitees.map((invitee) => invitee.memberId) }
-      : await ctx.services.meetings.invitees.resolve(input.genodigden, ctx.place.platform, ctx.actor.id);
-  if (!invitees.ok) {
-    if (invitees.reason === 'too-many') return errorReply(ctx.t('meetings.errors.tooMany', { count: invitees.count, max: MAX_INVITEES }));
-    if (invitees.reason === 'channel-unsupported') return errorReply(ctx.t('meetings.errors.channelUnsupported'));
-    return errorReply(ctx.t('meetings.errors.unknownInvitees', { words: invitees.words.join(', ') }));
-  }
+      ? { ok: true as const, memberIds: draft.invitees.map((invitee) => invitee.memberId), notMembers: 0 }
+      : await ctx.services.meetings.invitees.resolve(input.genodigden, ctx.place, ctx.actor.id);
+  if (!invitees.ok) return refuseInvitees(ctx, invitees);
   // Aanpassen (the form has no herhaal:) keeps the draft's series.
   const recurrence = input.herhaal || input.tot ? readRecurrence(ctx, input, start) : { ok: true as const, recurrence: draft?.recurrence };
   if (!recurrence.ok) return recurrence.refused;
@@ -198,7 +194,17 @@ async function plan(ctx: CommandContext, input: PlanInput, draftId?: string): Pr
     meeting = await ctx.services.meetings.createDraft({ ...details, organizerId: ctx.actor.id, channel });
   }
   if (!moment.ok) return clockQuestion(ctx, meeting, moment, asked!);
-  return previewReply(ctx.t, ctx.locale, meeting, tz);
+  const note = invitees.notMembers ? ctx.t('meetings.channel.notMembers', { count: invitees.notMembers }) : undefined;
+  return previewReply(ctx.t, ctx.locale, meeting, tz, note);
+}
+
+/** Why `genodigden:` invites nobody yet; nothing is stored. */
+function refuseInvitees(ctx: CommandContext, invitees: InviteeResult & { ok: false }): Reply {
+  if (invitees.reason === 'too-many') return errorReply(ctx.t('meetings.errors.tooMany', { count: invitees.count, max: MAX_INVITEES }));
+  if (invitees.reason === 'channel-unsupported') return errorReply(ctx.t('meetings.errors.channelUnsupported'));
+  if (invitees.reason === 'channel-in-dm') return errorReply(ctx.t('meetings.errors.channelInDm'));
+  if (invitees.reason === 'channel-members-intent') return errorReply(ctx.t('meetings.errors.channelMembersIntent'));
+  return errorReply(ctx.t('meetings.errors.unknownInvitees', { words: invitees.words.join(', ') }));
 }
 
 /** `herhaal:` with `tot:` → the series; both are needed, the end on or after the start, at most a year of weeks. */
@@ -563,12 +569,8 @@ async function startPoll(ctx: CommandContext, input: PollInput): Promise<Reply> 
   }
   const duration = parseDuration(input.duur);
   if (!duration.ok) return errorReply(describeDurationFailure(duration, ctx.locale) ?? '');
-  const invitees = await ctx.services.meetings.invitees.resolve(input.genodigden, ctx.place.platform, ctx.actor.id);
-  if (!invitees.ok) {
-    if (invitees.reason === 'too-many') return errorReply(ctx.t('meetings.errors.tooMany', { count: invitees.count, max: MAX_INVITEES }));
-    if (invitees.reason === 'channel-unsupported') return errorReply(ctx.t('meetings.errors.channelUnsupported'));
-    return errorReply(ctx.t('meetings.errors.unknownInvitees', { words: invitees.words.join(', ') }));
-  }
+  const invitees = await ctx.services.meetings.invitees.resolve(input.genodigden, ctx.place, ctx.actor.id);
+  if (!invitees.ok) return refuseInvitees(ctx, invitees);
   if (invitees.memberIds.length === 0) return errorReply(ctx.t('meetings.poll.nobody'));
   const channel = ctx.place.channelRef ? { platform: ctx.place.platform, ref: ctx.place.channelRef } : undefined;
   const poll = await ctx.services.meetings.polls.create(

@@ -145,6 +145,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     if (adapter.answerLater) answerers.set(adapter.platform, adapter.answerLater);
     // Digests link each update to its post where a platform running here can tell.
     if (adapter.messageLink) services.digests.links.set(adapter.platform, (ref) => adapter.messageLink!(ref));
+    // `genodigden:kanaal` asks the platform who is in the channel.
+    if (adapter.channelMembers) services.meetings.invitees.channels.set(adapter.platform, (id) => adapter.channelMembers!(id));
   }
   bot.afterWork = () => void worker.kick();
   // The embedded database is locked to this process: whatever is unfinished in it was left by

@@ -38,4 +38,10 @@ export interface ChatAdapter {
    * each update's post with it); undefined when the adapter cannot tell yet.
    */
   messageLink?(ref: MessageRef): string | undefined;
+  /**
+   * Platform user ids of the people in a channel (bots left out, at most
+   * MAX_CHANNEL_MEMBERS), for `genodigden:kanaal`. Throws ChannelMembersUnavailableError when
+   * the platform refuses until a setting is changed (Discord's Server Members Intent).
+   */
+  channelMembers?(channelId: string): Promise<string[]>;
 }

@@ -329,12 +329,41 @@ export class FakeDiscord {
     }
   }
 
+  // --- H23 (genodigden:kanaal): GET /guilds/:id/members, refused without the intent ---
+  /** The server's members (the bot itself too, as Discord lists it). */
+  readonly guildMembers: { id: string; username: string; bot?: boolean }[] = [];
+  /** The Server Members Intent as switched in the Developer Portal; off: 403 Missing Access. */
+  membersIntent = true;
+
+  private listGuildMembers(query: URLSearchParams): { status: number; data?: unknown } {
+    if (!this.membersIntent) return { status: 403, data: { message: 'Missing Access', code: 50001 } };
+    const limit = Math.min(Number(query.get('limit') ?? 1) || 1, 1000);
+    // By id, as Discord pages (the tests' ids are not all snowflakes: compared as text).
+    const after = query.get('after') ?? '';
+    const page = [...this.guildMembers].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((m) => m.id > after).slice(0, limit);
+    const members = page.map((m) => ({
+      user: { id: m.id, username: m.username, discriminator: '0', global_name: null, avatar: null, ...(m.bot ? { bot: true } : {}) },
+      roles: [],
+      joined_at: new Date(0).toISOString(),
+      nick: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+    }));
+    return ok(members);
+  }
+  // --- end H23 ---
+
   private route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>): { status: number; data?: unknown } {
     let match: RegExpExecArray | null;
     if (method === 'GET' && path === '/gateway/bot') {
       return ok({ url: this.url.replace('http', 'ws'), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     }
     if (method === 'GET' && path === '/users/@me') return ok({ id: this.botUserId, username: 'Binnenuit', discriminator: '0', bot: true });
+    // --- H23 (genodigden:kanaal) ---
+    if (method === 'GET' && (match = /^\/guilds\/(\d+)\/members$/.exec(path))) return this.listGuildMembers(query);
+    // --- end H23 ---
     if ((match = /^\/applications\/(\d+)\/(?:guilds\/(\d+)\/)?commands$/.exec(path))) {
       const guildId = match[2];
       if (method === 'GET') {

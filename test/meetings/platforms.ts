@@ -10,9 +10,10 @@ import { PassThrough, Writable } from 'node:stream';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.ts';
 import type { PlatformName } from '../../src/core/platform.ts';
 import { createTestBot, type TestBot } from '../support/bot.ts';
-import { lastOpenedView, startSlack } from '../slack/harness.ts';
+import { CHANNEL, lastOpenedView, startSlack } from '../slack/harness.ts';
 import { blocksText, seenMessage, seenResponse, type SlackButton } from '../slack/seen.ts';
-import { DiscordHarness, seenMessages, toSeen } from '../discord/harness.ts';
+import { CHANNEL_ID, DiscordHarness, GUILD_ID, seenMessages, toSeen } from '../discord/harness.ts';
+import { PermissionFlagsBits } from 'discord.js';
 import type { InteractionRecord } from '../discord/fake-discord.ts';
 import { startHttpServer } from '../../src/http-server.ts';
 import { feedRoute } from '../../src/core/meetings/feed-http.ts';
@@ -37,6 +38,18 @@ export interface MeetingPlatform {
   /** The platform shows a date token (Slack `<!date^…>`, Discord `<t:…:F>`); null on the console. */
   dateToken: RegExp | null;
   close(): Promise<void>;
+  // --- H23 (genodigden:kanaal) ---
+  /**
+   * These people are in the channel the commands come from: on the console they type a line
+   * there; on Slack they are its conversations.members; on Discord the server's members (who
+   * may all view it, unless `hidden`). The platform's bot users are listed as the platform does.
+   */
+  channelHas(userIds: string[], options?: { hidden?: string[] }): Promise<void>;
+  /** A command typed in the person's DM with the bot; undefined on the console (no DMs there). */
+  commandInDm?(userId: string, line: string): Promise<SeenMessage[]>;
+  /** Discord: the Server Members Intent, as switched in the Developer Portal. */
+  membersIntent?(on: boolean): void;
+  // --- end H23 ---
 }
 
 export const platformNames: PlatformName[] = ['console', 'slack', 'discord'];
@@ -72,6 +85,7 @@ async function startConsole(): Promise<MeetingPlatform> {
   // The console with PORT set: a server of its own for the feeds.
   const http = await startHttpServer({ port: 0, host: '127.0.0.1', health: async () => true, routes: [feedRoute(() => testBot.services.meetings.feeds)] });
   testBot.deliverers.set('console', (item) => adapter.deliver(item));
+  testBot.services.meetings.invitees.channels.set('console', (id) => adapter.channelMembers(id)); // H23, as app.ts
   const run = async (userId: string, line: string) => {
     const before = blocks.length;
     typist = userId;
@@ -113,6 +127,9 @@ async function startConsole(): Promise<MeetingPlatform> {
     },
     editsInPlace: false,
     dateToken: null,
+    channelHas: async (userIds) => {
+      for (const userId of userIds) await run(userId, 'hallo');
+    },
     feedBaseUrl: `http://127.0.0.1:${http.address.port}`,
     close: async () => {
       await http.close();
@@ -138,6 +155,7 @@ async function startSlackPlatform(): Promise<MeetingPlatform> {
   const testBot = await createTestBot({ admins: ['slack:UADMIN'] });
   // Slack's own HTTP server serves the feeds (Bolt's custom routes).
   const slack = await startSlack({ testBot, routes: [feedRoute(() => testBot.services.meetings.feeds)] });
+  testBot.services.meetings.invitees.channels.set('slack', (id) => slack.adapter.channelMembers(id)); // H23, as app.ts
   let opened = 0;
   return {
     platform: 'slack',
@@ -167,6 +185,10 @@ async function startSlackPlatform(): Promise<MeetingPlatform> {
     },
     editsInPlace: true,
     dateToken: /<!date\^\d+\^/,
+    channelHas: async (userIds) => {
+      slack.fake.channelMembers.set(CHANNEL.id, [...userIds, 'UBOT']);
+    },
+    commandInDm: async (userId, line) => (await slack.command(userId, line, { channel: { id: `D${userId}`, name: 'directmessage' } })).seen,
     feedBaseUrl: slack.baseUrl,
     close: async () => {
       await slack.close();
@@ -178,6 +200,7 @@ async function startSlackPlatform(): Promise<MeetingPlatform> {
 async function startDiscord(): Promise<MeetingPlatform> {
   const testBot = await createTestBot({ admins: ['discord:100000000000000001'] });
   const harness = await DiscordHarness.create({ testBot });
+  testBot.services.meetings.invitees.channels.set('discord', (id) => harness.adapter.channelMembers(id)); // H23, as app.ts
   // Discord needs no HTTP: a server of its own for /healthz and the feeds.
   const http = await startHttpServer({ port: 0, host: '127.0.0.1', health: async () => true, routes: [feedRoute(() => testBot.services.meetings.feeds)] });
   const carrying = (customId: string) =>
@@ -221,6 +244,11 @@ async function startDiscord(): Promise<MeetingPlatform> {
     },
     editsInPlace: true,
     dateToken: /<t:\d+:F>/,
+    channelHas: (userIds, options) => discordChannelHas(harness, userIds, options?.hidden ?? []),
+    commandInDm: async (userId, line) => seenMessages(await harness.typed({ id: userId }, line, { dm: true })).map((message) => toSeen(message)),
+    membersIntent: (on) => {
+      harness.fake.membersIntent = on;
+    },
     feedBaseUrl: `http://127.0.0.1:${http.address.port}`,
     close: async () => {
       await http.close();
@@ -228,3 +256,25 @@ async function startDiscord(): Promise<MeetingPlatform> {
     },
   };
 }
+
+// --- H23 (genodigden:kanaal) ---
+/**
+ * The server's members as GET /guilds/:id/members lists them (the bot among them), an
+ * @everyone role that may view channels, and an overwrite hiding the channel from `hidden`.
+ */
+async function discordChannelHas(harness: DiscordHarness, userIds: string[], hidden: string[]): Promise<void> {
+  await harness.ensureGuild();
+  const client = harness.adapter.client;
+  harness.fake.guildMembers.splice(0, Infinity, ...[...userIds, ...hidden].map((id) => ({ id, username: id })), { id: harness.fake.botUserId, username: 'Binnenuit', bot: true });
+  const everyone = { id: GUILD_ID, name: '@everyone', permissions: String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages), position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 };
+  if (!client.guilds.cache.get(GUILD_ID)?.roles.cache.has(GUILD_ID)) {
+    const roleAdded = new Promise((resolve) => client.once('roleCreate', resolve));
+    harness.fake.dispatch('GUILD_ROLE_CREATE', { guild_id: GUILD_ID, role: everyone });
+    await roleAdded;
+  }
+  const overwrites = hidden.map((id) => ({ id, type: 1, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) }));
+  const updated = new Promise((resolve) => client.once('channelUpdate', resolve));
+  harness.fake.dispatch('CHANNEL_UPDATE', { id: CHANNEL_ID, type: 0, name: 'algemeen', guild_id: GUILD_ID, position: 0, permission_overwrites: overwrites });
+  await updated;
+}
+// --- end H23 ---

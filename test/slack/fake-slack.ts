@@ -297,6 +297,21 @@ export class FakeSlack {
     }
   }
 
+  // --- H23 (genodigden:kanaal): conversations.members, paginated as Slack does ---
+  /** Who is in each channel (user ids, bots included, as Slack lists them). */
+  readonly channelMembers = new Map<string, string[]>();
+
+  private conversationMembers(body: Record<string, any>): Record<string, any> {
+    const members = this.channelMembers.get(body.channel);
+    if (!members) return { ok: false, error: 'channel_not_found' };
+    const start = body.cursor ? Number(Buffer.from(String(body.cursor), 'base64').toString('utf8').replace('offset:', '')) : 0;
+    const limit = Math.min(Number(body.limit ?? 100) || 100, 1000);
+    const end = start + limit;
+    const next = end < members.length ? Buffer.from(`offset:${end}`).toString('base64') : '';
+    return { ok: true, members: members.slice(start, end), response_metadata: { next_cursor: next } };
+  }
+  // --- end H23 ---
+
   private answer(method: string, body: Record<string, any>): Record<string, any> {
     // Seconds of the real clock (history look-ups filter on them), made unique by the counter.
     const ts = () => `${Math.floor(Date.now() / 1000)}.${String(++this.counter).padStart(6, '0')}`;
@@ -346,6 +361,10 @@ export class FakeSlack {
       case 'files.getUploadURLExternal':
       case 'files.completeUploadExternal':
         return this.answerFiles(method, body);
+      // --- H23 (genodigden:kanaal) ---
+      case 'conversations.members':
+        return this.conversationMembers(body);
+      // --- end H23 ---
       default:
         return { ok: false, error: 'unknown_method' };
     }

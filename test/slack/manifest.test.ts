@@ -29,7 +29,7 @@ describe('Slack app manifest', () => {
   it('asks for the scopes and events the adapter uses, with request URLs over HTTP', () => {
     const manifest = buildManifest(commands, { socket: false, url: 'https://bot.example.org' });
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'im:write', 'mpim:write', 'users:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'files:write']),
+      expect.arrayContaining(['commands', 'chat:write', 'im:write', 'mpim:write', 'users:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'files:write', 'channels:read', 'groups:read']),
     );
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: 'https://bot.example.org/slack/events',

@@ -14,6 +14,7 @@ import { parseCommandText } from '../../core/framework/text-parser.ts';
 import { parseHandlerFormPart, type Form } from '../../core/framework/usage.ts';
 import { translator, type Locale, type Translate } from '../../core/i18n.ts';
 import { safeError, type Logger } from '../../core/logger.ts';
+import { MAX_CHANNEL_MEMBERS } from '../../core/meetings/channel-members.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import type { OutboxItem, OutboxTarget } from '../../core/outbox/outbox.ts';
 import type { ChatAdapter } from '../adapter.ts';
@@ -56,6 +57,8 @@ export class ConsoleAdapter implements ChatAdapter {
   private readonly printed = new Map<number, { target: OutboxTarget; buttons: readonly Button[] }>();
   private readonly place: Place = { platform: 'console', channelRef: 'console', channelName: 'console' };
   private readonly files: ConsoleFiles;
+  /** Who typed a line in #console so far: the channel's people for `genodigden:kanaal`. */
+  private readonly typists = new Set<string>();
 
   constructor(
     private readonly bot: Bot,
@@ -85,6 +88,11 @@ export class ConsoleAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     this.resolveFinished();
+  }
+
+  /** The console has one channel; its people are those who typed a line in it. */
+  async channelMembers(channelId: string): Promise<string[]> {
+    return channelId === this.place.channelRef ? [...this.typists].slice(0, MAX_CHANNEL_MEMBERS) : [];
   }
 
   /**
@@ -158,6 +166,7 @@ export class ConsoleAdapter implements ChatAdapter {
       return this.print(translator(this.options.locale)('console.badName', { name: typed.name }));
     }
     const { userId } = typed;
+    if (typed.kind !== 'conversation') this.typists.add(userId);
     const requester: Requester = { platform: 'console', userId, displayName: userId };
     if (typed.kind === 'press') {
       const button = this.buttons.pressableBy(userId)[typed.number - 1];

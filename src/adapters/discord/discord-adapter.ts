@@ -19,6 +19,7 @@ import type { OutboxItem } from '../../core/outbox/outbox.ts';
 import type { DeliveryProgress } from '../../core/outbox/worker.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { Answers } from './answers.ts';
+import { discordChannelMembers } from './channel-members.ts';
 import { buildCommandJson } from './command-json.ts';
 import { DiscordDelivery, isDeliveryRoute } from './delivery.ts';
 import { Forms } from './forms.ts';
@@ -108,6 +109,11 @@ export class DiscordAdapter implements ChatAdapter {
     const only = this.client.guilds.cache.size === 1 ? this.client.guilds.cache.firstKey() : undefined;
     const guild = channel?.guildId ?? this.options.guildId ?? only;
     return guild ? `https://discord.com/channels/${guild}/${address.channelId}/${address.messageId}` : undefined;
+  }
+
+  /** The server's people who may view the channel (needs the Server Members Intent). */
+  channelMembers(channelId: string): Promise<string[]> {
+    return discordChannelMembers(this.client, channelId);
   }
 
   async stop(): Promise<void> {

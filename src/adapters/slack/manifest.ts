@@ -23,6 +23,9 @@ export const BOT_SCOPES = [
   'im:history',
   'mpim:history',
   'files:write',
+  // conversations.members for `genodigden:kanaal` (public and private channels).
+  'channels:read',
+  'groups:read',
 ] as const;
 
 /** Home tab opened; messages in public and private channels, DMs and group DMs (thread replies and conversations are kept). */

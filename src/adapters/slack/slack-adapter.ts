@@ -6,6 +6,7 @@ import { App, webApi } from '@slack/bolt';
 import type { Bot } from '../../core/bot.ts';
 import { translator, type Locale } from '../../core/i18n.ts';
 import type { Logger } from '../../core/logger.ts';
+import { MAX_CHANNEL_MEMBERS } from '../../core/meetings/channel-members.ts';
 import type { MessageRef } from '../../core/messages/message-ref.ts';
 import { decodeSlackRef, encodeSlackRef } from './message-ref.ts';
 import type { OutboxItem } from '../../core/outbox/outbox.ts';
@@ -64,6 +65,8 @@ export class SlackAdapter implements ChatAdapter {
   private team?: string;
   /** The workspace's web address (`https://alliantie.slack.com/`), from auth.test: message links. */
   private workspaceUrl?: string;
+  /** The bot's own user id (auth.test): a channel's members without it. */
+  private botUserId?: string;
   /** Where the HTTP server listens once started (the health server in Socket Mode). */
   address?: AddressInfo;
 
@@ -135,6 +138,7 @@ export class SlackAdapter implements ChatAdapter {
         throw explainStartupError(error, 'auth.test', apiUrl);
       });
       this.team = identity.team_id;
+      this.botUserId = identity.user_id;
       this.workspaceUrl = identity.url;
       await this.app.init().catch((error: unknown) => {
         throw explainStartupError(error, 'auth.test', apiUrl);
@@ -158,6 +162,18 @@ export class SlackAdapter implements ChatAdapter {
     const address = decodeSlackRef(ref);
     if (!address || !this.workspaceUrl) return undefined;
     return `${this.workspaceUrl.replace(/\/*$/, '/')}archives/${address.channel}/p${address.ts.replace('.', '')}`;
+  }
+
+  /** conversations.members, page by page (channels:read, groups:read); the bot itself left out. */
+  async channelMembers(channelId: string): Promise<string[]> {
+    const people: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.client.conversations.members({ channel: channelId, limit: 200, ...(cursor ? { cursor } : {}) });
+      people.push(...(page.members ?? []).filter((id) => id !== this.botUserId));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor && people.length < MAX_CHANNEL_MEMBERS);
+    return people.slice(0, MAX_CHANNEL_MEMBERS);
   }
 
   async stop(): Promise<void> {

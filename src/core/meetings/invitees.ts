@@ -5,16 +5,28 @@
 import { toDbPlatform, type PlatformName } from '../platform.ts';
 import type { Store } from '../store.ts';
 import type { MemberManager } from '../members/members.ts';
+import { ChannelMembersUnavailableError, type ChannelMembersLookup } from './channel-members.ts';
 
 /** More than this and the meeting is refused: DMs to a whole alliance are a digest's job. */
 export const MAX_INVITEES = 500;
 
 export type InviteeResult =
-  | { ok: true; memberIds: string[] }
+  /** `notMembers`: people in the channel (`kanaal`) who are no approved member, so not invited. */
+  | { ok: true; memberIds: string[]; notMembers: number }
   | { ok: false; reason: 'unknown'; words: string[] }
   | { ok: false; reason: 'too-many'; count: number }
-  /** `kanaal`: the chat platforms do not tell the bot who is in a channel (see the README). */
-  | { ok: false; reason: 'channel-unsupported' };
+  /** `kanaal` on a platform whose adapter cannot list a channel's people. */
+  | { ok: false; reason: 'channel-unsupported' }
+  /** `kanaal` typed in a DM: there is no channel to invite. */
+  | { ok: false; reason: 'channel-in-dm' }
+  /** `kanaal` while the platform refuses to list members (Discord's Server Members Intent off). */
+  | { ok: false; reason: 'channel-members-intent' };
+
+/** Where the list was typed: `kanaal` means this channel. */
+export interface InviteePlace {
+  platform: PlatformName;
+  channelRef?: string;
+}
 
 const ROLE_WORDS = new Set(['adviseurs', 'advisers']);
 const CHANNEL_WORDS = new Set(['kanaal', 'channel']);
@@ -25,20 +37,47 @@ export class InviteeResolver {
     private readonly members: MemberManager,
   ) {}
 
+  /** How each platform lists a channel's people (set by the app from its adapters). */
+  readonly channels = new Map<PlatformName, ChannelMembersLookup>();
+
   /** The members `text` names, without the organiser, each once. */
-  async resolve(text: string | undefined, platform: PlatformName, organizerId: string): Promise<InviteeResult> {
+  async resolve(text: string | undefined, where: InviteePlace, organizerId: string): Promise<InviteeResult> {
     const ids = new Set<string>();
     const unknown: string[] = [];
+    let notMembers = 0;
     for (const part of splitParts(text ?? '')) {
-      const found = await this.part(part, platform);
-      if (found === 'channel') return { ok: false, reason: 'channel-unsupported' };
-      if (!found) unknown.push(part);
+      const found = await this.part(part, where.platform);
+      if (found === 'channel') {
+        const channel = await this.channel(where);
+        if (!channel.ok) return channel;
+        notMembers = channel.notMembers;
+        for (const id of channel.memberIds) ids.add(id);
+      } else if (!found) unknown.push(part);
       else for (const id of found) ids.add(id);
     }
     if (unknown.length) return { ok: false, reason: 'unknown', words: unknown };
     ids.delete(organizerId);
     if (ids.size > MAX_INVITEES) return { ok: false, reason: 'too-many', count: ids.size };
-    return { ok: true, memberIds: [...ids] };
+    return { ok: true, memberIds: [...ids], notMembers };
+  }
+
+  /** Everyone in the channel who is an approved member; the others are only counted. */
+  private async channel(place: InviteePlace): Promise<InviteeResult> {
+    if (!place.channelRef) return { ok: false, reason: 'channel-in-dm' };
+    const lookup = this.channels.get(place.platform);
+    if (!lookup) return { ok: false, reason: 'channel-unsupported' };
+    let people: string[];
+    try {
+      people = [...new Set(await lookup(place.channelRef))];
+    } catch (error) {
+      if (error instanceof ChannelMembersUnavailableError) return { ok: false, reason: 'channel-members-intent' };
+      throw error;
+    }
+    const rows = await this.store.platformIdentity.findMany({
+      where: { platform: toDbPlatform(place.platform), externalId: { in: people }, member: { approvedAt: { not: null } } },
+      select: { memberId: true },
+    });
+    return { ok: true, memberIds: rows.map((row) => row.memberId), notMembers: people.length - rows.length };
   }
 
   private async part(part: string, platform: PlatformName): Promise<string[] | 'channel' | undefined> {

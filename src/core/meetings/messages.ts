@@ -50,7 +50,8 @@ export function exceptionLines(t: Translate, locale: Locale, meeting: Pick<Meeti
 }
 
 /** The organiser's check before anything is sent: Versturen / Aanpassen / Annuleren. */
-export function previewReply(t: Translate, locale: Locale, meeting: MeetingView, timezone: string): Reply {
+/** `note`: what the organiser should know about the list (people in the channel not invited). */
+export function previewReply(t: Translate, locale: Locale, meeting: MeetingView, timezone: string, note?: string): Reply {
   const names = meeting.invitees.map((invitee) => invitee.name);
   const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')} ${t('meetings.andMore', { count: names.length - 10 })}` : names.join(', ');
   const invited = names.length ? t('meetings.preview.invited', { count: names.length, names: shown }) : t('meetings.preview.nobody');
@@ -61,7 +62,7 @@ export function previewReply(t: Translate, locale: Locale, meeting: MeetingView,
   ];
   return ephemeral({
     title: t('meetings.preview.title', { code: meeting.code, title: meeting.title }),
-    text: t('meetings.preview.check'),
+    text: note ? `${t('meetings.preview.check')}\n\n${note}` : t('meetings.preview.check'),
     sections: [{ fields: [...details(t, locale, meeting, timezone), { label: t('meetings.fields.invitees'), value: invited }] }],
     buttons: names.length ? buttons : buttons.slice(1),
   });
