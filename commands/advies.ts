@@ -290,6 +290,8 @@ async function reopened(ctx: CommandContext, number: string, notFound: Reply): P
   const result = await ctx.services.advice.reopen(ctx.actor, number, ctx.now);
   if (result.kind === 'missing') return notFound;
   if (result.kind === 'tooLate') return errorReply(ctx.t('advice.reopened.tooLate', { number: result.request.number, days: ctx.services.advice.targets.reopenDays }));
+  // Two presses at once (requester and adviser): the loser's update found it reopened already.
+  if (result.kind === 'taken') return errorReply(ctx.t('advice.reopened.already', { number: result.request.number }));
   if (result.kind !== 'done') return decisionRefusal(ctx, result);
   return ephemeral({ text: ctx.t('advice.reopened.done', { number: result.request.number }) });
 }

@@ -73,7 +73,10 @@ describe.each(testBackends())('Heropenen by button on the console, on %s', (kind
     await pastDoubleClick();
     const answers = await Promise.all([pressValue(c, 'fatima', 'advies.heropenen', id), pressValue(c, 'anna', 'advies.heropenen', id)]);
     expect(answers.filter((answer) => answer === `${number} is heropend.`)).toHaveLength(1);
-    expect(answers.filter((answer) => answer.startsWith('! Dat kan nu niet'))).toHaveLength(1);
+    // The loser is told it is open again: on PGlite (one transaction at a time) it sees the request
+    // in behandeling; on PostgreSQL its conditional update can lose the race in flight.
+    const loser = new RegExp(`^! (Dat kan nu niet: ${number} is in behandeling|${number} is zojuist al heropend)`);
+    expect(answers.filter((answer) => loser.test(answer)), answers.join(' | ')).toHaveLength(1);
     expect(await reopenedEvents()).toBe(2);
   });
 
