@@ -28,9 +28,22 @@ export interface TestDatabase extends Database {
   url?: string;
 }
 
-/** PGlite always; PostgreSQL as well when TEST_DATABASE_URL points at a server. */
+/** Files that run on both databases whenever there is a server: the database layer itself. */
+const BOTH_ALWAYS = [/\/test\/db\//, /\/test\/chaos\//, /\/test\/privacy\/(erase-bytes|key-rotation|audit-chain|audit-head)\./];
+
+/**
+ * PGlite always; with TEST_DATABASE_URL pointing at a server, the database layer's files run on
+ * both, and every other file on one of the two, chosen by its path (stable, about half each),
+ * so `npm test` stays within CI's 15 minutes while both databases carry every area somewhere.
+ * TEST_BACKENDS=all runs every file on both (before a release, or after a database change).
+ */
 export function testBackends(): DatabaseKind[] {
-  return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  if (!process.env.TEST_DATABASE_URL) return ['pglite'];
+  if (process.env.TEST_BACKENDS === 'all') return ['pglite', 'postgres'];
+  const file = /\/test\/[^\s:)]+\.test\.ts/.exec(new Error().stack ?? '')?.[0];
+  if (!file || BOTH_ALWAYS.some((pattern) => pattern.test(file))) return ['pglite', 'postgres'];
+  const hash = [...file.slice(file.lastIndexOf('/test/'))].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return [hash % 2 === 0 ? 'pglite' : 'postgres'];
 }
 
 /** A migrated, seeded database of its own; close() releases (and on postgres drops) it. */
