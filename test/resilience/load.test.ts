@@ -1,4 +1,4 @@
-// A burst: 1,000 /update plaats at 50 at a time against the whole running bot (startApp, Slack
+// A burst: 400 /update plaats at 50 at a time against the whole running bot (startApp, Slack
 // over HTTP, the FakeSlack), on the embedded database and on PostgreSQL. Every command is
 // acknowledged, stored exactly once and answered exactly once; the process keeps its pool
 // (no "unable to start a transaction" collapse). Ack times are measured in `npm run bench`.
@@ -21,11 +21,11 @@ import { sendSlashCommand } from '../support/slack-requests.ts';
 import { FakeSlack } from '../slack/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 
-const COMMANDS = 1000;
+const COMMANDS = 400;
 const CONCURRENCY = 50;
 const tryAgain = translator('nl')('errors.unavailable');
 
-describe.each(testBackends())('1,000 commands at concurrency 50 on %s', (kind) => {
+describe.each(testBackends())('400 commands at concurrency 50 on %s', (kind) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-load-'));
   let server: TestDatabase | undefined;
   let fake: FakeSlack | undefined;
