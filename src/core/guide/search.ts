@@ -24,6 +24,7 @@
 //  4. headline: snippets (ts_headline) for the page of results only.
 // Nothing found: the closest passage titles, vocabulary words and thesaurus terms.
 import type { Tx } from '../store.ts';
+import type { PassageView } from './guide.ts';
 import { isEnglishStopWord, looksEnglish } from './english.ts';
 import { anyOf, MIN_PREFIX_LENGTH, queryWords, termQuery, withinBudget } from './query.ts';
 import { PASSAGE_COUNT, PASSAGE_COUNT_LEXEME } from './passage-count.ts';
@@ -64,20 +65,12 @@ export interface AnalysedWord {
   similar: { word: string; lexemes: string[]; score: number }[];
 }
 
-export interface RankedRow {
+/** The passage itself comes with the rank: one round trip less per question. */
+export interface RankedRow extends PassageView {
   id: string;
-  slug: string;
   rank: number;
   total: number;
   snippet: string;
-  /** The passage itself, read with the rank: one round trip less per question. */
-  chapter: string;
-  chapterTitle: string;
-  title: string;
-  body: string;
-  tags: string[];
-  source: string;
-  sample: boolean;
 }
 
 /** One thing the question asks about: a word, or a phrase the thesaurus knows. */
