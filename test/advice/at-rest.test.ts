@@ -5,8 +5,7 @@
 // comment) every file under DATA_DIR — tables, indexes, the write-ahead log — is read as bytes
 // and none holds any of the texts; neither do the outbox rows nor the log. The request number
 // (stored in plain) is found in the same files, so the search does read the data.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -21,6 +20,7 @@ import { createServices } from '../../src/core/services.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { approveMember, type TestBot } from '../support/bot.ts';
 import { startAdviceConsole, type AdviceConsole } from './console-harness.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const SECRETS = {
   question: 'Schijfvraag-D4X over een aanpak',
@@ -28,8 +28,7 @@ const SECRETS = {
   reason: 'Schijfreden-V2K',
   summary: 'Schijfsamenvatting-L9B',
   comment: 'Schijfopmerking-H3J',
-  message: 'Schijfgesprek-T8F',
-};
+  message: 'Schijfgesprek-T8F' };
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -44,7 +43,7 @@ describe('advice texts at rest in a DATA_DIR on disk, and in the logs', () => {
   let number = '';
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-advice-at-rest-'));
+    dataDir = migratedDataDir('advice-at-rest');
     const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) }));
     const db = await openDatabase({ dataDir, logger });
     const services = createServices(db.prisma, { timezone: 'Europe/Amsterdam', defaultLocale: 'nl', admins: ['console:local'] }, createFieldCipher('test-secret-of-at-least-16-chars'), logger);
@@ -59,8 +58,7 @@ describe('advice texts at rest in a DATA_DIR on disk, and in the logs', () => {
         closed = true;
         await worker.stop();
         await db.close();
-      },
-    };
+      } };
     c = await startAdviceConsole('pglite', testBot);
     for (const adviser of ['anna', 'bram']) {
       await c.say(adviser, '/profiel');

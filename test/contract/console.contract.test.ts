@@ -1,14 +1,14 @@
 // The contract, played on the console adapter as the alliance uses it: one terminal, several
 // people. A line is typed by a person with the `@naam` prefix (the admin `local` without it);
 // what the outbox delivers to someone prints under `Bericht voor @naam:`.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.ts';
 import { createTestBot } from '../support/bot.ts';
 import { adapterContract, type SeenForm, type SeenMessage } from './adapter-contract.ts';
 import { contractCommand } from './contract-commands.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 interface Block {
   /** Whose block it is: a delivery names its recipient in the header, an answer is the typist's. */
@@ -20,7 +20,7 @@ interface Block {
 adapterContract('console', async () => {
   const testBot = await createTestBot({ admins: ['console:local'], guide: true, extraCommands: [contractCommand] });
   // DATA_DIR/bestanden of this run.
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-console-contract-'));
+  const dataDir = migratedDataDir('console-contract');
   const filesDir = path.join(dataDir, 'bestanden');
   const blocks: Block[] = [];
   let typist = 'local';
@@ -37,8 +37,7 @@ adapterContract('console', async () => {
       });
       blocks.push({ to, text, message: { text, visibility: header ? 'direct' : 'ephemeral', buttons } });
       done();
-    },
-  });
+    } });
   const adapter = new ConsoleAdapter(testBot.bot, { input: new PassThrough(), output, locale: 'nl', afterLine: () => testBot.worker.drain(), filesDir });
   testBot.deliverers.set('console', (item) => adapter.deliver(item));
 
@@ -114,11 +113,9 @@ adapterContract('console', async () => {
       splitsLong: false,
       deleteAsPerson: async () => {
         throw new Error('nobody deletes what a terminal printed');
-      },
-    },
+      } },
     close: async () => {
       await testBot.close();
       await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+    } };
 });

@@ -2,10 +2,9 @@
 // console on piped input kept open. A second start on a folder in use stops at once with one
 // line; after kill -9 of the owner, the next start opens the same data cleanly.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 interface Bot {
   child: ChildProcessWithoutNullStreams;
@@ -19,8 +18,7 @@ interface Bot {
 function startBot(dataDir: string, env: Record<string, string> = {}): Bot {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+    stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ text: string; resolve: () => void }> = [];
@@ -40,15 +38,14 @@ function startBot(dataDir: string, env: Record<string, string> = {}): Bot {
         if (stdout.includes(text)) return resolve();
         waiters.push({ text, resolve });
         void exited.then(() => (stdout.includes(text) ? resolve() : reject(new Error(`exited before printing ${text}: ${stderr}`))));
-      }),
-  };
+      }) };
 }
 
 describe('two processes on one DATA_DIR', () => {
   let dataDir: string;
   const running: Bot[] = [];
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-lock-'));
+    dataDir = migratedDataDir('lock');
   });
   afterAll(async () => {
     for (const bot of running) if (bot.child.exitCode === null) bot.child.kill('SIGKILL');

@@ -1,14 +1,13 @@
 // /digest abonneer with values it does not know, on a channel that already has a digest: one
 // clear line each (with the usage), and the subscription stays exactly as it was (nothing half
 // stored: no value of a refused line is taken over). Through the real app at the console.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole, type Transcript } from '../e2e/console-session.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 describe('/digest abonneer with bad values on a subscribed channel', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-digest-bad-'));
+  const dataDir = migratedDataDir('digest-bad');
   let transcript: Transcript;
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   beforeAll(async () => {

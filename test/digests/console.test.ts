@@ -3,16 +3,16 @@
 // `#console`. Subscribing (and again: it changes and says so), the subscription shown,
 // voorbeeld only to the one asking, nu posted once and counted as sent, stop, and bad input
 // that stores nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole, type Transcript } from '../e2e/console-session.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const SESSION_TIMEOUT = 180_000;
 
 describe('/digest at the console', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-digest-'));
+  const dataDir = migratedDataDir('digest');
   let transcript: Transcript;
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   beforeAll(async () => {
@@ -99,7 +99,7 @@ describe('/digest at the console', () => {
 });
 
 describe('/digest at the console in English', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-digest-en-'));
+  const dataDir = migratedDataDir('digest-en');
   let transcript: Transcript;
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   beforeAll(async () => {

@@ -1,14 +1,14 @@
 // /update lijst, findable: by gemeente (gemeente:), by period (sinds: "vorige week",
 // gisteren, a date), a Meer button for the next page, and on Discord autocomplete for
 // organisatie and gemeente. On the console (the real app) and through FakeDiscord.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSince } from '../../src/core/updates/since.ts';
 import { runConsole, type Transcript } from '../e2e/console-session.ts';
 import { approveMember } from '../support/bot.ts';
 import { DiscordHarness, allText, buttonsOf, seenMessages } from '../discord/harness.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 describe('sinds: read as a moment in the past', () => {
   const env = { timezone: 'Europe/Amsterdam', now: new Date('2026-12-02T09:00:00Z') };
@@ -31,7 +31,7 @@ describe('sinds: read as a moment in the past', () => {
 });
 
 describe('/update lijst with filters and pages at the console', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-lijst-'));
+  const dataDir = migratedDataDir('lijst');
   let transcript: Transcript;
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   beforeAll(async () => {

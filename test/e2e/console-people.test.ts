@@ -4,8 +4,7 @@
 // buttons. Driven through the real app (startApp: database, bot, outbox worker) with piped
 // input, and once through `src/main.ts` as `npm start` runs it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { openDatabase } from '../../src/db/index.ts';
 import { createTestBot, type TestBot } from '../support/bot.ts';
 import { createTestDatabase, testBackends, type TestDatabase } from '../support/db.ts';
 import { runConsole, type Transcript } from './console-session.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 // A first start on a new data directory creates and migrates the embedded database and loads
 // the guide: on a busy 2-core machine that has taken close to a minute.
@@ -37,7 +37,7 @@ function block(transcript: Transcript, at: number): string[] {
 }
 
 describe.each(testBackends())('several people at one console on %s', (kind) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-people-'));
+  const dataDir = migratedDataDir('people');
   let server: TestDatabase | undefined;
   const env = async () => {
     if (kind === 'postgres') server ??= await createTestDatabase('postgres');
@@ -146,8 +146,7 @@ describe.each(testBackends())('several people at one console on %s', (kind) => {
       const input = ['@zara /profiel', ...coordinators.flatMap((id) => [`@${id} /profiel`, `/profiel rol ${id} coordinator`]), '@zara /profiel koppel SMN', ''].join('\n');
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         env: { PATH: process.env.PATH, DATA_DIR, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+        stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -194,8 +193,7 @@ describe('console deliveries to a channel and a thread', () => {
       write(chunk, _encoding, done) {
         printed += String(chunk);
         done();
-      },
-    });
+      } });
     adapter = new ConsoleAdapter(testBot.bot, { input, output, locale: 'nl', afterLine: () => testBot.worker.drain() });
     testBot.deliverers.set('console', async (item) => void (await adapter.deliver(item)));
     // As the app does: from the start, local is there (an admin who hears link requests).
@@ -214,8 +212,7 @@ describe('console deliveries to a channel and a thread', () => {
       dedupeKey: `test:${text}`,
       target: { platform: 'console', ...target },
       locale: 'nl',
-      reply: { visibility: 'channel', text, buttons: slug ? [{ actionId: 'handreiking.toon', label: 'Lees', value: slug }] : [] },
-    });
+      reply: { visibility: 'channel', text, buttons: slug ? [{ actionId: 'handreiking.toon', label: 'Lees', value: slug }] : [] } });
     await testBot.worker.drain();
   };
 
@@ -262,8 +259,7 @@ describe('console deliveries to a channel and a thread', () => {
       createdAt: new Date(),
       locale: 'nl',
       target: { platform: 'console', kind: 'user', ref: 'local' },
-      reply: { visibility: 'ephemeral', text: 'Tussendoor bezorgd' },
-    });
+      reply: { visibility: 'ephemeral', text: 'Tussendoor bezorgd' } });
     const [, ref] = await Promise.all([typed, delivered]);
     const header = lines().indexOf('Bericht voor @local:');
     expect(header).toBeGreaterThan(0);

@@ -2,22 +2,20 @@
 // a piped console. It finishes what it can and exits 0 (it used to exit 1 with "Start-up failed:
 // Transaction API error" from the outbox worker).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 describe('stopping with a signal', () => {
   const dataDirs: string[] = [];
   afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   it.each(['SIGTERM', 'SIGINT'] as const)('%s on a piped console: finishes, exits 0, no error', async (signal) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-signal-'));
+    const dataDir = migratedDataDir('signal');
     dataDirs.push(dataDir);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { PATH: process.env.PATH, DATA_DIR: dataDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+      stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

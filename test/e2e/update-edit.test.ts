@@ -2,12 +2,12 @@
 // it: the author's confirmation has *Bewerken* and *Intrekken* (`!N`), the edit form is filled
 // in with `!1 tekst:"…"`, and the bot's post in #console prints again, changed; someone else
 // cannot press the author's buttons; a withdrawn update is gone from /update lijst.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testBackends, type TestDatabase } from '../support/db.ts';
 import { runConsole, type Transcript } from './console-session.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const SESSION_TIMEOUT = 180_000;
 
@@ -23,7 +23,7 @@ function blocksUnder(transcript: Transcript, header: string): string[][] {
 }
 
 describe.each(testBackends())('editing and withdrawing an update at the console on %s', (kind) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-update-edit-'));
+  const dataDir = migratedDataDir('update-edit');
   let server: TestDatabase | undefined;
   afterAll(() => server?.close());
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -1,14 +1,13 @@
 // `genodigden:kanaal` through the real app (startApp wires each adapter's channelMembers into
 // the meetings), on the console: the people who typed a line are the channel; an approved one
 // is invited and gets the invitation under their own header, one who is no member is counted.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../e2e/console-session.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 describe('genodigden:kanaal in the console app', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-kanaal-'));
+  const dataDir = migratedDataDir('kanaal');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('invites the console people who are members and counts the one who is not', async () => {

@@ -2,13 +2,13 @@
 // record, finds the newest entries removed (exit 1), checks a head given with --head, and
 // refuses a --head that is not one with one line (exit 2) before opening anything.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/core/audit.ts';
 import { openDatabase } from '../../src/db/index.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const run = promisify(execFile);
 let dataDir: string;
@@ -26,7 +26,7 @@ async function verify(...args: string[]): Promise<{ stdout: string; stderr: stri
 
 describe('npm run audit:verify and the head', () => {
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-audit-verify-'));
+    dataDir = migratedDataDir('audit-verify');
   });
   afterAll(async () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -8,8 +8,7 @@
 // test can read the server's files, the same for the database's own files (base/<oid>); the
 // server's WAL is shared with the whole cluster and is the operator's (README, Privacy).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
@@ -25,6 +24,7 @@ import { openDatabase, type Database } from '../../src/db/index.ts';
 import { housekeeping } from '../../src/scheduler/jobs.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { approveMember, createTestBot, silentLogger } from '../support/bot.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const SLACK = 'slack' as const;
 const place = { platform: SLACK, channelRef: 'CUPDATES', channelName: 'updates' };
@@ -37,8 +37,7 @@ const USER = 'UZELDZAAM7Q';
 const TEXTS = {
   reply: 'Reactie-Kwakelpolder-X4R over de regiotafel',
   advice: 'Adviesvraag-Bolderik-P8V over de wijkaanpak',
-  organisation: 'Stichting-Plompverloren-Q2M',
-};
+  organisation: 'Stichting-Plompverloren-Q2M' };
 const UPDATE_TEXT = 'Update-Hoogkarspel-N5J: regiotafel gestart';
 
 interface Env {
@@ -125,7 +124,7 @@ describe('erased data in the database bytes on pglite', () => {
   });
 
   it('is still in the files right after the deletion, and in none of them after the nightly scrub (WAL included)', async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-erase-bytes-'));
+    dataDir = migratedDataDir('erase-bytes');
     const files = path.join(dataDir, 'pglite');
     let env = botOn(await openDatabase({ dataDir }));
     try {

@@ -2,12 +2,12 @@
 // its own: the retention periods come from the environment (RETENTION_*_DAYS), a changed period
 // changes what it says would go, and a bad value stops it with one line naming the variable.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const run = promisify(execFile);
 const DAY = 24 * 60 * 60 * 1000;
@@ -29,7 +29,7 @@ async function prune(env: Record<string, string>, ...args: string[]): Promise<{ 
 
 describe('npm run prune with retention periods from the environment', () => {
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-prune-'));
+    dataDir = migratedDataDir('prune');
     const db = await openDatabase({ dataDir });
     const ago = (days: number) => new Date(Date.now() - days * DAY);
     // A message sent 10 days ago: kept under the default 30 days, past a period of 7.

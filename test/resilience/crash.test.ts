@@ -3,9 +3,8 @@
 // embedded database opens cleanly. The bot runs as a real process (`tsx src/main.ts`), Slack is
 // the FakeSlack in this test process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPGlite, pgliteDatabase } from '../../src/db/index.ts';
@@ -13,6 +12,7 @@ import { createFieldCipher } from '../../src/core/crypto.ts';
 import { FakeSlack } from '../slack/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
 import { healthStatus, sendSlashCommand, type SentCommand } from '../support/slack-requests.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const BURST = 24;
 
@@ -27,7 +27,7 @@ function freePort(): Promise<number> {
 }
 
 describe('kill -9 during a burst of commands (embedded database)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-crash-'));
+  const dataDir = migratedDataDir('crash');
   let fake: FakeSlack;
   let child: ChildProcess | undefined;
   let baseUrl = '';
@@ -44,10 +44,8 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
         HOST: '127.0.0.1',
         ADMINS: 'slack:UADMIN',
         ENCRYPTION_KEY: 'crash-test-key-0123456789abcdef',
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+        LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'] });
     baseUrl = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 150_000;
     while (Date.now() < deadline) {

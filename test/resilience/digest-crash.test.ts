@@ -10,15 +10,14 @@
 // many posts landed in that window, so it shows the window was hit and not only the easy case.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../slack/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET, sign } from '../slack/harness.ts';
 import { answerAt, healthStatus } from '../support/slack-requests.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const CHANNELS = Array.from({ length: 6 }, (_, i) => `CDIGEST${i}`);
 
@@ -47,8 +46,7 @@ async function slashIn(baseUrl: string, fake: FakeSlack, channel: string, userId
     text,
     api_app_id: 'A1',
     response_url: responseUrl,
-    trigger_id: `trg-${randomUUID()}`,
-  }).toString();
+    trigger_id: `trg-${randomUUID()}` }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const status = await new Promise<number>((resolve, reject) => {
     const request = httpRequest(
@@ -60,9 +58,7 @@ async function slashIn(baseUrl: string, fake: FakeSlack, channel: string, userId
           'content-type': 'application/x-www-form-urlencoded',
           'content-length': Buffer.byteLength(raw),
           'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': sign(SIGNING_SECRET, timestamp, raw),
-        },
-      },
+          'x-slack-signature': sign(SIGNING_SECRET, timestamp, raw) } },
       (response) => {
         response.resume();
         response.on('end', () => resolve(response.statusCode ?? 0));
@@ -76,7 +72,7 @@ async function slashIn(baseUrl: string, fake: FakeSlack, channel: string, userId
 }
 
 describe('kill -9 while digests are being sent (embedded database)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-digest-crash-'));
+  const dataDir = migratedDataDir('digest-crash');
   let fake: FakeSlack;
   let child: ChildProcess | undefined;
   let baseUrl = '';
@@ -93,10 +89,8 @@ describe('kill -9 while digests are being sent (embedded database)', () => {
         HOST: '127.0.0.1',
         ADMINS: 'slack:UADMIN',
         ENCRYPTION_KEY: 'digest-crash-key-0123456789abcdef',
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+        LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'] });
     baseUrl = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 150_000;
     while (Date.now() < deadline) {

@@ -7,9 +7,7 @@
 // deadline before the ack; the person is then told "try again, nothing was stored" (the same
 // answer a hung database gives within Slack's 3 s). That is allowed here for at most 1% of
 // the commands, and only with that answer and nothing stored: never silence, never twice.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.ts';
 import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter.ts';
@@ -20,13 +18,14 @@ import { createTestDatabase, testBackends, type TestDatabase } from '../support/
 import { sendSlashCommand } from '../support/slack-requests.ts';
 import { FakeSlack } from '../slack/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const COMMANDS = 400;
 const CONCURRENCY = 50;
 const tryAgain = translator('nl')('errors.unavailable');
 
 describe.each(testBackends())('400 commands at concurrency 50 on %s', (kind) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-load-'));
+  const dataDir = migratedDataDir('load');
   let server: TestDatabase | undefined;
   let fake: FakeSlack | undefined;
   let app: App | undefined;
@@ -51,8 +50,7 @@ describe.each(testBackends())('400 commands at concurrency 50 on %s', (kind) => 
         PORT: '0',
         HOST: '127.0.0.1',
         ENCRYPTION_KEY: 'load-test-key-0123456789abcdef',
-        ADMINS: 'slack:UADMIN',
-      }),
+        ADMINS: 'slack:UADMIN' }),
       { logger: silentLogger },
     );
     const adapter = app.adapters[0] as SlackAdapter;

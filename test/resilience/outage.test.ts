@@ -3,9 +3,7 @@
 // answered within Slack's 3 seconds with "try again in a moment", nothing is half-stored,
 // /healthz says 503, the process never dies, and once the server is back it all works again
 // without a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.ts';
@@ -18,6 +16,7 @@ import { PgServer, postgresAvailable } from '../support/pg-server.ts';
 import { answerAt, healthStatus, sendSlashCommand } from '../support/slack-requests.ts';
 import { FakeSlack } from '../slack/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 const tryAgain = translator('nl')('errors.unavailable');
 const ENCRYPTION_KEY = 'outage-test-key-0123456789';
@@ -27,7 +26,7 @@ describe.skipIf(!postgresAvailable)('a database outage while the bot runs (real 
   let fake: FakeSlack;
   let app: App;
   let baseUrl: string;
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-outage-'));
+  const dataDir = migratedDataDir('outage');
 
   const cipher = createFieldCipher(ENCRYPTION_KEY);
   const updatesWith = async (text: string): Promise<number> => {
@@ -74,8 +73,7 @@ describe.skipIf(!postgresAvailable)('a database outage while the bot runs (real 
       HOST: '127.0.0.1',
       ENCRYPTION_KEY,
       ADMINS: 'slack:UADMIN',
-      LOG_LEVEL: 'silent',
-    });
+      LOG_LEVEL: 'silent' });
     app = await startApp(config, { logger: silentLogger });
     baseUrl = `http://127.0.0.1:${(app.adapters[0] as SlackAdapter).address!.port}`;
   }, 60_000);

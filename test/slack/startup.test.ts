@@ -2,14 +2,13 @@
 // exits 1: `npm start` (tsx src/main.ts) as a person runs it, against a closed port and
 // against the fake answering invalid_auth. No JSON line and no stack come before that line.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from './fake-slack.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-slack-startup-'));
+const dataDir = migratedDataDir('slack-startup');
 let fake: FakeSlack;
 beforeAll(async () => {
   fake = await new FakeSlack().start();
@@ -35,8 +34,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; outp
       cwd: process.cwd(),
       // Only what is given here: no .env of the developer's, no Slack variables of the test run.
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+      stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

@@ -7,7 +7,7 @@
 // people run tests on one machine at once. At teardown a leftover `binnenuit-*` entry fails
 // the run, with the names, and the run's temp dir is removed either way. Entries created
 // directly in the outer temp dir meanwhile are only reported, since they may be someone else's.
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -21,9 +21,15 @@ export default function setup(): () => void {
   // must reach the folder they chown to it inside this one (mkdtemp makes it 0700).
   chmodSync(runDir, 0o1777);
   process.env.TMPDIR = runDir;
+  // Templates shared by the run's test processes (data-dir.ts): beside the run's temp dir, so
+  // they count as nobody's leftovers, and removed with it.
+  const templates = `${runDir}-templates`;
+  mkdirSync(templates);
+  process.env.BINNENUIT_TEST_TEMPLATES = templates;
 
   return () => {
     process.env.TMPDIR = outer;
+    rmSync(templates, { recursive: true, force: true });
     const left = entries(runDir);
     rmSync(runDir, { recursive: true, force: true });
 
