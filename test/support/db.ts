@@ -20,6 +20,7 @@ import {
 import { migrate, pgClientExecutor, pgliteExecutor, type SqlExecutor } from '../../src/db/migrator.ts';
 import type { PGliteBridge } from '../../src/db/pglite-bridge.ts';
 import { seedOrganisations } from '../../src/db/seed.ts';
+import { migratedDataDir } from './data-dir.ts';
 
 export interface TestDatabase extends Database {
   /** The PGlite behind a 'pglite' database (for the schema engine, raw SQL). */
@@ -53,17 +54,26 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 
 let template: Promise<Blob> | undefined;
 
-/** Migrates and seeds once per process, keeps only the dump (a PGlite holds ~200 MB). */
+/**
+ * Once per process, keeps only the dump (a PGlite holds ~200 MB). Made from the run's migrated
+ * data folder (data-dir.ts), which is built once for all test processes: a new in-memory
+ * PGlite runs initdb and every migration, about 12 s of CPU.
+ */
 function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
-    const pglite = await createPGlite();
-    await migrate(pgliteExecutor(pglite));
-    const db = pgliteDatabase(pglite);
-    await seedOrganisations(db.prisma);
-    await db.prisma.$disconnect();
-    const dump = await pglite.dumpDataDir('none');
-    await pglite.close();
-    return dump;
+    const dataDir = migratedDataDir('template');
+    try {
+      const pglite = await createPGlite({ dataDir: path.join(dataDir, 'pglite') });
+      await migrate(pgliteExecutor(pglite));
+      const db = pgliteDatabase(pglite);
+      await seedOrganisations(db.prisma);
+      await db.prisma.$disconnect();
+      const dump = await pglite.dumpDataDir('none');
+      await pglite.close();
+      return dump;
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   })();
   return template;
 }
