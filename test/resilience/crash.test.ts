@@ -2,29 +2,19 @@
 // that Slack had an acknowledgement for is done exactly once and answered exactly once, and the
 // embedded database opens cleanly. The bot runs as a real process (`tsx src/main.ts`), Slack is
 // the FakeSlack in this test process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPGlite, pgliteDatabase } from '../../src/db/index.ts';
 import { createFieldCipher } from '../../src/core/crypto.ts';
 import { FakeSlack } from '../slack/fake-slack.ts';
-import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.ts';
-import { healthStatus, sendSlashCommand, type SentCommand } from '../support/slack-requests.ts';
+import { sendSlashCommand, type SentCommand } from '../support/slack-requests.ts';
+import { exited, freePort, startBotProcess } from '../support/bot-process.ts';
 import { migratedDataDir } from '../support/data-dir.ts';
 
 const BURST = 24;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('kill -9 during a burst of commands (embedded database)', () => {
   const dataDir = migratedDataDir('crash');
@@ -33,30 +23,10 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
   let baseUrl = '';
 
   const startBot = async (port: number): Promise<ChildProcess> => {
-    const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        DATA_DIR: dataDir,
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ADMINS: 'slack:UADMIN',
-        ENCRYPTION_KEY: 'crash-test-key-0123456789abcdef',
-        LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'inherit'] });
-    baseUrl = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 150_000;
-    while (Date.now() < deadline) {
-      if ((await healthStatus(baseUrl).catch(() => 0)) === 200) return started;
-      if (started.exitCode !== null) throw new Error(`the bot exited with ${started.exitCode}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error('the bot did not start');
+    const started = await startBotProcess({ dataDir, fake, port, encryptionKey: 'crash-test-key-0123456789abcdef' });
+    baseUrl = started.baseUrl;
+    return started.process;
   };
-
-  const stopped = (process: ChildProcess) => new Promise<void>((resolve) => (process.exitCode !== null || process.signalCode ? resolve() : process.once('exit', () => resolve())));
 
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -87,7 +57,7 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
     await Promise.all(Array.from({ length: 10 }, async () => {
       for (let text = queue.shift(); text; text = queue.shift()) await send(text);
     }));
-    await stopped(victim);
+    await exited(victim);
     const acked = texts.filter((text) => results.get(text) !== 'refused');
     expect(acked.length).toBeGreaterThanOrEqual(Math.ceil(BURST / 3));
 
@@ -110,7 +80,7 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
     await expect.poll(() => fake.heldCalls.filter((method) => method === 'chat.postMessage').length, { timeout: 60_000 }).toBeGreaterThan(0);
     const sender = child;
     sender.kill('SIGKILL');
-    await stopped(sender);
+    await exited(sender);
     release();
     child = await startBot(port);
     const dmsAbout = (user: string) => fake.calls.filter((call) => call.method === 'chat.postMessage' && call.response?.ok === true && call.body.channel === 'DUADMIN' && JSON.stringify(call.body).includes(user)).length;
@@ -120,7 +90,7 @@ describe('kill -9 during a burst of commands (embedded database)', () => {
 
     // A graceful stop, then the data as the next start would see it.
     child.kill('SIGTERM');
-    await stopped(child);
+    await exited(child);
     expect(child.exitCode).toBe(0);
     const pglite = await createPGlite({ dataDir: join(dataDir, 'pglite') });
     const db = pgliteDatabase(pglite);

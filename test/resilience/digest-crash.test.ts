@@ -8,28 +8,19 @@
 // as "outcome unknown" and the Slack delivery looks for each one's key in the channel's history
 // before posting, so none is posted twice (src/adapters/slack/posted.ts). The test counts how
 // many posts landed in that window, so it shows the window was hit and not only the easy case.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../slack/fake-slack.ts';
-import { BOT_TOKEN, SIGNING_SECRET, sign } from '../slack/harness.ts';
-import { answerAt, healthStatus } from '../support/slack-requests.ts';
+import { SIGNING_SECRET, sign } from '../slack/harness.ts';
+import { answerAt } from '../support/slack-requests.ts';
+import { exited, freePort, startBotProcess } from '../support/bot-process.ts';
 import { migratedDataDir } from '../support/data-dir.ts';
 
 const CHANNELS = Array.from({ length: 6 }, (_, i) => `CDIGEST${i}`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A signed slash command typed in `channel`, on a connection of its own; resolves with its response_url once acknowledged. */
 async function slashIn(baseUrl: string, fake: FakeSlack, channel: string, userId: string, command: string, text: string): Promise<string> {
@@ -78,30 +69,10 @@ describe('kill -9 while digests are being sent (embedded database)', () => {
   let baseUrl = '';
 
   const startBot = async (port: number): Promise<ChildProcess> => {
-    const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        DATA_DIR: dataDir,
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ADMINS: 'slack:UADMIN',
-        ENCRYPTION_KEY: 'digest-crash-key-0123456789abcdef',
-        LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'inherit'] });
-    baseUrl = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 150_000;
-    while (Date.now() < deadline) {
-      if ((await healthStatus(baseUrl).catch(() => 0)) === 200) return started;
-      if (started.exitCode !== null) throw new Error(`the bot exited with ${started.exitCode}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error('the bot did not start');
+    const started = await startBotProcess({ dataDir, fake, port, encryptionKey: 'digest-crash-key-0123456789abcdef' });
+    baseUrl = started.baseUrl;
+    return started.process;
   };
-
-  const stopped = (process: ChildProcess) => new Promise<void>((resolve) => (process.exitCode !== null || process.signalCode ? resolve() : process.once('exit', () => resolve())));
 
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -131,7 +102,7 @@ describe('kill -9 while digests are being sent (embedded database)', () => {
     await expect.poll(() => fake.heldCalls.filter((method) => method === 'chat.postMessage').length, { timeout: 60_000 }).toBeGreaterThan(0);
     const sender = child;
     sender.kill('SIGKILL');
-    await stopped(sender);
+    await exited(sender);
     // Slack carries out what it held and answers a process that is gone.
     release();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -148,7 +119,7 @@ describe('kill -9 while digests are being sent (embedded database)', () => {
       expect((await answerAt(fake, await slashIn(baseUrl, fake, channel, 'UADMIN', 'digest', 'nu'), 60_000)).text).toContain('De digest van deze periode is al verstuurd');
     }
     child.kill('SIGTERM');
-    await stopped(child);
+    await exited(child);
     expect(child.exitCode).toBe(0);
   }, 400_000);
 });
