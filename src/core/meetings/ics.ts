@@ -106,13 +106,19 @@ function write(meetings: IcsMeeting[], method: ICalCalendarMethod, options: IcsO
 
 function addEvent(calendar: ICalCalendar, meeting: IcsMeeting, options: IcsOptions): void {
   const zoned = (date: Date) => DateTime.fromJSDate(date).setZone(options.timezone);
+  const series = Boolean(meeting.recurrence && !meeting.recurrenceId);
+  // A local time the clock passes twice (02:30 on the night it goes back) names two moments,
+  // and readers pick different ones (RFC 5545 says the first, ical.js takes the second): a
+  // one-off meeting then is written in UTC. A series keeps its zone, which its rule needs, and
+  // so does one moved occurrence, whose RECURRENCE-ID has to match the series' local times.
+  const inUtc = !meeting.recurrence && !meeting.recurrenceId && [meeting.start, meeting.end].some((date) => zoned(date).getPossibleOffsets().length > 1);
   calendar.createEvent({
     id: meeting.uid,
     sequence: meeting.sequence,
     stamp: options.stamp,
-    start: zoned(meeting.start),
-    end: zoned(meeting.end),
-    timezone: options.timezone,
+    start: inUtc ? meeting.start : zoned(meeting.start),
+    end: inUtc ? meeting.end : zoned(meeting.end),
+    timezone: inUtc ? null : options.timezone,
     summary: meeting.title,
     description: meeting.description ?? null,
     location: meeting.location ?? null,
@@ -126,7 +132,7 @@ function addEvent(calendar: ICalCalendar, meeting: IcsMeeting, options: IcsOptio
       status: attendeeStatus[a.answer ?? 'none'],
     })),
     status: meeting.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    repeating: meeting.recurrence && !meeting.recurrenceId ? repeating(meeting.recurrence, meeting.exclude ?? [], zoned) : null,
+    repeating: series && meeting.recurrence ? repeating(meeting.recurrence, meeting.exclude ?? [], zoned) : null,
     recurrenceId: meeting.recurrenceId ? zoned(meeting.recurrenceId) : null,
   });
 }

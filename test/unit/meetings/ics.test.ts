@@ -113,6 +113,23 @@ describe('an invitation', () => {
     expect(String(e.getFirstProperty('attendee')!.getFirstValue()).toLowerCase()).toBe('mailto:lid-2@binnenuit.example');
   });
 
+  // 02:30 happens twice on 31 October 2027. With a TZID a reader must pick one of the two
+  // (RFC 5545: the first; ical.js: the second), so such a moment is written in UTC.
+  it.each([
+    ['the first 02:30 (summer time)', '2027-10-31T00:30:00.000Z'],
+    ['the second 02:30 (winter time)', '2027-10-31T01:30:00.000Z'],
+  ])('starts at exactly %s on the night the clock goes back', (_, instant) => {
+    const start = new Date(instant);
+    const e = new ICAL.Event(read(invitationIcs(meeting({ start, end: new Date(start.getTime() + 3_600_000) }), options)).events[0]!);
+    expect(e.startDate.toJSDate().toISOString()).toBe(instant);
+    expect(e.endDate.toJSDate().toISOString()).toBe(new Date(start.getTime() + 3_600_000).toISOString());
+  });
+
+  it('keeps the zone for a time that happens once, also on the night of the change', () => {
+    const e = read(invitationIcs(meeting({ start: new Date('2027-10-31T10:00+01:00'), end: new Date('2027-10-31T11:00+01:00') }), options)).events[0]!;
+    expect(e.getFirstProperty('dtstart')!.getParameter('tzid')).toBe('Europe/Amsterdam');
+  });
+
   it('keeps its start on summer time after the spring change', () => {
     const moved = read(invitationIcs(meeting({ sequence: 1, start: new Date('2027-03-29T10:00+02:00'), end: new Date('2027-03-29T11:00+02:00') }), options));
     const e = new ICAL.Event(moved.events[0]!);
