@@ -594,12 +594,16 @@ export class Bot {
    */
   private async execute(eventKey: string | undefined, t: Translate, what: string, run: () => Promise<Reply>): Promise<Decision> {
     try {
+      const queued = this.services.outbox.queued;
       const reply = await this.services.unitOfWork.run(async () => {
         const reply = await run();
         if (eventKey) await this.services.inbox.complete(eventKey, reply);
         return reply;
       });
-      this.afterWork();
+      // Most commands queue nothing: an outbox pass after each was 2-3 statements for nothing
+      // (/help: 8 → 6). A count that moved (this unit's or another's) kicks; the worker's timer
+      // pass stays for everything else, so no message waits longer than its interval.
+      if (this.services.outbox.queued !== queued) this.afterWork();
       if (!reply.form) return this.ran({ kind: 'reply', reply });
       const form = this.handlerForm(reply.form, t);
       return this.ran(form ? { kind: 'form', form } : { kind: 'reply', reply: errorReply(t('errors.internal')) });
