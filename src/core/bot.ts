@@ -176,11 +176,14 @@ export class Bot {
    * else): ten times the longest option, at least 20,000, so no real input comes near it.
    */
   get maxTextLength(): number {
-    const lengths = this.commands.flatMap((command) =>
-      [command.root, ...(command.subcommands ?? [])].flatMap((part) => Object.values<OptionDeclaration>(part?.options ?? {}).map((option) => option.maxLength ?? 0)),
+    // Worked out once: it was walking every option of every command before each ack.
+    this.#maxTextLength ??= Math.max(
+      MIN_TEXT_LIMIT,
+      10 * Math.max(0, ...this.commands.flatMap((command) => [command.root, ...(command.subcommands ?? [])].flatMap((part) => Object.values<OptionDeclaration>(part?.options ?? {}).map((option) => option.maxLength ?? 0)))),
     );
-    return Math.max(MIN_TEXT_LIMIT, 10 * Math.max(0, ...lengths));
+    return this.#maxTextLength;
   }
+  #maxTextLength?: number;
 
   handleCommand(request: CommandRequest): Promise<Outcome> {
     const stored: StoredRequest = { kind: 'command', ...storedBase(request), command: request.command, subcommand: request.subcommand, values: request.values };
@@ -529,7 +532,18 @@ export class Bot {
   async who(requester: Requester): Promise<Who> {
     const actor = await this.services.members.resolve(requester.platform, requester.userId, requester.displayName);
     const locale = actor.locale ?? toLocale(requester.locale) ?? this.services.settings.defaultLocale;
-    return { actor, locale, t: translator(locale) };
+    return { actor, locale, t: this.translatorFor(locale) };
+  }
+
+  /** One translator and date formatter per language for the process, not two new ones per request. */
+  private readonly perLocale = new Map<Locale, { t: Translate; format: ReturnType<typeof createFormatter> }>();
+  private forLocale(locale: Locale): { t: Translate; format: ReturnType<typeof createFormatter> } {
+    let made = this.perLocale.get(locale);
+    if (!made) this.perLocale.set(locale, (made = { t: translator(locale), format: createFormatter(locale, this.services.settings.timezone) }));
+    return made;
+  }
+  private translatorFor(locale: Locale): Translate {
+    return this.forLocale(locale).t;
   }
 
   private unknownCommand(request: BaseRequest & { command: string }, t: Translate): Decision {
@@ -579,7 +593,7 @@ export class Bot {
       place: request.place,
       locale,
       t,
-      format: createFormatter(locale, this.services.settings.timezone),
+      format: this.forLocale(locale).format,
       services: this.domain,
       commands: this.commands,
       eventKey: request.eventKey,
