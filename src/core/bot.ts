@@ -100,6 +100,8 @@ const MIN_TEXT_LIMIT = 20_000;
 const MAX_BUTTON_VALUE = 2000;
 /** Presses of the same button by the same person within this time are one press. */
 const DOUBLE_CLICK_MS = 3000;
+/** Channels (with their names) remembered as recorded, so a command there writes nothing. */
+const MAX_KNOWN_CHANNELS = 10_000;
 
 export interface BotOptions {
   /** Handlers at work at once (default 4); keep it below the database's connection pool. */
@@ -567,6 +569,8 @@ export class Bot {
     if (this.knownChannels.has(key)) return;
     try {
       await this.services.channels.seen({ platform: place.platform, ref: place.channelRef, name: place.channelName });
+      // Bounded: a process that saw this many channels starts over (one write each, again).
+      if (this.knownChannels.size >= MAX_KNOWN_CHANNELS) this.knownChannels.clear();
       this.knownChannels.add(key);
     } catch (error) {
       this.logger.warn({ platform: place.platform, err: safeError(error) }, 'channel not recorded');
