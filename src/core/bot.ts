@@ -100,6 +100,8 @@ const MIN_TEXT_LIMIT = 20_000;
 const MAX_BUTTON_VALUE = 2000;
 /** Presses of the same button by the same person within this time are one press. */
 const DOUBLE_CLICK_MS = 3000;
+/** Channels (with their names) remembered as recorded, so a command there writes nothing. */
+const MAX_KNOWN_CHANNELS = 10_000;
 
 export interface BotOptions {
   /** Handlers at work at once (default 4); keep it below the database's connection pool. */
@@ -176,11 +178,14 @@ export class Bot {
    * else): ten times the longest option, at least 20,000, so no real input comes near it.
    */
   get maxTextLength(): number {
-    const lengths = this.commands.flatMap((command) =>
-      [command.root, ...(command.subcommands ?? [])].flatMap((part) => Object.values<OptionDeclaration>(part?.options ?? {}).map((option) => option.maxLength ?? 0)),
+    // Worked out once: it was walking every option of every command before each ack.
+    this.#maxTextLength ??= Math.max(
+      MIN_TEXT_LIMIT,
+      10 * Math.max(0, ...this.commands.flatMap((command) => [command.root, ...(command.subcommands ?? [])].flatMap((part) => Object.values<OptionDeclaration>(part?.options ?? {}).map((option) => option.maxLength ?? 0)))),
     );
-    return Math.max(MIN_TEXT_LIMIT, 10 * Math.max(0, ...lengths));
+    return this.#maxTextLength;
   }
+  #maxTextLength?: number;
 
   handleCommand(request: CommandRequest): Promise<Outcome> {
     const stored: StoredRequest = { kind: 'command', ...storedBase(request), command: request.command, subcommand: request.subcommand, values: request.values };
@@ -529,7 +534,18 @@ export class Bot {
   async who(requester: Requester): Promise<Who> {
     const actor = await this.services.members.resolve(requester.platform, requester.userId, requester.displayName);
     const locale = actor.locale ?? toLocale(requester.locale) ?? this.services.settings.defaultLocale;
-    return { actor, locale, t: translator(locale) };
+    return { actor, locale, t: this.translatorFor(locale) };
+  }
+
+  /** One translator and date formatter per language for the process, not two new ones per request. */
+  private readonly perLocale = new Map<Locale, { t: Translate; format: ReturnType<typeof createFormatter> }>();
+  private forLocale(locale: Locale): { t: Translate; format: ReturnType<typeof createFormatter> } {
+    let made = this.perLocale.get(locale);
+    if (!made) this.perLocale.set(locale, (made = { t: translator(locale), format: createFormatter(locale, this.services.settings.timezone) }));
+    return made;
+  }
+  private translatorFor(locale: Locale): Translate {
+    return this.forLocale(locale).t;
   }
 
   private unknownCommand(request: BaseRequest & { command: string }, t: Translate): Decision {
@@ -553,6 +569,8 @@ export class Bot {
     if (this.knownChannels.has(key)) return;
     try {
       await this.services.channels.seen({ platform: place.platform, ref: place.channelRef, name: place.channelName });
+      // Bounded: a process that saw this many channels starts over (one write each, again).
+      if (this.knownChannels.size >= MAX_KNOWN_CHANNELS) this.knownChannels.clear();
       this.knownChannels.add(key);
     } catch (error) {
       this.logger.warn({ platform: place.platform, err: safeError(error) }, 'channel not recorded');
@@ -579,7 +597,7 @@ export class Bot {
       place: request.place,
       locale,
       t,
-      format: createFormatter(locale, this.services.settings.timezone),
+      format: this.forLocale(locale).format,
       services: this.domain,
       commands: this.commands,
       eventKey: request.eventKey,
@@ -594,12 +612,16 @@ export class Bot {
    */
   private async execute(eventKey: string | undefined, t: Translate, what: string, run: () => Promise<Reply>): Promise<Decision> {
     try {
+      const queued = this.services.outbox.queued;
       const reply = await this.services.unitOfWork.run(async () => {
         const reply = await run();
         if (eventKey) await this.services.inbox.complete(eventKey, reply);
         return reply;
       });
-      this.afterWork();
+      // Most commands queue nothing: an outbox pass after each was 2-3 statements for nothing
+      // (/help: 8 → 6). A count that moved (this unit's or another's) kicks; the worker's timer
+      // pass stays for everything else, so no message waits longer than its interval.
+      if (this.services.outbox.queued !== queued) this.afterWork();
       if (!reply.form) return this.ran({ kind: 'reply', reply });
       const form = this.handlerForm(reply.form, t);
       return this.ran(form ? { kind: 'form', form } : { kind: 'reply', reply: errorReply(t('errors.internal')) });

@@ -67,6 +67,8 @@ export class AlreadyDoneError extends Error {
 export class Inbox {
   /** Events received together (a burst) are stored in one multi-row insert. */
   readonly #receipts = new GroupCommit<InboxRow, Receipt>((rows) => this.#insert(rows));
+  /** Answers given while one such update is on its way go together in the next. */
+  readonly #answers = new GroupCommit<string, void>((keys) => this.#markAnswered(keys));
   /**
    * Events this process is working on (received, queued for a handler, or being finished):
    * their leases are renewed while they wait, so no recovery pass takes them as abandoned.
@@ -141,11 +143,17 @@ export class Inbox {
   }
 
   /** The person has their answer: only the key stays, to recognise a replay. */
-  async answered(key: string): Promise<void> {
+  answered(key: string): Promise<void> {
+    return this.#answers.add(key);
+  }
+
+  /** One update for the answers given together (a burst: one statement instead of one each). */
+  async #markAnswered(keys: string[]): Promise<void[]> {
     await this.store.inboxEvent.updateMany({
-      where: { key, status: { in: ['RECEIVED', 'DONE'] } },
+      where: { key: keys.length === 1 ? keys[0] : { in: keys }, status: { in: ['RECEIVED', 'DONE'] } },
       data: { status: 'ANSWERED', requestEncrypted: null, replyEncrypted: null, finishedAt: new Date() },
     });
+    return keys.map(() => undefined);
   }
 
   /**

@@ -135,6 +135,11 @@ export class Outbox {
   private readonly options: Required<OutboxOptions>;
   /** Chooses the platform of each member DM when it is sent (the worker asks before claiming). */
   readonly routing: MemberRouting;
+  /**
+   * Messages queued (or moved) by this process so far, whether committed or not: the Bot kicks
+   * the worker after a command only when this moved, and the timer pass catches the rest.
+   */
+  queued = 0;
   private readonly refusalHandlers: { prefix: string; handle: PlaceRefusedHandler }[] = [];
   private readonly goneHandlers: { prefix: string; handle: PlaceRefusedHandler }[] = [];
 
@@ -164,6 +169,7 @@ export class Outbox {
   /** Several messages in one statement (a digest to many people); each once per dedupe key. */
   async enqueueMany(tx: Tx, items: readonly NewOutboxItem[]): Promise<void> {
     if (items.length === 0) return;
+    this.queued++;
     await tx.outboxMessage.createMany({
       data: items.map((item) => ({
         dedupeKey: item.dedupeKey,
@@ -220,6 +226,7 @@ export class Outbox {
       const target = change.target ?? { platform, kind: 'user', ref: '' };
       where = { platform: toDbPlatform(platform), targetKind: target.kind, targetRef: target.ref, locale: change.locale ?? this.defaultLocale };
     }
+    this.queued++;
     await tx.outboxMessage.createMany({
       data: [
         {
@@ -282,6 +289,7 @@ export class Outbox {
 
   /** Planned messages of this group that have not gone yet go at `sendAt` instead. Returns how many. */
   async rescheduleGroup(tx: Tx, groupKey: string, sendAt: Date): Promise<number> {
+    this.queued++;
     const { count } = await tx.outboxMessage.updateMany({ where: { groupKey, status: 'PENDING' }, data: { sendAt, nextAttemptAt: sendAt } });
     return count;
   }
