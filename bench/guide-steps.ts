@@ -40,7 +40,7 @@ function nameOf(sql: string): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
   if (flat.includes('GuideThesaurus') && flat.includes('key_nl')) return 'lookupThesaurus';
   if (flat.includes('similar_lexemes')) return 'analyse';
-  if (flat.includes('ts_headline')) return 'rankPassages';
+  if (flat.includes('ts_headline') || flat.includes('guide_rank_passages')) return 'rankPassages';
   if (flat.includes('word_similarity') && flat.includes('GuideThesaurus')) return 'similarThesaurusTerms';
   if (flat.includes('word_similarity')) return 'similarTitles';
   if (flat.includes('GuideTerm')) return 'similarWords';

@@ -27,7 +27,7 @@ import type { Tx } from '../store.ts';
 import type { PassageView } from './guide.ts';
 import { isEnglishStopWord, looksEnglish } from './english.ts';
 import { anyOf, MIN_PREFIX_LENGTH, queryWords, termQuery, withinBudget } from './query.ts';
-import { PASSAGE_COUNT, PASSAGE_COUNT_LEXEME } from './passage-count.ts';
+import { PASSAGE_COUNT_LEXEME } from './passage-count.ts';
 import { lookupThesaurus, type ThesaurusMatch } from './thesaurus-store.ts';
 
 /** Similar vocabulary words replace a missing word from this trigram similarity on. */
@@ -256,33 +256,17 @@ function dedupeBy<T>(items: T[], by: (item: T) => string): T[] {
   return items.filter((item) => !seen.has(by(item)) && (seen.add(by(item)), true));
 }
 
+/**
+ * Per word its lexemes, whether the guide has it, its share of passages and, if the guide lacks
+ * it, the most similar words: one function (migration h24_guide_rank_function) that keeps its
+ * plan for the session and checks the words through the GIN index.
+ */
 async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
   const rows = await db.$queryRaw<
     { i: number; word: string; lexemes: string[]; found: boolean; share: number; similar: string | null; similar_lexemes: string[] | null; score: number | null }[]
   >`
-    WITH w AS MATERIALIZED (
-      SELECT u.i::int AS i, u.word, tsvector_to_array(to_tsvector('dutch', u.word)) AS lexemes
-      FROM unnest(${words}::text[]) WITH ORDINALITY AS u(word, i)
-    ), f AS (
-      SELECT w.*, cardinality(w.lexemes) > 0 AND EXISTS (
-        SELECT 1 FROM "GuidePassage" p
-        WHERE p."search" @@ to_tsquery('simple', array_to_string(ARRAY(
-          SELECT quote_literal(l) || CASE WHEN length(l) >= ${MIN_PREFIX_LENGTH} THEN ':*' ELSE '' END FROM unnest(w.lexemes) AS l), ' & '))
-      ) AS found,
-      coalesce((SELECT max(x.passages) FROM "GuideLexeme" x WHERE x.lexeme = ANY (w.lexemes)), 0)::float8
-        / ${PASSAGE_COUNT} AS share
-      FROM w
-    )
-    SELECT f.i, f.word, f.lexemes, f.found, f.share, s.word AS similar, s.lexemes AS similar_lexemes, s.score::float8 AS score
-    FROM f
-    LEFT JOIN LATERAL (
-      SELECT g.word, tsvector_to_array(to_tsvector('dutch', g.word)) AS lexemes, similarity(g.word, f.word) AS score
-      FROM "GuideTerm" g
-      WHERE NOT f.found AND cardinality(f.lexemes) > 0 AND length(f.word) >= 4 AND g.word % f.word
-      ORDER BY similarity(g.word, f.word) DESC, g.passages DESC, g.word
-      LIMIT 3
-    ) s ON s.score >= ${TYPO_SIMILARITY}
-    ORDER BY f.i, s.score DESC NULLS LAST, s.word`;
+    SELECT i, word, lexemes, is_found AS found, share, "similar", similar_lexemes, score
+    FROM guide_analyse_words(${words}::text[], ${MIN_PREFIX_LENGTH}::int, ${TYPO_SIMILARITY}::float8)`;
   const byIndex = new Map<number, AnalysedWord>();
   for (const row of rows) {
     let word = byIndex.get(row.i);
@@ -310,57 +294,16 @@ export async function rankPassages(
   limit: number,
   offset: number,
 ): Promise<RankedRow[]> {
-  const concepts = Math.max(plan.conceptQueries.length, 1);
   const candidates = Math.max(RANKED_CANDIDATES, offset + limit);
-  // Coverage per passage from the GIN indexes, two index scans per concept: which concepts
-  // each passage has anywhere (search), and which in its title and tags (heading). Only ids
-  // come back: evaluating a concept on the large `search` values, which are stored compressed
-  // out of line, cost twelve times the work of the whole query before (EXPLAIN, buffers).
+  // The statement is a function (migration h24_guide_rank_function): its plan is kept for the
+  // session and it reads the matches through the GIN indexes only; the coverage, candidates,
+  // text rank and snippets are computed there as described at the top of this file.
   const rows = await db.$queryRaw<(Omit<RankedRow, 'total'> & { total: bigint | number })[]>`
-    WITH q AS (
-      SELECT ${plan.tsquery}::tsquery AS q, NULLIF(${plan.expandedQuery}, '')::tsquery AS s, ${plan.matchConcepts}::int[] AS must
-    ),
-    concept AS (
-      SELECT c.query::tsquery AS query, h.query::tsquery AS heading, c.i::int AS i
-      FROM unnest(${plan.conceptQueries}::text[]) WITH ORDINALITY AS c(query, i)
-      JOIN unnest(${plan.headingQueries}::text[]) WITH ORDINALITY AS h(query, i) USING (i)
-    ),
-    hit AS (
-      SELECT p.id, p.slug, p."searchLexemes" AS lexemes, concept.i, false AS heading
-      FROM concept JOIN "GuidePassage" p ON p."search" @@ concept.query
-      UNION ALL
-      SELECT p.id, p.slug, p."searchLexemes", concept.i, true
-      FROM concept JOIN "GuidePassage" p ON p."heading" @@ concept.heading
-    ),
-    coverage AS (
-      SELECT hit.id, hit.slug, hit.lexemes, count(*) FILTER (WHERE hit.heading) AS heads, count(*) FILTER (WHERE NOT hit.heading) AS anywhere
-      FROM hit, q
-      GROUP BY hit.id, hit.slug, hit.lexemes
-      HAVING bool_or(NOT hit.heading AND hit.i = ANY (q.must))
-    ),
-    candidate AS (
-      SELECT coverage.*, count(*) OVER () AS total
-      FROM coverage
-      -- Between passages that cover as much, the shorter ranks higher (the text rank is divided
-      -- by the length): the candidates a tie leaves out are the longest.
-      ORDER BY heads DESC, anywhere DESC, lexemes, slug
-      LIMIT ${candidates}
-    ),
-    page AS (
-      SELECT p.id, p.slug, candidate.total,
-             (ts_rank(${RANK_WEIGHTS}::float4[], p."search", q.q, ${RANK_NORMALISATION}::int)
-              + ${THESAURUS_WEIGHT}::float8 * coalesce(ts_rank(${RANK_WEIGHTS}::float4[], p."search", q.s, ${RANK_NORMALISATION}::int), 0)
-              + ${HEADING_COVERAGE_WEIGHT}::float8 * candidate.heads / ${concepts}::float8
-              + ${COVERAGE_WEIGHT}::float8 * candidate.anywhere / ${concepts}::float8
-             )::float8 AS rank
-      FROM candidate JOIN "GuidePassage" p ON p.id = candidate.id, q
-      ORDER BY rank DESC, p.slug
-      LIMIT ${limit} OFFSET ${offset}
-    )
-    SELECT page.id, page.slug, page.rank, page.total, p.chapter, p."chapterTitle", p.title, p.body, p.tags, p.source, p.sample,
-           ts_headline('dutch', p.body, CASE WHEN q.s IS NULL THEN q.q ELSE q.q || q.s END, ${HEADLINE_OPTIONS}) AS snippet
-    FROM page JOIN "GuidePassage" p ON p.id = page.id, q
-    ORDER BY page.rank DESC, page.slug`;
+    SELECT * FROM guide_rank_passages(
+      ${plan.tsquery}::text, ${plan.expandedQuery}::text, ${plan.matchConcepts}::int[], ${plan.conceptQueries}::text[], ${plan.headingQueries}::text[],
+      ${candidates}::int, ${limit}::int, ${offset}::int,
+      ${RANK_WEIGHTS}::float4[], ${RANK_NORMALISATION}::int, ${THESAURUS_WEIGHT}::float8, ${HEADING_COVERAGE_WEIGHT}::float8, ${COVERAGE_WEIGHT}::float8,
+      ${HEADLINE_OPTIONS}::text)`;
   return rows.map((row) => ({ ...row, rank: Number(row.rank), total: Number(row.total) }));
 }
 
