@@ -9,7 +9,8 @@ import { isDatabaseHealthy, openDatabase, type Database } from './db/index.ts';
 import { Bot } from './core/bot.ts';
 import { createFieldCipher, startupEncryptionKey } from './core/crypto.ts';
 import { GuideFormatError } from './core/guide/markdown.ts';
-import { GUIDE_CONTENT_DIR, watchGuideDirectory, type GuideWatcher } from './core/guide/loader.ts';
+import { GUIDE_CONTENT_DIR, guideContentHash, watchGuideDirectory, type GuideWatcher } from './core/guide/loader.ts';
+import { clearFingerprint, readFingerprint, storedGuideCounts, writeFingerprint } from './db/startup-fingerprint.ts';
 import { safeError, type Logger } from './core/logger.ts';
 import { InboxRecovery, type AnswerLater } from './core/inbox/recovery.ts';
 import { OutboxWorker, type Deliver } from './core/outbox/worker.ts';
@@ -43,6 +44,11 @@ export interface AppOptions {
   /** The console's input and output (defaults: this process's stdin and stdout). */
   stdin?: Readable;
   stdout?: Writable;
+  /**
+   * The database, already being opened: main.ts starts that (PGlite's thread, migrations)
+   * before it loads the rest of the app, so the two overlap. Default: opened here.
+   */
+  database?: Promise<Database>;
 }
 
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
@@ -54,7 +60,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const slackModule = config.slack ? import('./adapters/slack/slack-adapter.ts') : undefined;
   const discordModule = config.discord ? import('./adapters/discord/discord-adapter.ts') : undefined;
   for (const loading of [slackModule, discordModule]) loading?.catch(() => {});
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const db = await (options.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }));
   const useConsole = !config.slack && !config.discord;
   // Warnings about the set-up wait until start-up succeeded: a start that fails prints its one
   // line naming the problem, and nothing before it.
@@ -76,11 +82,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     cipher,
     logger,
   );
-  // Update bodies written before they were encrypted are encrypted now (a migration has no key).
-  const encrypted = await services.updates.encryptLegacyBodies();
-  if (encrypted > 0) logger.info({ updates: encrypted }, 'update bodies encrypted at rest');
-  await checkAuditChainAtStart(db.prisma, logger);
-  const guideWatcher = await loadGuideContent(services, logger);
+  const guideWatcher = await loadGuideContent(services, db.prisma, logger);
   // PGlite runs one query at a time: a few handlers at once keep the queue short, so the
   // inbox write before each acknowledgement never waits long. PostgreSQL's pool has 10.
   // PGlite runs one transaction at a time: a second handler in flight made the inbox writes
@@ -161,6 +163,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   worker.start();
   recovery.start();
   for (const warn of startupWarnings) warn();
+  // Checks that need not hold up /healthz (each reads a whole table; nothing depends on them
+  // having run: a legacy plain body reads as it is until encrypted).
+  const afterStart = runAfterStart(services, db, logger);
   const scheduler = new Scheduler(jobs, services, config.timezone, logger);
   scheduler.start();
   logger.info({ adapters: adapters.map((a) => a.platform), database: db.kind, jobs: scheduler.nextRuns() }, 'binnenuit started');
@@ -182,9 +187,21 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       for (const adapter of adapters) await adapter.stop();
       await httpServer?.close();
       await worker.stop();
+      await afterStart;
       await db.close();
     },
   };
+}
+
+/** Update bodies written before they were encrypted are encrypted now (a migration has no key); the audit chain checked. */
+async function runAfterStart(services: Services, db: Database, logger: Logger): Promise<void> {
+  try {
+    const encrypted = await services.updates.encryptLegacyBodies();
+    if (encrypted > 0) logger.info({ updates: encrypted }, 'update bodies encrypted at rest');
+  } catch (error) {
+    logger.warn({ err: safeError(error) }, 'legacy update bodies not encrypted; trying again at the next start');
+  }
+  await checkAuditChainAtStart(db.prisma, logger);
 }
 
 /**
@@ -205,39 +222,64 @@ async function ownHttpServer(config: Config, db: Database, routes: HttpRoute[], 
 /**
  * The guide in content/handreiking: synced at start-up (first start: all added), then again
  * whenever its Markdown files change. A malformed file is logged with file and line and the
- * stored guide kept. Logs carry counts and timings only.
+ * stored guide kept. Logs carry counts and timings only. A start whose files (and parser) hash
+ * as at the last clean load, with as many passages and thesaurus rows stored as that load
+ * left, skips the sync and the thesaurus reload: their result is already stored.
  */
-async function loadGuideContent(services: Services, logger: Logger): Promise<GuideWatcher | undefined> {
+async function loadGuideContent(services: Services, prisma: Database['prisma'], logger: Logger): Promise<GuideWatcher | undefined> {
   const dir = services.guide.contentDir;
   if (!existsSync(dir)) return undefined;
   const load = async (why: 'start' | 'change') => {
     const started = performance.now();
+    const hash = guideContentHash(dir);
+    if (why === 'start' && (await guideUnchanged(prisma, hash))) {
+      logger.info({ ms: Math.round(performance.now() - started) }, 'guide content unchanged since the last load; not reloaded');
+      return;
+    }
+    // Forgotten first: a load that fails or stops halfway is done again at the next start.
+    await clearFingerprint(prisma, GUIDE_FINGERPRINT);
+    let passages: number | undefined;
     try {
       const { skipped, ...report } = await services.guide.reload(dir);
       if (skipped.length) logger.warn({ files: skipped, why }, 'guide files without chapter front matter skipped');
       logger.info({ ...report, why, ms: Math.round(performance.now() - started) }, 'guide content loaded');
+      passages = report.added + report.changed + report.unchanged;
     } catch (error) {
       const where = error instanceof GuideFormatError ? { file: error.file, line: error.line } : { err: safeError(error) };
       logger.error({ ...where, why }, 'guide content not loaded; keeping what was stored');
     }
-    await loadThesaurus(services, logger, why);
+    const thesaurus = await loadThesaurus(services, logger, why);
+    if (passages !== undefined && thesaurus.loaded) await writeFingerprint(prisma, GUIDE_FINGERPRINT, `${hash}:${passages}:${thesaurus.entries ?? '-'}`);
   };
   await load('start');
   return watchGuideDirectory(dir, () => load('change'));
+}
+
+const GUIDE_FINGERPRINT = 'guide-content';
+
+/** The stored fingerprint has this hash and the stored counts agree with it (nobody emptied the tables since). */
+async function guideUnchanged(prisma: Database['prisma'], hash: string): Promise<boolean> {
+  const [storedHash, passages, entries] = ((await readFingerprint(prisma, GUIDE_FINGERPRINT)) ?? '').split(':');
+  if (storedHash !== hash) return false;
+  const stored = await storedGuideCounts(prisma);
+  return String(stored.passages) === passages && (entries === '-' || String(stored.entries) === entries);
 }
 
 /**
  * The thesaurus next to the guide: a refused file is logged with each file and line (the
  * problems name terms of the field, never people) and the stored thesaurus stays in use.
  */
-async function loadThesaurus(services: Services, logger: Logger, why: 'start' | 'change'): Promise<void> {
+async function loadThesaurus(services: Services, logger: Logger, why: 'start' | 'change'): Promise<{ loaded: boolean; entries?: number }> {
   try {
     const load = await services.guide.reloadThesaurus();
     if (load.status === 'read') logger.info({ file: load.file, entries: load.entries.length, why }, 'thesaurus loaded');
     if (load.status === 'refused') {
       logger.error({ problems: load.error.problems, more: load.error.more, why }, 'thesaurus not loaded; keeping the previous one');
     }
+    // A missing file keeps the stored thesaurus: loaded, with no count to check.
+    return { loaded: load.status !== 'refused', entries: load.status === 'read' ? load.entries.length : undefined };
   } catch (error) {
     logger.error({ err: safeError(error), why }, 'thesaurus not loaded; keeping the previous one');
+    return { loaded: false };
   }
 }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, formatConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, safeError } from './core/logger.ts';
-import { startApp, type App } from './app.ts';
+import type { App } from './app.ts';
 
 /** How long a stop may take to let work in flight finish before the process exits anyway. */
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -63,7 +63,13 @@ process.on('uncaughtException', (error) => {
 });
 
 try {
-  app = await startApp(config, { logger });
+  // The database opens (PGlite starts its thread, migrations are checked) while the rest of
+  // the app loads: on a reopen the two overlap instead of taking turns (issue 14, figure 7).
+  // The catch only marks a failure as seen; startApp awaits it and it fails the start there.
+  const database = import('./db/index.ts').then(({ openDatabase }) => openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }));
+  database.catch(() => {});
+  const { startApp } = await import('./app.ts');
+  app = await startApp(config, { logger, database });
 } catch (error) {
   // One line says what to fix; the details only at debug level, never a stack before it.
   logger.debug({ err: safeError(error) }, 'start-up failed');

@@ -1,9 +1,13 @@
 // "Tot wanneer" for an absence, as people type it: 2026-12-24, 24-12-2026, 24/12, "24 december",
 // "volgende week maandag". The absence lasts to the end of that day in the configured zone.
 // `terug` / `back` / `geen`: not away any more (null). Unreadable: undefined.
-import * as chrono from 'chrono-node';
+import type * as Chrono from 'chrono-node';
+import { lazyModule } from '../lazy-module.ts';
 import { DateTime } from 'luxon';
 import type { Locale } from '../i18n.ts';
+
+/** Loaded at the first date read (src/core/lazy-module.ts says why). */
+const chronoModule = lazyModule<typeof Chrono>('chrono-node');
 
 const BACK = new Set(['terug', 'back', 'geen', 'none', 'niet']);
 
@@ -26,7 +30,7 @@ function isoOrDutch(typed: string, env: { now: Date; timezone: string }): DateTi
 function natural(typed: string, env: { now: Date; timezone: string; locale: Locale }): DateTime | undefined {
   const wallNow = DateTime.fromJSDate(env.now).setZone(env.timezone);
   const reference = new Date(wallNow.year, wallNow.month - 1, wallNow.day, 12);
-  for (const parser of env.locale === 'en' ? [chrono.en, chrono.nl] : [chrono.nl, chrono.en]) {
+  for (const parser of env.locale === 'en' ? [chronoModule().en, chronoModule().nl] : [chronoModule().nl, chronoModule().en]) {
     // No forward date: "1 januari" in the past is refused as past, not moved a year on.
     const [result] = parser.parse(typed, reference);
     if (!result || result.index !== 0 || result.text.length < typed.length - 1) continue;

@@ -4,8 +4,12 @@
 // Holidays come from date-holidays (a maintained table, Easter and Koningsdag-on-Sunday rules
 // included) rather than a list of our own; only its "public" days count: Goede Vrijdag and
 // Bevrijdingsdag are marked "school" there, because most employers do not give them off.
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
+import { lazyModule } from '../lazy-module.ts';
+
+/** Loaded at the first holiday lookup (src/core/lazy-module.ts says why). */
+const holidaysModule = lazyModule<typeof Holidays>('date-holidays');
 
 export interface WorkingHours {
   /** IANA time zone the hours are in. */
@@ -24,7 +28,7 @@ export type HolidayLocale = 'nl' | 'en';
 
 export class WorkingCalendar {
   private readonly hours: WorkingHours;
-  private readonly holidays = new Holidays('NL');
+  private holidaysTable?: Holidays;
   /** Public holidays per year as `yyyy-MM-dd` → names, filled on first use of a year. */
   private readonly byYear = new Map<number, Map<string, { nl: string; en: string }>>();
 
@@ -107,6 +111,10 @@ export class WorkingCalendar {
 
   private nextDayStart(day: DateTime): DateTime {
     return day.startOf('day').plus({ days: 1 });
+  }
+
+  private get holidays(): Holidays {
+    return (this.holidaysTable ??= new (holidaysModule())('NL'));
   }
 
   private yearTable(year: number): Map<string, { nl: string; en: string }> {

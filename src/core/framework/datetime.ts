@@ -1,9 +1,13 @@
 // Dates and times typed in chat ("morgen 14:00", "3 december om 10 uur", "2026-12-03 14:00"),
 // read with chrono-node's Dutch and English parsers and placed in the configured time zone
 // with luxon, so a meeting at 14:00 stays at 14:00 across a daylight-saving change.
-import * as chrono from 'chrono-node';
+import type * as Chrono from 'chrono-node';
+import { lazyModule } from '../lazy-module.ts';
 import { DateTime } from 'luxon';
 import type { Locale } from '../i18n.ts';
+
+/** Loaded at the first date read (src/core/lazy-module.ts says why). */
+const chronoModule = lazyModule<typeof Chrono>('chrono-node');
 
 export interface DateTimeEnv {
   timezone: string;
@@ -19,7 +23,7 @@ export function parseDateTime(text: string, env: DateTimeEnv): Date | undefined 
   // chrono reads wall-clock components; the reference is "now" as a wall-clock time in the zone.
   const wallNow = DateTime.fromJSDate(env.now).setZone(env.timezone);
   const reference = new Date(wallNow.year, wallNow.month - 1, wallNow.day, wallNow.hour, wallNow.minute);
-  const parsers = env.locale === 'en' ? [chrono.en, chrono.nl] : [chrono.nl, chrono.en];
+  const parsers = env.locale === 'en' ? [chronoModule().en, chronoModule().nl] : [chronoModule().nl, chronoModule().en];
   for (const parser of parsers) {
     const [result] = parser.parse(trimmed, reference, { forwardDate: true });
     if (!result || !result.start.isCertain('hour')) continue;

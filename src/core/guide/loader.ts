@@ -1,5 +1,6 @@
 // Reading the guide from files: the shipped folder of Markdown, a single Markdown or PDF file to
 // import, and watching the folder so edits show up without a restart.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -115,6 +116,24 @@ export function readThesaurusFile(directory: string = GUIDE_CONTENT_DIR): Thesau
     if (error instanceof ThesaurusError) return { status: 'refused', file, error };
     throw error;
   }
+}
+
+/** The modules that decide what a file is stored as: a new version of them loads the files again. */
+const PARSER_MODULES = ['loader', 'markdown', 'thesaurus'];
+
+/**
+ * One hash of what a load of the folder reads: every watched file's name and bytes, and the
+ * source of the modules that parse them. Start-up compares it with the one stored at the last
+ * clean load and skips the sync when they match, without reading the files as Markdown.
+ */
+export function guideContentHash(directory: string = GUIDE_CONTENT_DIR): string {
+  const hash = createHash('sha256');
+  const here = fileURLToPath(import.meta.url);
+  for (const module of PARSER_MODULES) hash.update(readFileSync(join(dirname(here), module + extname(here))));
+  for (const name of existsSync(directory) ? readdirSync(directory).filter(isWatched).sort() : []) {
+    hash.update(`\0${name}\0`).update(readFileSync(join(directory, name)));
+  }
+  return hash.digest('hex');
 }
 
 /** The files whose change reloads the guide: chapters and the thesaurus. */

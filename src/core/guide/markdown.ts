@@ -6,7 +6,11 @@
 //    passage; text under a `#` before its first `##` is a passage named after the chapter.
 // Deeper headings stay in the passage text as bold lines. A malformed file is refused with
 // file and line (GuideFormatError) before anything is written.
-import matter from 'gray-matter';
+import type matter from 'gray-matter';
+import { lazyModule } from '../lazy-module.ts';
+
+/** Loaded at the first guide file read (src/core/lazy-module.ts says why). */
+const grayMatter = lazyModule<typeof matter>('gray-matter');
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { slugify } from '../text.ts';
@@ -50,7 +54,7 @@ export function parseGuideMarkdown(text: string, file: string): PassageInput[] {
   if (!/^---\s*\n/.test(text)) return parsePlainMarkdown(text, file);
   let parsed: matter.GrayMatterFile<string>;
   try {
-    parsed = matter(text);
+    parsed = grayMatter()(text);
   } catch (error) {
     // js-yaml counts lines (from 0) from the end of the opening `---`: that makes it the file's
     // line number, counted from 1.

@@ -6,7 +6,8 @@
 // explicit dates, which chrono-node 2.10's Dutch parser gets wrong or misses; chrono reads what
 // is left: weekdays ("volgende week dinsdag", "next Tuesday") and relative phrases ("over 2
 // uur"). Every word must be understood, otherwise we refuse rather than guess.
-import * as chrono from 'chrono-node';
+import type * as Chrono from 'chrono-node';
+import { lazyModule } from '../lazy-module.ts';
 import { DateTime } from 'luxon';
 import type { Locale } from '../i18n.ts';
 import { leftover, normalise, Scanner } from './scanner.ts';
@@ -15,6 +16,9 @@ import {
   type TypedDate,
 } from './when-date.ts';
 import { takeTime, toClock, type PartOfDay, type TypedSpan } from './when-time.ts';
+
+/** Loaded at the first date read (src/core/lazy-module.ts says why). */
+const chronoModule = lazyModule<typeof Chrono>('chrono-node');
 
 export interface WhenEnv {
   /** IANA zone the typed wall-clock time is in, e.g. Europe/Amsterdam. */
@@ -142,7 +146,7 @@ function chronoDay(text: string, c: DayContext): Day | WhenFailure {
   // chrono reads wall-clock components; its reference is "now" as a wall-clock time in the zone.
   const n = c.now;
   const reference = new Date(n.year, n.month - 1, n.day, n.hour, n.minute);
-  const parsers = c.env.locale === 'en' ? [chrono.en, chrono.nl] : [chrono.nl, chrono.en];
+  const parsers = c.env.locale === 'en' ? [chronoModule().en, chronoModule().nl] : [chronoModule().nl, chronoModule().en];
   for (const parser of parsers) {
     const results = parser.parse(text, reference, { forwardDate: true });
     const [result] = results;
