@@ -240,11 +240,15 @@ export class Bot {
    * answer in time gives "try again in a moment", never silence or a crash.
    */
   private async receiveAndRun(request: BaseRequest, stored: StoredRequest, decide: (who: Who) => Promise<Decision>): Promise<Outcome> {
-    const receipt = await this.receive(request, stored);
-    await this.acknowledge(request);
-    if (receipt === 'duplicate') return { kind: 'duplicate' };
-    if (receipt === 'unavailable') return this.unavailable(request.requester);
-    return this.holding(request.eventKey, () => this.runReceived(request, decide));
+    // Held from before the row is stored: a recovery pass that runs between the insert and the
+    // queue for a handler slot renews its lease instead of taking it as left behind.
+    return this.holding(request.eventKey, async () => {
+      const receipt = await this.receive(request, stored);
+      await this.acknowledge(request);
+      if (receipt === 'duplicate') return { kind: 'duplicate' };
+      if (receipt === 'unavailable') return this.unavailable(request.requester);
+      return this.runReceived(request, decide);
+    });
   }
 
   /** While `work` runs (queued or at work) the event's lease is renewed: see Inbox.hold. */

@@ -220,10 +220,14 @@ describe.each(testBackends())('a command queued behind busy handlers on %s', (ki
   });
 
   it('keeps its lease while it waits: a recovery pass neither takes it nor runs it a second time', async () => {
-    const ask = (command: string, text: string, eventKey: string) =>
-      env.bot.handleText({ requester: { platform: 'slack', userId: 'UADMIN' }, place: { platform: 'slack', channelRef: 'C1' }, command, text, eventKey });
+    const ask = (command: string, text: string, eventKey: string, acknowledge?: () => Promise<void>) =>
+      env.bot.handleText({ requester: { platform: 'slack', userId: 'UADMIN' }, place: { platform: 'slack', channelRef: 'C1' }, command, text, eventKey, acknowledge });
     const first = ask('bezig', '', 'slack:cmd:busy-1');
-    const queued = ask('update', 'plaats In de rij', 'slack:cmd:queued-1');
+    // Its ack is slow (the platform's HTTP response on a slow line) and ends only after the
+    // recovery pass below: the event must count as held from the moment it is stored.
+    let passDone: () => void = () => {};
+    const acked = new Promise<void>((resolve) => (passDone = resolve));
+    const queued = ask('update', 'plaats In de rij', 'slack:cmd:queued-1', () => acked);
     const row = () => env.db.prisma.inboxEvent.findUnique({ where: { key: 'slack:cmd:queued-1' } });
     await expect.poll(row).not.toBeNull();
     // As if it had waited longer than its lease (a long queue in a burst).
@@ -232,6 +236,7 @@ describe.each(testBackends())('a command queued behind busy handlers on %s', (ki
     // A pass that took it would wait for the busy handler, which only goes on after this check:
     // it would never finish in time, however long the wait. 20 s leaves room for a busy machine.
     expect(await Promise.race([pass, new Promise((resolve) => setTimeout(() => resolve('waiting for the queue'), 20_000))])).toBe(0);
+    passDone();
     expect((await row())!.leaseUntil.getTime()).toBeGreaterThan(Date.now());
     openGate();
     expect((await queued).kind).toBe('reply');
