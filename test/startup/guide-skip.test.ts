@@ -2,19 +2,18 @@
 // that parses it) hash as at the last clean load and the stored guide still has what that load
 // left; anything else loads again. Through the real startApp on an embedded database in a temp
 // DATA_DIR (console adapter, no platform), so each start is what `npm start` does.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
+import { migratedDataDir } from '../support/data-dir.ts';
 
 type Log = { level: number; msg: string; [key: string]: unknown };
 
 describe('guide content at start-up', { timeout: 300_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'binnenuit-guideskip-'));
+  const dataDir = migratedDataDir('guideskip');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   /** Starts the app, runs `meanwhile` on it, stops it; returns the parsed log lines. */
