@@ -201,7 +201,11 @@ describe.each(testBackends())('the inbox on %s', (kind) => {
   });
 });
 
-describe.each(testBackends())('a command queued behind busy handlers on %s', (kind) => {
+// PostgreSQL only: the busy handler holds its transaction open while it waits, and on PGlite,
+// one connection, every other statement (the recovery pass's too) waits for that transaction,
+// so the pass could not run meanwhile there at all; whether it did before the handler's BEGIN
+// was admitted depended on the machine's load (it failed that way in CI).
+describe.each(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])('a command queued behind busy handlers on %s', (kind) => {
   let env: TestBot;
   let openGate: () => void = () => {};
   const gate = new Promise<void>((resolve) => (openGate = resolve));
