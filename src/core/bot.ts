@@ -617,10 +617,11 @@ export class Bot {
   private async execute(eventKey: string | undefined, t: Translate, what: string, run: () => Promise<Reply>): Promise<Decision> {
     try {
       const queued = this.services.outbox.queued;
-      const reply = await this.services.unitOfWork.run(async () => {
-        const reply = await run();
-        if (eventKey) await this.services.inbox.complete(eventKey, reply);
-        return reply;
+      // The DONE mark commits with the handler's writes. A command that only read has none: it
+      // needs no transaction and no DONE mark (/help: 6 statements → 3). After a crash it is
+      // simply run again, which reads again; the answered mark after the reply records it.
+      const reply = await this.services.unitOfWork.run(run, {
+        closingWrite: eventKey ? (reply) => this.services.inbox.complete(eventKey, reply) : undefined,
       });
       // Most commands queue nothing: an outbox pass after each was 2-3 statements for nothing
       // (/help: 8 → 6). A count that moved (this unit's or another's) kicks; the worker's timer

@@ -73,6 +73,25 @@ describe.each(testBackends())('the inbox on %s', (kind) => {
     expect(JSON.stringify(answers[0]!.reply)).toContain('Na de crash alsnog geplaatst');
   });
 
+  it('answers a command that only read once more after a crash before its answer was recorded, and then once only', async () => {
+    // A read leaves no DONE mark (nothing to commit with): its row stays RECEIVED until it is
+    // answered, as here, where the process died between the handler and the answer.
+    const request: StoredRequest = {
+      kind: 'text',
+      requester: { platform: 'slack', userId: 'UADMIN' },
+      place: { platform: 'slack', channelRef: 'C1', channelName: 'alliantie' },
+      command: 'update',
+      text: 'lijst',
+      route: { responseUrl: 'https://hooks.example/slack:cmd:read-1' },
+    };
+    await env.services.inbox.receive('slack:cmd:read-1', request, { acknowledged: true }, new Date(Date.now() - 5 * 60_000));
+    await recovery().kick();
+    await recovery().kick();
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.route).toEqual({ responseUrl: 'https://hooks.example/slack:cmd:read-1' });
+    expect(JSON.stringify(answers[0]!.reply)).toContain('Na de crash alsnog geplaatst');
+  });
+
   it('a redelivery of the finished event is a duplicate, not a second update', async () => {
     const outcome = await env.bot.handleText({
       requester: { platform: 'slack', userId: 'UADMIN' },
