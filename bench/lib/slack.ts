@@ -13,7 +13,7 @@ import { startApp, type App as Binnenuit } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { SlackAdapter } from '../../src/adapters/slack/slack-adapter.ts';
-import type { DatabaseKind } from '../../src/db/index.ts';
+import { openDatabase, type Database, type DatabaseKind } from '../../src/db/index.ts';
 import { approveMember } from '../../test/support/bot.ts';
 import { FakeSlack } from '../../test/slack/fake-slack.ts';
 import { now, root } from './harness.ts';
@@ -72,9 +72,14 @@ export async function startSlackBot(fake: FakeSlack, kind: DatabaseKind, databas
  * A bare Bolt 5 app: acks every command, then runs `work` (nothing, or one query) and replies
  * on the response_url with what it returns.
  */
-export async function startBareBolt(fake: FakeSlack, work?: (text: string) => Promise<string>): Promise<SlackTarget> {
+export async function startBareBolt(
+  fake: FakeSlack,
+  work?: (text: string) => Promise<string>,
+  options: { beforeAck?: (command: { text: string; trigger_id: string }) => Promise<void> } = {},
+): Promise<SlackTarget> {
   const app = new App({ token: TOKEN, signingSecret: SECRET, clientOptions: { slackApiUrl: fake.apiUrl }, logLevel: LogLevel.ERROR });
-  app.command(/.*/, async ({ ack, command, respond }: { ack: () => Promise<void>; command: { text: string }; respond: RespondFn }) => {
+  app.command(/.*/, async ({ ack, command, respond }: { ack: () => Promise<void>; command: { text: string; trigger_id: string }; respond: RespondFn }) => {
+    await options.beforeAck?.(command);
     await ack();
     if (work) await respond({ response_type: 'ephemeral', text: await work(command.text) });
   });
@@ -147,4 +152,31 @@ function signed(command: string, text: string, responseUrl: string): RequestInit
   const ts = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
   return { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature } };
+}
+
+/**
+ * The least an app can do and still keep every command it acknowledged: one row written before
+ * the ack (what the bot's inbox writes; without it a kill -9 loses acknowledged commands). On a
+ * database of its own of the same kind, so the floor and the bot never share a connection.
+ */
+export interface DurableFloor {
+  db: Database;
+  /** The row before the ack. */
+  receipt(key: string, body: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDurableFloor(kind: DatabaseKind, databaseUrl?: string): Promise<DurableFloor> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-bench-floor-'));
+  const db = await openDatabase(kind === 'postgres' ? { databaseUrl, dataDir } : { dataDir, inMemory: true });
+  return {
+    db,
+    receipt: async (key, body) => {
+      await db.prisma.$executeRaw`INSERT INTO "InboxEvent" (key, platform, "requestEncrypted", "leaseUntil") VALUES (${key}, 'SLACK', ${body}, now() + interval '2 minutes')`;
+    },
+    close: async () => {
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
