@@ -26,7 +26,7 @@ try {
 
 // On PostgreSQL the only WebAssembly is Prisma's query compiler. V8 tiers its hot functions up
 // to optimised code in background threads while start-up compiles the first query plans, and
-// the memory those compilations take stays resident after: some 55 MB of idle RSS (issue 14,
+// the memory those compilations take stays resident after: 60-80 MB of idle RSS (issue 14,
 // figure 7: 236 MB against bare Bolt's 75 MB). Baseline (Liftoff) code is enough: Prisma caches
 // each query's plan, so the compiler runs once per query shape. PGlite's database is itself
 // WebAssembly, where optimised code matters for every query: there the default stays. Set
