@@ -7,12 +7,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, pgClientExecutor, pgliteExecutor } from './migrator.ts';
-import { asPGlite, PGliteBridge, type BridgeOptions, type PGliteLike } from './pglite-bridge.ts';
+import type { BridgeOptions, PGliteBridge, PGliteLike } from './pglite-bridge.ts';
 import { seedOrganisations } from './seed.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -54,11 +53,33 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 /**
+ * PGlite's side of the database, loaded when PGlite is first opened: on PostgreSQL neither
+ * PGlite nor its Prisma adapter is needed, and they stayed resident for nothing (issue 14,
+ * figure 7). Both through their ES modules: the adapter maps a DatabaseError to Prisma's codes
+ * (23505 → P2002) by `instanceof`, so it must see the very class pglite-bridge.ts revives
+ * errors with, which the ESM build of @electric-sql/pglite gives both of them.
+ */
+interface PGliteModules {
+  bridge: typeof import('./pglite-bridge.ts');
+  adapter: typeof import('pglite-prisma-adapter');
+}
+let pgliteModules: PGliteModules | undefined;
+
+async function loadPGliteModules(): Promise<PGliteModules> {
+  if (!pgliteModules) {
+    const [bridge, adapter] = await Promise.all([import('./pglite-bridge.ts'), import('pglite-prisma-adapter')]);
+    pgliteModules = { bridge, adapter };
+  }
+  return pgliteModules;
+}
+
+/**
  * A PGlite in a worker thread, with the extensions our migrations use (every open must load
  * them, the worker does): on a folder, from a dump, or empty in memory.
  */
-export function createPGlite(options: BridgeOptions = {}): Promise<PGliteBridge> {
-  return PGliteBridge.create(options);
+export async function createPGlite(options: BridgeOptions = {}): Promise<PGliteBridge> {
+  const { bridge } = await loadPGliteModules();
+  return bridge.PGliteBridge.create(options);
 }
 
 const PGLITE_TRANSACTION_MAX_WAIT_MS = 30_000;
@@ -67,10 +88,13 @@ const PGLITE_TRANSACTION_TIMEOUT_MS = 60_000;
 /**
  * Wraps an already migrated PGlite (the bridge, or an in-process PGlite); used by openDatabase
  * and by the test template clones. `onClose` runs after PGlite is closed (the DATA_DIR lock).
+ * Synchronous, so it needs PGlite's modules loaded already: createPGlite() loads them.
  */
 export function pgliteDatabase(pglite: PGliteLike, onClose?: () => Promise<void>): Database {
+  if (!pgliteModules) throw new Error('pgliteDatabase() needs createPGlite() to have run first (it loads PGlite)');
+  const { bridge, adapter } = pgliteModules;
   const prisma = new PrismaClient({
-    adapter: new PrismaPGlite(asPGlite(pglite)),
+    adapter: new adapter.PrismaPGlite(bridge.asPGlite(pglite)),
     // PGlite is one connection: transactions queue behind each other, so in a burst waiting
     // seconds for one's turn is normal, not a fault. Prisma's defaults (2 s to start, 5 s to
     // finish) are too tight for that on a busy machine: start-up failed with P2028 under load.
