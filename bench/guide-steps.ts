@@ -42,7 +42,7 @@ let current: { name: string; ms: number }[] = [];
 /** A statement's name: the first words that tell the statements of search.ts apart. */
 function nameOf(sql: string): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
-  if ((flat.includes('GuideThesaurus') && flat.includes('key_nl')) || flat.includes('guide_lookup_thesaurus')) return 'lookupThesaurus';
+  if ((flat.includes('GuideThesaurus') && flat.includes("key_nl")) || flat.includes("guide_lookup_thesaurus")) return flat.includes("guide_analyse_words") ? "analyse + thesaurus" : "lookupThesaurus";
   if (flat.includes('similar_lexemes')) return 'analyse';
   if (flat.includes('ts_headline') || flat.includes('guide_rank_passages')) return 'rankPassages';
   if (flat.includes('word_similarity') && flat.includes('GuideThesaurus')) return 'similarThesaurusTerms';

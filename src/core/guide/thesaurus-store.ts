@@ -82,22 +82,36 @@ export function phrasesOf(words: string[]): { start: number; length: number; tex
   return phrases;
 }
 
+/** A row of guide_lookup_thesaurus (migration h27_guide_stripped_vector). */
+export interface LookupRow {
+  i: number;
+  lang: ThesaurusLang;
+  kind: ThesaurusMatch['kind'];
+  term: string;
+  target: string;
+  lexemes: string[];
+  share: number;
+}
+
 /**
  * What the phrases of a question are also searched as: Dutch synonyms and related terms,
  * English terms' Dutch translations and those translations' synonyms (one step, never more:
- * the thesaurus says what a word means, it is not followed from term to term).
+ * the thesaurus says what a word means, it is not followed from term to term). The lookup is
+ * the function guide_lookup_thesaurus (its plan kept for the session), called with these
+ * arguments in the statement that also analyses the words (search.ts: one round trip).
  */
-export async function lookupThesaurus(db: Tx, words: string[]): Promise<ThesaurusMatch[]> {
+export function thesaurusLookup(words: string[]): { phrases: string[]; rowLimit: number; passageCountLexeme: string; matches: (rows: LookupRow[]) => ThesaurusMatch[] } {
   const phrases = phrasesOf(words);
-  if (phrases.length === 0) return [];
-  // A function (migration h27_guide_stripped_vector): its plan is kept for the session.
-  const rows = await db.$queryRaw<{ i: number; lang: ThesaurusLang; kind: ThesaurusMatch['kind']; term: string; target: string; lexemes: string[]; share: number }[]>`
-    SELECT i, lang, kind, term, target, lexemes, share
-    FROM guide_lookup_thesaurus(${phrases.map((p) => p.text)}::text[], ${PASSAGE_COUNT_LEXEME}::text, ${MAX_LOOKUP_ROWS}::int)`;
-  return rows.map((row) => {
-    const phrase = phrases[row.i - 1]!;
-    return { start: phrase.start, length: phrase.length, lang: row.lang, kind: row.kind, term: row.term, target: row.target, lexemes: row.lexemes, share: Number(row.share) };
-  });
+  return {
+    phrases: phrases.map((p) => p.text),
+    rowLimit: MAX_LOOKUP_ROWS,
+    passageCountLexeme: PASSAGE_COUNT_LEXEME,
+    matches: (rows) =>
+      rows.map((row) => {
+        const phrase = phrases[row.i - 1]!;
+        return { start: phrase.start, length: phrase.length, lang: row.lang, kind: row.kind, term: row.term, target: row.target, lexemes: row.lexemes, share: Number(row.share) };
+      }),
+  };
 }
 
 /** Thesaurus terms (Dutch and English) closest to each word: what to suggest when nothing matched. */
