@@ -26,6 +26,8 @@ const explain = process.argv.includes('--explain');
 const url = arg('postgres');
 /** Write every question's results (limit 3, and a second page of 5) to this file: before/after must be equal. */
 const dump = arg('dump');
+/** How many of the slowest questions to list. */
+const tailSize = Number(arg('tail') ?? 15);
 
 const cases = JSON.parse(readFileSync('test/fixtures/handreiking-queries.json', 'utf8')) as { query: string }[];
 const queries = cases.map((c) => c.query);
@@ -34,11 +36,13 @@ interface Sample { ms: number; sql: string; values: unknown[] }
 const samples = new Map<string, Sample[]>();
 let trips = 0;
 let recording = false;
+/** The steps of the question being timed. */
+let current: { name: string; ms: number }[] = [];
 
 /** A statement's name: the first words that tell the statements of search.ts apart. */
 function nameOf(sql: string): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
-  if (flat.includes('GuideThesaurus') && flat.includes('key_nl')) return 'lookupThesaurus';
+  if ((flat.includes('GuideThesaurus') && flat.includes("key_nl")) || flat.includes("guide_lookup_thesaurus")) return flat.includes("guide_analyse_words") ? "analyse + thesaurus" : "lookupThesaurus";
   if (flat.includes('similar_lexemes')) return 'analyse';
   if (flat.includes('ts_headline') || flat.includes('guide_rank_passages')) return 'rankPassages';
   if (flat.includes('word_similarity') && flat.includes('GuideThesaurus')) return 'similarThesaurusTerms';
@@ -50,6 +54,7 @@ function nameOf(sql: string): string {
 function record(name: string, ms: number, sql = '', values: unknown[] = []) {
   if (!recording) return;
   trips++;
+  current.push({ name, ms });
   const list = samples.get(name) ?? [];
   list.push({ ms, sql, values });
   samples.set(name, list);
@@ -107,14 +112,22 @@ async function main() {
     const perQuestion: number[] = [];
     const ping: number[] = [];
     const ilike: number[] = [];
+    /** Per question its times over the rounds, and the steps of its slowest run: the tail. */
+    const byQuestion = new Map<string, number[]>();
+    const stepsOf = new Map<string, string>();
     for (let r = 0; r < rounds; r++) {
       for (const q of queries) {
         recording = true;
         trips = 0;
+        current = [];
         const started = performance.now();
         await guide.search(q, { limit: 3 });
-        total.push(performance.now() - started);
+        const ms = performance.now() - started;
+        total.push(ms);
         recording = false;
+        const times = byQuestion.get(q) ?? [];
+        if (ms >= Math.max(0, ...times)) stepsOf.set(q, current.map((c) => `${c.name} ${c.ms.toFixed(1)}`).join(', '));
+        byQuestion.set(q, [...times, ms]);
         perQuestion.push(trips);
         let s = performance.now();
         await db.prisma.$queryRaw`SELECT 1`;
@@ -140,6 +153,9 @@ async function main() {
     console.log(`${'SELECT 1 (round trip)'.padEnd(28)} ${String(ping.length).padStart(4)} ${f(pct(ping, 0.5))} ${f(pct(ping, 0.95))} ${f(Math.max(...ping))}`);
     console.log(`${'ILIKE scan'.padEnd(28)} ${String(ilike.length).padStart(4)} ${f(pct(ilike, 0.5))} ${f(pct(ilike, 0.95))} ${f(Math.max(...ilike))}`);
     console.log(`round trips per question: min ${Math.min(...perQuestion)} max ${Math.max(...perQuestion)} mean ${(perQuestion.reduce((a, b) => a + b, 0) / perQuestion.length).toFixed(2)}`);
+    const tail = [...byQuestion].map(([q, ms]) => ({ q, median: pct(ms, 0.5) })).sort((a, b) => b.median - a.median).slice(0, tailSize);
+    console.log(`\nslowest ${tailSize} questions (median of ${rounds} rounds; steps of the slowest run):`);
+    for (const t of tail) console.log(`${f(t.median)}  ${t.q}\n           ${stepsOf.get(t.q)}`);
     if (dump) {
       const out: unknown[] = [];
       for (const q of queries) out.push({ q, first: await guide.search(q, { limit: 3 }), more: await guide.search(q, { limit: 5, offset: 3 }) });

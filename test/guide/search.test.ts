@@ -65,6 +65,21 @@ describe.each(testBackends())('guide search on %s', (kind) => {
       expect((await guide.search('a'.repeat(500) + ' ' + 'é'.repeat(499))).status).toBe('nothing');
     });
 
+    it('counts every word of a long question in the ranking, also past the eighth', async () => {
+      // 13 words, each a concept: the coverage of the ninth and later ones is counted apart
+      // (guide_rank_passages). The order is the one the previous rank statement gave.
+      const result = await guide.search('geld wijk hulp werk taal zorg kerk plan buurt team jong kind eer', { limit: 5 });
+      expect(result.terms).toHaveLength(13);
+      expect(result.total).toBe(32);
+      expect(result.hits.map((hit) => hit.slug)).toEqual([
+        '6-amsterdam-wijkgerichte-aanpak-met-stichting-kezban',
+        '7-eergerelateerd-geweld',
+        '2-drempels-naar-voorzieningen-verlagen',
+        '2-maatschappelijk-rendement',
+        '4-afspraken-met-ketenpartners',
+      ]);
+    });
+
     it('clamps odd limits and offsets', async () => {
       expect((await guide.search('vrijwilligers', { limit: -5, offset: -3 })).hits).toHaveLength(1);
       expect((await guide.search('vrijwilligers', { limit: 1e9 })).hits.length).toBeLessThanOrEqual(25);

@@ -28,7 +28,7 @@ import type { PassageView } from './guide.ts';
 import { isEnglishStopWord, looksEnglish } from './english.ts';
 import { anyOf, MIN_PREFIX_LENGTH, queryWords, termQuery, withinBudget } from './query.ts';
 import { PASSAGE_COUNT_LEXEME } from './passage-count.ts';
-import { lookupThesaurus, type ThesaurusMatch } from './thesaurus-store.ts';
+import { thesaurusLookup, type LookupRow, type ThesaurusMatch } from './thesaurus-store.ts';
 
 /** Similar vocabulary words replace a missing word from this trigram similarity on. */
 const TYPO_SIMILARITY = 0.45;
@@ -138,8 +138,8 @@ const EMPTY_PLAN: Omit<SearchPlan, 'words' | 'english'> = {
 export async function planSearch(db: Tx, query: string, options: PlanOptions = {}): Promise<SearchPlan> {
   const words = queryWords(query);
   if (words.length === 0) return { ...EMPTY_PLAN, words: [], english: false };
-  const analysed = await analyse(db, words);
-  const matches = (await lookupThesaurus(db, words)).filter((m) => m.lexemes.length > 0);
+  const { words: analysed, matches: found } = await analyse(db, words);
+  const matches = found.filter((m) => m.lexemes.length > 0);
   const english =
     options.english === true ||
     looksEnglish(words, {
@@ -256,17 +256,25 @@ function dedupeBy<T>(items: T[], by: (item: T) => string): T[] {
   return items.filter((item) => !seen.has(by(item)) && (seen.add(by(item)), true));
 }
 
+type AnalyseRow = { i: number; word: string; lexemes: string[]; found: boolean; share: number; similar: string | null; similar_lexemes: string[] | null; score: number | null };
+
 /**
  * Per word its lexemes, whether the guide has it, its share of passages and, if the guide lacks
- * it, the most similar words: one function (migration h24_guide_rank_function) that keeps its
- * plan for the session and checks the words through the GIN index.
+ * it, the most similar words; and what the thesaurus says its phrases are also searched as.
+ * Two functions (migrations h24_guide_rank_function, h27_guide_stripped_vector) that keep their
+ * plans for the session, called in one statement: one round trip, their rows as JSON.
  */
-async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
-  const rows = await db.$queryRaw<
-    { i: number; word: string; lexemes: string[]; found: boolean; share: number; similar: string | null; similar_lexemes: string[] | null; score: number | null }[]
-  >`
-    SELECT i, word, lexemes, is_found AS found, share, "similar", similar_lexemes, score
-    FROM guide_analyse_words(${words}::text[], ${MIN_PREFIX_LENGTH}::int, ${TYPO_SIMILARITY}::float8)`;
+async function analyse(db: Tx, words: string[]): Promise<{ words: AnalysedWord[]; matches: ThesaurusMatch[] }> {
+  const lookup = thesaurusLookup(words);
+  const [row] = await db.$queryRaw<{ words: string; matches: string }[]>`
+    SELECT
+      (SELECT coalesce(json_agg(a ORDER BY a.n), '[]')::text
+       FROM guide_analyse_words(${words}::text[], ${MIN_PREFIX_LENGTH}::int, ${TYPO_SIMILARITY}::float8)
+         WITH ORDINALITY AS a(i, word, lexemes, found, share, "similar", similar_lexemes, score, n)) AS words,
+      (SELECT coalesce(json_agg(t ORDER BY t.n), '[]')::text
+       FROM guide_lookup_thesaurus(${lookup.phrases}::text[], ${lookup.passageCountLexeme}::text, ${lookup.rowLimit}::int)
+         WITH ORDINALITY AS t(i, lang, kind, term, target, lexemes, share, n)) AS matches`;
+  const rows = JSON.parse(row?.words ?? '[]') as AnalyseRow[];
   const byIndex = new Map<number, AnalysedWord>();
   for (const row of rows) {
     let word = byIndex.get(row.i);
@@ -276,7 +284,7 @@ async function analyse(db: Tx, words: string[]): Promise<AnalysedWord[]> {
     }
     if (row.similar && row.similar_lexemes?.length) word.similar.push({ word: row.similar, lexemes: row.similar_lexemes, score: Number(row.score) });
   }
-  return [...byIndex.values()];
+  return { words: [...byIndex.values()], matches: lookup.matches(JSON.parse(row?.matches ?? '[]') as LookupRow[]) };
 }
 
 /**

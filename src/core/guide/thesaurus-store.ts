@@ -3,7 +3,7 @@
 // every instance searches with the same thesaurus, and in SQL so PGlite and PostgreSQL stem the
 // terms exactly as they stem the guide.
 import type { Tx } from '../store.ts';
-import { PASSAGE_COUNT } from './passage-count.ts';
+import { PASSAGE_COUNT_LEXEME } from './passage-count.ts';
 import { MAX_EXPANSIONS_PER_TERM, type ThesaurusEntry, type ThesaurusKind, type ThesaurusLang } from './thesaurus.ts';
 
 /** Phrases of the question looked up: words 1 to 4 long, as terms may be. */
@@ -82,43 +82,36 @@ export function phrasesOf(words: string[]): { start: number; length: number; tex
   return phrases;
 }
 
+/** A row of guide_lookup_thesaurus (migration h27_guide_stripped_vector). */
+export interface LookupRow {
+  i: number;
+  lang: ThesaurusLang;
+  kind: ThesaurusMatch['kind'];
+  term: string;
+  target: string;
+  lexemes: string[];
+  share: number;
+}
+
 /**
  * What the phrases of a question are also searched as: Dutch synonyms and related terms,
  * English terms' Dutch translations and those translations' synonyms (one step, never more:
- * the thesaurus says what a word means, it is not followed from term to term).
+ * the thesaurus says what a word means, it is not followed from term to term). The lookup is
+ * the function guide_lookup_thesaurus (its plan kept for the session), called with these
+ * arguments in the statement that also analyses the words (search.ts: one round trip).
  */
-export async function lookupThesaurus(db: Tx, words: string[]): Promise<ThesaurusMatch[]> {
+export function thesaurusLookup(words: string[]): { phrases: string[]; rowLimit: number; passageCountLexeme: string; matches: (rows: LookupRow[]) => ThesaurusMatch[] } {
   const phrases = phrasesOf(words);
-  if (phrases.length === 0) return [];
-  const rows = await db.$queryRaw<{ i: number; lang: ThesaurusLang; kind: ThesaurusMatch['kind']; term: string; target: string; lexemes: string[]; share: number }[]>`
-    WITH n AS MATERIALIZED (
-      SELECT u.i::int AS i,
-             array_to_string(tsvector_to_array(to_tsvector('dutch', u.phrase)), ' ') AS key_nl,
-             array_to_string(tsvector_to_array(to_tsvector('english', u.phrase)), ' ') AS key_en
-      FROM unnest(${phrases.map((p) => p.text)}::text[]) WITH ORDINALITY AS u(phrase, i)
-    ), hit AS (
-      SELECT n.i, t.lang, t.kind, t.term, t.target
-      FROM n JOIN "GuideThesaurus" t
-        ON (t.lang = 'nl' AND t.key = n.key_nl AND n.key_nl <> '') OR (t.lang = 'en' AND t.key = n.key_en AND n.key_en <> '')
-    ), expanded AS (
-      SELECT * FROM hit
-      UNION
-      SELECT h.i, h.lang, 'translation-synonym', h.term, s.target
-      FROM hit h JOIN "GuideThesaurus" s ON s.lang = 'nl' AND s.kind = 'synonym' AND s.term = h.target
-      WHERE h.kind = 'translation'
-    ), lexed AS (
-      SELECT e.*, tsvector_to_array(to_tsvector('dutch', e.target)) AS lexemes FROM expanded e
-    )
-    SELECT l.i, l.lang, l.kind, l.term, l.target, l.lexemes,
-           coalesce((SELECT min(x.passages) FROM "GuideLexeme" x WHERE x.lexeme = ANY (l.lexemes)), 0)::float8
-             / ${PASSAGE_COUNT} AS share
-    FROM lexed l
-    ORDER BY l.i, l.kind, l.target
-    LIMIT ${MAX_LOOKUP_ROWS}`;
-  return rows.map((row) => {
-    const phrase = phrases[row.i - 1]!;
-    return { start: phrase.start, length: phrase.length, lang: row.lang, kind: row.kind, term: row.term, target: row.target, lexemes: row.lexemes, share: Number(row.share) };
-  });
+  return {
+    phrases: phrases.map((p) => p.text),
+    rowLimit: MAX_LOOKUP_ROWS,
+    passageCountLexeme: PASSAGE_COUNT_LEXEME,
+    matches: (rows) =>
+      rows.map((row) => {
+        const phrase = phrases[row.i - 1]!;
+        return { start: phrase.start, length: phrase.length, lang: row.lang, kind: row.kind, term: row.term, target: row.target, lexemes: row.lexemes, share: Number(row.share) };
+      }),
+  };
 }
 
 /** Thesaurus terms (Dutch and English) closest to each word: what to suggest when nothing matched. */
