@@ -229,3 +229,24 @@ describe.each(testBackends())('an empty guide on %s', (kind) => {
     expect(await guide.suggestPassages('x')).toEqual([]);
   });
 });
+
+// A chapter imported whole can be long and use thousands of different words: its stripped
+// vector (the coverage step's inline copy of the searchable words) is then larger than a
+// database page, which a PLAIN column refused ("row is too big"): the whole load failed.
+describe.each(testBackends())('a very long passage on %s', (kind) => {
+  let db: TestDatabase;
+  afterAll(() => db?.close());
+
+  it('loads, and is found by a word that only it has', async () => {
+    db = await createTestDatabase(kind);
+    const guide = new GuideManager(db.prisma);
+    const [model] = readGuideDirectory();
+    // 40,000 characters of 4,000 different words (each in its own passage would be a page of its own).
+    const words = Array.from({ length: 4_000 }, (_, i) => `woord${createHash('md5').update(String(i)).digest('hex').slice(0, 4)}${i}`);
+    const body = words.join(' ').slice(0, 40_000);
+    await guide.sync([{ ...model!, slug: 'lang-hoofdstuk', title: 'Een heel lang hoofdstuk', body }], 'lang.pdf');
+    const result = await guide.search(words[1234]!);
+    expect(result.status).toBe('found');
+    expect(result.hits[0]!.slug).toBe('lang-hoofdstuk');
+  }, 120_000);
+});
