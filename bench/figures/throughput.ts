@@ -15,7 +15,8 @@ const LINES: Line[] = [
   { command: '/update', text: 'lijst' },
   { command: '/handreiking', text: 'zoek financiering gemeente' },
 ];
-const RATES = [2, 3, 4, 6, 9, 13, 20, 30, 45, 68, 100, 150, 225];
+// Up to 500/s: at 225/s both the bot (on PostgreSQL) and the bare app still kept p99 under 1 s.
+const RATES = [2, 3, 4, 6, 9, 13, 20, 30, 45, 68, 100, 150, 225, 340, 500];
 /** --quick: doubling steps, a coarser knee in fewer steps. */
 const QUICK_RATES = [2, 4, 8, 16, 32, 64, 128, 256];
 const P99_LIMIT_MS = 1000;
