@@ -538,7 +538,7 @@ export class Bot {
   async who(requester: Requester): Promise<Who> {
     const actor = await this.services.members.resolve(requester.platform, requester.userId, requester.displayName);
     const locale = actor.locale ?? toLocale(requester.locale) ?? this.services.settings.defaultLocale;
-    return { actor, locale, t: this.translatorFor(locale) };
+    return { actor, locale, t: this.forLocale(locale).t };
   }
 
   /** One translator and date formatter per language for the process, not two new ones per request. */
@@ -547,9 +547,6 @@ export class Bot {
     let made = this.perLocale.get(locale);
     if (!made) this.perLocale.set(locale, (made = { t: translator(locale), format: createFormatter(locale, this.services.settings.timezone) }));
     return made;
-  }
-  private translatorFor(locale: Locale): Translate {
-    return this.forLocale(locale).t;
   }
 
   private unknownCommand(request: BaseRequest & { command: string }, t: Translate): Decision {
@@ -619,7 +616,8 @@ export class Bot {
       const queued = this.services.outbox.queued;
       // The DONE mark commits with the handler's writes. A command that only read has none: it
       // needs no transaction and no DONE mark (/help: 6 statements → 3). After a crash it is
-      // simply run again, which reads again; the answered mark after the reply records it.
+      // simply run again, which reads again; the answered mark after the reply records it. Its
+      // lease, renewed every 30 s while held, still has over 90 s for the answer to be given.
       const reply = await this.services.unitOfWork.run(run, {
         closingWrite: eventKey ? (reply) => this.services.inbox.complete(eventKey, reply) : undefined,
       });

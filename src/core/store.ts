@@ -113,10 +113,8 @@ class LazyTransaction {
   }
 
   /** Where a query goes now: the transaction if begun, else the client for a read, else a new transaction. */
-  async target(write: boolean): Promise<Tx> {
-    if (this.tx) return this.tx;
-    if (this.opening) return this.opening;
-    return write ? this.begin() : this.client;
+  target(write: boolean): Promise<Tx> {
+    return write || this.begun ? this.begin() : Promise.resolve(this.client);
   }
 
   async commit(): Promise<void> {
@@ -161,7 +159,7 @@ function ambientStore(client: Store, current: () => LazyTransaction | undefined)
         // statement after the other: a transaction is one connection, and pg warns about (and will
         // stop allowing) a query sent while the connection is still busy with the last one.
         return async (work: unknown) => {
-          const tx = unit.tx ?? (await unit.begin());
+          const tx = await unit.begin();
           return typeof work === 'function' ? (work as (tx: Tx) => unknown)(tx) : inTurn(work as PromiseLike<unknown>[]);
         };
       }

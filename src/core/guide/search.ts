@@ -18,9 +18,10 @@
 //     the question's concepts that the title and tags cover: a passage whose heading answers
 //     the whole question beats a body that repeats one of its words. A concept in more than a
 //     quarter of the passages ("gemeente") counts in the ranking but does not by itself make a
-//     passage match, as long as the question has rarer ones. Coverage comes from the indexes
-//     alone (one scan per concept over `search`, one over the small `heading` vector), and only
-//     the best-covered candidates get the text rank, which has to read the large vectors.
+//     passage match, as long as the question has rarer ones. One GIN scan finds the passages
+//     with a rarer concept; each one's coverage is read from two small inline vectors (`heading`:
+//     title and tags; `stripped`: `search` without positions), and only the best-covered
+//     candidates get the text rank, which has to read the large `search` vector.
 //  4. headline: snippets (ts_headline) for the page of results only.
 // Nothing found: the closest passage titles, vocabulary words and thesaurus terms.
 import type { Tx } from '../store.ts';
@@ -303,9 +304,9 @@ export async function rankPassages(
   offset: number,
 ): Promise<RankedRow[]> {
   const candidates = Math.max(RANKED_CANDIDATES, offset + limit);
-  // The statement is a function (migration h24_guide_rank_function): its plan is kept for the
-  // session and it reads the matches through the GIN indexes only; the coverage, candidates,
-  // text rank and snippets are computed there as described at the top of this file.
+  // The statement is a function (migrations h24_guide_rank_function, h27_guide_stripped_vector):
+  // its plan is kept for the session and it finds the matches through the GIN index; the
+  // coverage, candidates, text rank and snippets are computed there as described at the top.
   const rows = await db.$queryRaw<(Omit<RankedRow, 'total'> & { total: bigint | number })[]>`
     SELECT * FROM guide_rank_passages(
       ${plan.tsquery}::text, ${plan.expandedQuery}::text, ${plan.matchConcepts}::int[], ${plan.conceptQueries}::text[], ${plan.headingQueries}::text[],
