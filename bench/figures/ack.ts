@@ -25,11 +25,7 @@ export const figure: Figure = {
       const posts = () => fake.responses.length + fake.callsTo('chat.postMessage').length;
       const measureFloor = async (kind: DatabaseKind, databaseUrl: string | undefined) => {
         const floor = await openDurableFloor(kind, databaseUrl);
-        const app = await startBareBolt(
-          fake,
-          async () => `${(await floor.db.prisma.$queryRaw<{ key: string }[]>`SELECT key FROM "InboxEvent" ORDER BY "receivedAt" DESC LIMIT 10`).length}`,
-          { beforeAck: (command) => floor.receipt(command.trigger_id, command.text) },
-        );
+        const app = await startBareBolt(fake, () => floor.work(), { beforeAck: (command) => floor.receipt(command.trigger_id, command.text) });
         try {
           const before = posts();
           const figures = await measure(app);

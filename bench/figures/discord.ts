@@ -119,8 +119,7 @@ async function measureFloor(fake: FakeDiscord, count: number, users: number, kin
     if (!interaction.isRepliable()) return;
     void (async () => {
       await floor.receipt(interaction.id, interaction.isChatInputCommand() ? interaction.commandName : '');
-      const rows = await floor.db.prisma.$queryRaw<{ key: string }[]>`SELECT key FROM "InboxEvent" ORDER BY "receivedAt" DESC LIMIT 10`;
-      await interaction.reply({ content: `ok ${rows.length}` });
+      await interaction.reply({ content: await floor.work() });
     })();
   });
   try {

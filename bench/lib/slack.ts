@@ -13,7 +13,7 @@ import { startApp, type App as Binnenuit } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { SlackAdapter } from '../../src/adapters/slack/slack-adapter.ts';
-import { openDatabase, type Database, type DatabaseKind } from '../../src/db/index.ts';
+import { openDatabase, type DatabaseKind } from '../../src/db/index.ts';
 import { approveMember } from '../../test/support/bot.ts';
 import { FakeSlack } from '../../test/slack/fake-slack.ts';
 import { now, root } from './harness.ts';
@@ -160,9 +160,10 @@ function signed(command: string, text: string, responseUrl: string): RequestInit
  * database of its own of the same kind, so the floor and the bot never share a connection.
  */
 export interface DurableFloor {
-  db: Database;
   /** The row before the ack. */
   receipt(key: string, body: string): Promise<void>;
+  /** The one query after it (the newest rows), as every command of the bot does some work. */
+  work(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -170,10 +171,10 @@ export async function openDurableFloor(kind: DatabaseKind, databaseUrl?: string)
   const dataDir = await mkdtemp(path.join(tmpdir(), 'binnenuit-bench-floor-'));
   const db = await openDatabase(kind === 'postgres' ? { databaseUrl, dataDir } : { dataDir, inMemory: true });
   return {
-    db,
     receipt: async (key, body) => {
       await db.prisma.$executeRaw`INSERT INTO "InboxEvent" (key, platform, "requestEncrypted", "leaseUntil") VALUES (${key}, 'SLACK', ${body}, now() + interval '2 minutes')`;
     },
+    work: async () => `${(await db.prisma.$queryRaw<{ key: string }[]>`SELECT key FROM "InboxEvent" ORDER BY "receivedAt" DESC LIMIT 10`).length} ok`,
     close: async () => {
       await db.close();
       await rm(dataDir, { recursive: true, force: true });
