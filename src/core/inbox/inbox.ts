@@ -2,6 +2,7 @@
 // before it is acknowledged, so that what the bot said "got it" to is never lost:
 //   RECEIVED   stored (and, on Slack, acknowledged right after); nothing done yet
 //   DONE       the handler's work and this mark were committed in one transaction; the reply is kept
+//              (a command that only read skips it: run again after a crash, it changes nothing)
 //   ANSWERED   the person has the reply; request and reply are wiped, the key stays for dedupe
 //   FAILED     the person was told it did not work (try again): never done later behind their back
 // A process that dies leaves RECEIVED or DONE rows; InboxRecovery finishes them once their lease
